@@ -1,0 +1,42 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'drizzle/**', '.tools/**', '.data/**', 'dist/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
+  },
+  {
+    // Workflows are deterministic: no I/O, no Node builtins, no database or socket code.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'], message: 'workflows must stay deterministic: no Node builtins' },
+            { group: ['ws', 'pg', 'drizzle-orm', 'drizzle-orm/*', '@electric-sql/*', 'pino', 'zod'], message: 'workflows must not do I/O' },
+            { group: ['**/db', '**/db/*', '**/api/*', '**/agent-gateway/*', '**/agent/*'], message: 'workflows only import activity types' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'workflow time comes from the SDK (Date is replaced in the sandbox)' },
+        { object: 'Math', property: 'random', message: 'use the SDK random or uuid4()' },
+      ],
+    },
+  },
+);

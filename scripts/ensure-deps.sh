@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies when node_modules is missing or older than package-lock.json,
+# then makes sure the Temporal CLI exists. Safe to run on every start.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "Installing npm dependencies (npm ci)..." >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+bash scripts/install-temporal.sh >/dev/null

@@ -1,0 +1,165 @@
+// The one place that reads the environment. Every process role parses what it needs here, once,
+// with zod, and gets a typed, validated object; nothing else touches process.env.
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+type Env = Record<string, string | undefined>;
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const serverSchema = z.object({
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_CLI: optionalString,
+  TEMPORAL_UI_PORT: port(8233),
+  DATABASE_URL: optionalString,
+  FLOTILLA_BIND_HOST: z.string().min(1).default('0.0.0.0'),
+  FLOTILLA_PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
+  FLOTILLA_API_PORT: port(8080),
+  FLOTILLA_GATEWAY_PORT: port(8081),
+  FLOTILLA_GATEWAY_ID: optionalString,
+  FLOTILLA_ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'FLOTILLA_ADMIN_TOKEN must be at least 16 characters',
+  }),
+  FLOTILLA_SECRET_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-f]{64}$/i.test(v), {
+    message: 'FLOTILLA_SECRET_KEY must be 64 hex characters (32 bytes)',
+  }),
+  FLOTILLA_DATA_DIR: z.string().min(1).default('.data'),
+  FLOTILLA_DEMO_AGENTS: z.coerce.number().int().min(0).max(200).default(3),
+  FLOTILLA_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  FLOTILLA_MAX_FRAME_BYTES: positiveInt(8 * 1024 * 1024),
+  FLOTILLA_HEARTBEAT_MS: positiveInt(10_000),
+  FLOTILLA_MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  FLOTILLA_MAX_TARGETS: positiveInt(10_000),
+  FLOTILLA_GATEWAY_ACTIVITY_SLOTS: positiveInt(2_000),
+});
+
+export interface ServerConfig {
+  temporal: { address: string | undefined; namespace: string; cli: string | undefined; uiPort: number };
+  databaseUrl: string | undefined;
+  bindHost: string;
+  publicHost: string;
+  apiPort: number;
+  gatewayPort: number;
+  gatewayId: string;
+  adminToken: string | undefined;
+  secretKey: string | undefined;
+  dataDir: string;
+  demoAgents: number;
+  logLevel: string;
+  maxFrameBytes: number;
+  heartbeatMs: number;
+  maxBodyBytes: number;
+  maxTargets: number;
+  gatewayActivitySlots: number;
+}
+
+export class ConfigError extends Error {
+  constructor(issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return result.data;
+}
+
+export function loadServerConfig(env: Env = process.env): ServerConfig {
+  const e = parse(serverSchema, env);
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      cli: e.TEMPORAL_CLI,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    databaseUrl: e.DATABASE_URL,
+    bindHost: e.FLOTILLA_BIND_HOST,
+    publicHost: e.FLOTILLA_PUBLIC_HOST,
+    apiPort: e.FLOTILLA_API_PORT,
+    gatewayPort: e.FLOTILLA_GATEWAY_PORT,
+    gatewayId: e.FLOTILLA_GATEWAY_ID ?? `${hostname()}-${e.FLOTILLA_GATEWAY_PORT}`,
+    adminToken: e.FLOTILLA_ADMIN_TOKEN,
+    secretKey: e.FLOTILLA_SECRET_KEY,
+    dataDir: path.resolve(e.FLOTILLA_DATA_DIR),
+    demoAgents: e.FLOTILLA_DEMO_AGENTS,
+    logLevel: e.FLOTILLA_LOG_LEVEL,
+    maxFrameBytes: e.FLOTILLA_MAX_FRAME_BYTES,
+    heartbeatMs: e.FLOTILLA_HEARTBEAT_MS,
+    maxBodyBytes: e.FLOTILLA_MAX_BODY_BYTES,
+    maxTargets: e.FLOTILLA_MAX_TARGETS,
+    gatewayActivitySlots: e.FLOTILLA_GATEWAY_ACTIVITY_SLOTS,
+  };
+}
+
+const agentSchema = z.object({
+  FLOTILLA_GATEWAY: optionalString,
+  FLOTILLA_DEVICE_ID: optionalString,
+  FLOTILLA_AGENT_TOKEN: optionalString,
+  FLOTILLA_AGENT_DATA_DIR: optionalString,
+  FLOTILLA_LOG_LEVEL: z.string().default('info'),
+});
+
+export interface AgentConfig {
+  gatewayUrl: string;
+  deviceId: string;
+  token: string;
+  dataDir: string;
+  logLevel: string;
+}
+
+/** Agent settings: command-line flags win over FLOTILLA_* environment variables. */
+export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | 'token' | 'dataDir', string>>, env: Env = process.env): AgentConfig {
+  const e = parse(agentSchema, env);
+  const raw = {
+    gatewayUrl: flags.gateway ?? e.FLOTILLA_GATEWAY,
+    deviceId: flags.deviceId ?? e.FLOTILLA_DEVICE_ID,
+    token: flags.token ?? e.FLOTILLA_AGENT_TOKEN,
+    dataDir: flags.dataDir ?? e.FLOTILLA_AGENT_DATA_DIR,
+  };
+  const schema = z.object({
+    gatewayUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+    deviceId: z.string().uuid(),
+    token: z.string().min(16),
+    dataDir: z.string().min(1).optional(),
+  });
+  const checked = schema.safeParse(raw);
+  if (!checked.success) {
+    throw new ConfigError(checked.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  }
+  const v = checked.data;
+  return {
+    gatewayUrl: v.gatewayUrl,
+    deviceId: v.deviceId,
+    token: v.token,
+    dataDir: path.resolve(v.dataDir ?? path.join('.data', 'agent', v.deviceId)),
+    logLevel: e.FLOTILLA_LOG_LEVEL,
+  };
+}
+
+const cliSchema = z.object({
+  FLOTILLA_API_URL: z.string().url().default('http://127.0.0.1:8080'),
+  FLOTILLA_TOKEN: optionalString,
+  FLOTILLA_ADMIN_TOKEN: optionalString,
+});
+
+export interface CliConfig {
+  apiUrl: string;
+  token: string | undefined;
+}
+
+export function loadCliConfig(env: Env = process.env): CliConfig {
+  const e = parse(cliSchema, env);
+  return { apiUrl: e.FLOTILLA_API_URL.replace(/\/$/, ''), token: e.FLOTILLA_TOKEN ?? e.FLOTILLA_ADMIN_TOKEN };
+}

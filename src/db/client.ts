@@ -1,0 +1,127 @@
+// Opens the database: PostgreSQL when a URL is given, else embedded PGlite in the data folder.
+// Both speak the same schema and migrations; callers see one Database type.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'postgres' | 'pglite';
+  /** Runs fn for every NOTIFY on channel; resolves to an unsubscribe function. */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
+
+export interface OpenOptions {
+  url: string | undefined;
+  /** Where PGlite keeps its files when no URL is given. */
+  dataDir: string;
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
+  const handle = opts.url ? await openPostgres(opts.url, opts.poolSize ?? 20) : await openPglite(opts.dataDir);
+  if (opts.migrate ?? true) await migrateDatabase(handle);
+  return handle;
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const { Pool, Client } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const pool = new Pool({ connectionString: url, max: poolSize });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = drizzle(pool, { schema }) as unknown as Database;
+  let listener: InstanceType<typeof Client> | undefined;
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+  const ensureListener = async (): Promise<InstanceType<typeof Client>> => {
+    if (listener) return listener;
+    const client = new Client({ connectionString: url });
+    client.on('error', () => undefined);
+    client.on('notification', (n) => {
+      for (const fn of handlers.get(n.channel) ?? []) fn(n.payload ?? '');
+    });
+    client.on('end', () => {
+      // Re-subscribe after a dropped connection so cross-gateway notices keep flowing.
+      if (listener !== client) return;
+      listener = undefined;
+      setTimeout(() => {
+        void ensureListener()
+          .then(async (c) => {
+            for (const channel of handlers.keys()) await c.query(`LISTEN "${channel}"`);
+          })
+          .catch(() => undefined);
+      }, 1000).unref();
+    });
+    await client.connect();
+    listener = client;
+    return client;
+  };
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, fn) {
+      const c = await ensureListener();
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await c.query(`LISTEN "${channel}"`);
+      }
+      set.add(fn);
+      return async () => {
+        set.delete(fn);
+      };
+    },
+    async notify(channel, payload) {
+      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      const l = listener;
+      listener = undefined;
+      await l?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const dir = path.join(dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, fn) {
+      const unsub = await client.listen(channel, fn);
+      return async () => unsub();
+    },
+    async notify(channel, payload) {
+      await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'postgres') {
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+}

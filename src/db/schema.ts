@@ -1,0 +1,138 @@
+// The relational model. Migrations in drizzle/ are generated from this file by drizzle-kit.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { DeviceFacts } from '../protocol/v1/messages';
+import type { BatchStatus, ExecutionStatus } from '../domain/status';
+import type { StoredAction, StoredStrategy, StoredTargets } from '../domain/batch';
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+};
+
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    hostname: text('hostname'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    owner: text('owner').notNull(),
+    /** sha256 of the agent token; the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    facts: jsonb('facts').$type<DeviceFacts>(),
+    online: boolean('online').notNull().default(false),
+    /** Gateway holding the device's current session, and that session's id. */
+    gatewayId: text('gateway_id'),
+    sessionId: text('session_id'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('devices_name_key').on(t.name),
+    index('devices_tags_idx').using('gin', t.tags),
+    index('devices_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    owner: text('owner').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('groups_name_key').on(t.name), index('groups_created_idx').on(t.createdAt, t.id)],
+);
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.deviceId] }), index('group_members_device_idx').on(t.deviceId)],
+);
+
+export const batches = pgTable(
+  'batches',
+  {
+    id: uuid('id').primaryKey(),
+    owner: text('owner').notNull(),
+    status: text('status').$type<BatchStatus>().notNull().default('running'),
+    /** The action as requested, with env values encrypted at rest. */
+    action: jsonb('action').$type<StoredAction>().notNull(),
+    strategy: jsonb('strategy').$type<StoredStrategy>().notNull(),
+    targets: jsonb('targets').$type<StoredTargets>().notNull(),
+    targetCount: integer('target_count').notNull(),
+    deliveryTimeoutSec: integer('delivery_timeout_sec').notNull(),
+    deadlineSec: integer('deadline_sec'),
+    workflowId: text('workflow_id').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    /** sha256 of the request body, so a reused Idempotency-Key with another body is refused. */
+    requestHash: text('request_hash'),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('batches_idempotency_key').on(t.owner, t.idempotencyKey),
+    index('batches_created_idx').on(t.createdAt, t.id),
+    index('batches_status_idx').on(t.status, t.createdAt),
+  ],
+);
+
+export const executions = pgTable(
+  'executions',
+  {
+    id: uuid('id').primaryKey(),
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => batches.id, { onDelete: 'cascade' }),
+    /** No foreign key: a batch's history outlives the devices it ran on. */
+    deviceId: uuid('device_id').notNull(),
+    deviceName: text('device_name').notNull(),
+    /** Position in the batch's stable target order, from 0. */
+    seq: integer('seq').notNull(),
+    status: text('status').$type<ExecutionStatus>().notNull().default('queued'),
+    exitCode: integer('exit_code'),
+    stdout: text('stdout'),
+    stderr: text('stderr'),
+    truncated: boolean('truncated').notNull().default(false),
+    error: text('error'),
+    /** When the command started and ended on the device (the agent's clock). */
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true, mode: 'date' }),
+    gatewayId: text('gateway_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('executions_batch_seq_key').on(t.batchId, t.seq),
+    uniqueIndex('executions_batch_device_key').on(t.batchId, t.deviceId),
+    index('executions_batch_status_idx').on(t.batchId, t.status),
+    index('executions_device_status_idx').on(t.deviceId, t.status),
+  ],
+);
+
+export type DeviceRow = typeof devices.$inferSelect;
+export type GroupRow = typeof groups.$inferSelect;
+export type BatchRow = typeof batches.$inferSelect;
+export type ExecutionRow = typeof executions.$inferSelect;

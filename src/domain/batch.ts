@@ -1,0 +1,89 @@
+// A batch request as clients send it, and the resolved form stored and handed to the workflow.
+import { z } from 'zod';
+import { actionSchema, type CommandAction } from '../protocol/v1/action';
+
+/** Largest sliding window; keeps a batch run well below Temporal's 2,000 pending children. */
+export const MAX_CONCURRENCY = 1000;
+
+const countOrPercent = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/, 'must be a whole number or a percentage like "10%"'),
+]);
+
+export const targetsSchema = z
+  .object({
+    deviceIds: z.array(z.string().uuid()).max(10_000).optional(),
+    groupIds: z.array(z.string().uuid()).max(1_000).optional(),
+    tags: z.array(z.string().min(1).max(128)).max(50).optional(),
+  })
+  .strict()
+  .refine((t) => (t.deviceIds?.length ?? 0) + (t.groupIds?.length ?? 0) + (t.tags?.length ?? 0) > 0, {
+    message: 'name at least one of deviceIds, groupIds or tags',
+  });
+
+export const strategySchema = z
+  .object({
+    mode: z.enum(['parallel', 'sequential']).default('parallel'),
+    concurrency: countOrPercent
+      .refine((v) => typeof v === 'string' || v >= 1, 'must be at least 1')
+      .default(10),
+    maxFailures: countOrPercent.optional(),
+    stopOnFailure: z.boolean().optional(),
+  })
+  .strict()
+  .refine((s) => !(s.stopOnFailure === true && s.maxFailures !== undefined && s.maxFailures !== 0), {
+    message: 'stopOnFailure: true means maxFailures 0; do not give both',
+  });
+
+export const batchRequestSchema = z
+  .object({
+    targets: targetsSchema,
+    action: actionSchema,
+    strategy: strategySchema.default({ mode: 'parallel', concurrency: 10 }),
+    deliveryTimeoutSec: z.number().int().min(0).max(7 * 24 * 3600).default(300),
+    deadlineSec: z.number().int().min(1).max(30 * 24 * 3600).optional(),
+  })
+  .strict();
+
+export type BatchRequest = z.infer<typeof batchRequestSchema>;
+export type StoredTargets = z.infer<typeof targetsSchema>;
+
+/** The action as stored: env values sealed with the server's secret key, never in plain text. */
+export type StoredAction = Omit<CommandAction, 'env'> & { envKeys?: string[]; envSealed?: string };
+
+export interface StoredStrategy {
+  mode: 'parallel' | 'sequential';
+  /** Resolved against the target count. */
+  concurrency: number;
+  /** Resolved; failures beyond this stop the batch. null: no limit. */
+  maxFailures: number | null;
+  /** As the client gave them, for display. */
+  requested: { concurrency: number | string; maxFailures: number | string | null };
+}
+
+/** "10%" of total rounded up (at least 1), or the number itself. */
+export function resolveConcurrency(value: number | string, total: number): number {
+  const n = typeof value === 'number' ? value : Math.ceil((parseFloat(value) / 100) * total);
+  return Math.max(1, Math.min(n, MAX_CONCURRENCY, Math.max(total, 1)));
+}
+
+/** "10%" of total rounded down, or the number itself. */
+export function resolveMaxFailures(value: number | string, total: number): number {
+  return typeof value === 'number' ? value : Math.floor((parseFloat(value) / 100) * total);
+}
+
+export function resolveStrategy(s: BatchRequest['strategy'], total: number): StoredStrategy {
+  const requestedFailures = s.stopOnFailure === true ? 0 : (s.maxFailures ?? null);
+  return {
+    mode: s.mode,
+    concurrency: s.mode === 'sequential' ? 1 : resolveConcurrency(s.concurrency, total),
+    maxFailures: requestedFailures === null ? null : resolveMaxFailures(requestedFailures, total),
+    requested: { concurrency: s.mode === 'sequential' ? 1 : s.concurrency, maxFailures: requestedFailures },
+  };
+}
+
+/** A short human line for Temporal UI summaries: never includes env values. */
+export function describeAction(action: { command: string }, max = 80): string {
+  const oneLine = action.command.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}

@@ -1,0 +1,43 @@
+// Statuses of a device's execution and of a batch. Pure values: safe to import from workflows.
+
+export const EXECUTION_STATUSES = [
+  'queued',
+  'delayed',
+  'dispatched',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'undeliverable',
+  'skipped',
+] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+export const FINAL_EXECUTION_STATUSES = [
+  'succeeded',
+  'failed',
+  'timed_out',
+  'cancelled',
+  'undeliverable',
+  'skipped',
+] as const satisfies readonly ExecutionStatus[];
+export type FinalExecutionStatus = (typeof FINAL_EXECUTION_STATUSES)[number];
+
+/** Outcomes that count towards a batch's maxFailures. */
+export const FAILURE_STATUSES = ['failed', 'timed_out', 'undeliverable'] as const satisfies readonly FinalExecutionStatus[];
+
+/** What an agent may report for a command it ran. */
+export const AGENT_RESULT_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'] as const satisfies readonly FinalExecutionStatus[];
+export type AgentResultStatus = (typeof AGENT_RESULT_STATUSES)[number];
+
+export const BATCH_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'stopped', 'cancelled'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export function isFinalExecutionStatus(s: string): s is FinalExecutionStatus {
+  return (FINAL_EXECUTION_STATUSES as readonly string[]).includes(s);
+}
+
+export function isFailureStatus(s: string): boolean {
+  return (FAILURE_STATUSES as readonly string[]).includes(s);
+}

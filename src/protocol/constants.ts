@@ -1,0 +1,33 @@
+// Timing and size constants shared by the gateway and the agent.
+
+/** Current wire protocol version; every frame carries it as `v`. */
+export const PROTOCOL_VERSION = 1;
+
+/** How often an agent sends a heartbeat unless the gateway's welcome says otherwise. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/** A session with no frame for this many heartbeat intervals is considered dead. */
+export const HEARTBEAT_MISSES_ALLOWED = 3;
+
+/** Each of stdout and stderr is kept up to this many bytes; beyond it the result is flagged truncated. */
+export const OUTPUT_CAP_BYTES = 1024 * 1024;
+
+/** Default largest frame either side accepts. */
+export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+/** Grace between SIGTERM and SIGKILL when the agent stops a command. */
+export const KILL_GRACE_MS = 2_000;
+
+/** How many finished executions an agent remembers to answer re-sent dispatches. */
+export const AGENT_JOURNAL_SIZE = 5_000;
+
+/** WebSocket close codes the gateway uses, with what they mean. */
+export const CLOSE_CODES = {
+  badFrame: 4000,
+  unauthorized: 4001,
+  replaced: 4002,
+  unsupportedVersion: 4003,
+  heartbeatTimeout: 4004,
+  policyViolation: 4008,
+  shuttingDown: 4009,
+} as const;

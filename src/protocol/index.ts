@@ -1,0 +1,4 @@
+export * from './constants';
+export * from './v1/action';
+export * from './v1/messages';
+export * from './v1/codec';

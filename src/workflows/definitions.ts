@@ -1,0 +1,159 @@
+// Names shared by workflows, workers, the API and the CLI: task queues, workflow ids, signals,
+// queries, search attributes, and the shapes that cross the workflow/activity boundary.
+// Keep every payload here small: outputs never enter Temporal history.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { BatchStatus, ExecutionStatus, FinalExecutionStatus } from '../domain/status';
+
+export const WORKFLOW_TASK_QUEUE = 'flotilla-workflows';
+
+/** Each gateway process polls its own queue, so an activity runs where the device's socket is. */
+export function gatewayTaskQueue(gatewayId: string): string {
+  return `flotilla-gateway-${gatewayId}`;
+}
+
+export function batchWorkflowId(batchId: string): string {
+  return `batch-${batchId}`;
+}
+
+export function deviceWorkflowId(batchId: string, deviceId: string): string {
+  return `batch-${batchId}-device-${deviceId}`;
+}
+
+export const SEARCH_ATTRIBUTES = {
+  batchId: defineSearchAttributeKey('FlotillaBatchId', SearchAttributeType.KEYWORD),
+  owner: defineSearchAttributeKey('FlotillaOwner', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('FlotillaStatus', SearchAttributeType.KEYWORD),
+  deviceId: defineSearchAttributeKey('FlotillaDeviceId', SearchAttributeType.KEYWORD),
+} as const;
+
+/** name=TYPE pairs for `temporal server start-dev --search-attribute` and the operator API. */
+export const SEARCH_ATTRIBUTE_REGISTRATIONS: ReadonlyArray<{ name: string; type: 'Keyword' }> = Object.values(
+  SEARCH_ATTRIBUTES,
+).map((k) => ({ name: k.name, type: 'Keyword' as const }));
+
+export interface CancelRequest {
+  reason: string;
+}
+/** Stop dispatching, cancel running devices (their agents kill the commands). */
+export const cancelBatchSignal = defineSignal<[CancelRequest]>('cancel');
+
+export interface DeviceConnected {
+  gatewayId: string;
+}
+/** Sent by a gateway to a waiting device workflow when its agent connects. */
+export const deviceConnectedSignal = defineSignal<[DeviceConnected]>('deviceConnected');
+
+export interface BatchProgress {
+  batchId: string;
+  targetCount: number;
+  /** Devices whose child workflow has been started so far. */
+  started: number;
+  inFlight: number;
+  completed: number;
+  failures: number;
+  counts: Partial<Record<FinalExecutionStatus, number>>;
+  stopping: 'no' | 'threshold' | 'cancel' | 'deadline';
+  percent: number;
+}
+export const progressQuery = defineQuery<BatchProgress>('progress');
+
+export interface ResolvedStrategy {
+  mode: 'parallel' | 'sequential';
+  concurrency: number;
+  maxFailures: number | null;
+}
+
+/** Carried across continue-as-new so a 10,000-device batch stays within history limits. */
+export interface BatchCarry {
+  nextSeq: number;
+  started: number;
+  failures: number;
+  counts: Partial<Record<FinalExecutionStatus, number>>;
+  deadlineAt: number | null;
+  stopping: BatchProgress['stopping'];
+}
+
+export interface BatchWorkflowInput {
+  batchId: string;
+  owner: string;
+  targetCount: number;
+  strategy: ResolvedStrategy;
+  deliveryTimeoutSec: number;
+  deadlineSec: number | null;
+  timeoutSec: number;
+  /** Short description of the action for child summaries (no env values). */
+  summary: string;
+  carry?: BatchCarry;
+}
+
+export interface BatchWorkflowResult {
+  batchId: string;
+  status: BatchStatus;
+  counts: Partial<Record<ExecutionStatus, number>>;
+}
+
+export interface DeviceWorkflowInput {
+  batchId: string;
+  executionId: string;
+  deviceId: string;
+  deliveryTimeoutSec: number;
+  timeoutSec: number;
+}
+
+export interface DeviceOutcome {
+  status: FinalExecutionStatus;
+  exitCode: number | null;
+}
+
+// ---- Activity contracts (implemented in src/activities and src/agent-gateway) ----
+
+export interface TargetRef {
+  executionId: string;
+  deviceId: string;
+  deviceName: string;
+  seq: number;
+}
+
+export type Presence =
+  | { kind: 'final'; outcome: DeviceOutcome }
+  | { kind: 'online'; gatewayId: string; status: ExecutionStatus }
+  | { kind: 'offline'; status: ExecutionStatus };
+
+export interface FinishBatchInput {
+  batchId: string;
+  /** What devices never dispatched end as. */
+  leftover: 'skipped' | 'cancelled';
+  /** Set when the batch was cancelled or stopped, for the batch row and the search attribute. */
+  reason: 'threshold' | 'cancel' | 'deadline' | null;
+  error: string | null;
+}
+
+/** Database activities, run by the worker. */
+export interface DbActivities {
+  markBatchRunning(batchId: string): Promise<void>;
+  loadTargets(batchId: string, fromSeq: number, limit: number): Promise<TargetRef[]>;
+  /** Current state of one execution; marks it delayed when its device is offline. */
+  checkPresence(executionId: string): Promise<Presence>;
+  /** Writes a final status unless one is already stored; answers the stored outcome. */
+  finishExecution(executionId: string, status: FinalExecutionStatus, error: string | null): Promise<DeviceOutcome>;
+  /** Ends whatever is not final, computes and stores the batch status. */
+  finishBatch(input: FinishBatchInput): Promise<BatchWorkflowResult>;
+}
+
+export interface DeliverInput {
+  executionId: string;
+  deviceId: string;
+}
+
+/** Run by the gateway that holds the device's socket, on gatewayTaskQueue(gatewayId). */
+export interface GatewayActivities {
+  /** Sends the execution to the agent, heartbeats until its result is stored, answers the outcome. */
+  deliverToAgent(input: DeliverInput): Promise<DeviceOutcome>;
+}
+
+/** ApplicationFailure types thrown by deliverToAgent that the device workflow handles. */
+export const DELIVERY_ERRORS = {
+  notConnected: 'AgentNotConnected',
+  disconnected: 'AgentDisconnected',
+} as const;
