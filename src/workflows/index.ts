@@ -1,0 +1,2 @@
+export { batchWorkflow } from './batch';
+export { deviceWorkflow } from './device';
