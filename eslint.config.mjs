@@ -31,12 +31,6 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'use sleep() from @temporalio/workflow' }],
-      'no-restricted-properties': [
-        'error',
-        { object: 'Date', property: 'now', message: 'workflow time comes from the SDK (Date is replaced in the sandbox)' },
-        { object: 'Math', property: 'random', message: 'use the SDK random or uuid4()' },
-      ],
     },
   },
 );

@@ -1,6 +1,103 @@
-import type { DeviceOutcome, DeviceWorkflowInput } from './definitions';
+// One device's part of a batch: find the gateway holding its agent, hand the command over, and make
+// sure the execution ends in exactly one final status, whatever disconnects or cancels on the way.
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { ExecutionStatus } from '../domain/status';
+import {
+  deviceConnectedSignal,
+  gatewayTaskQueue,
+  type DbActivities,
+  type DeviceOutcome,
+  type DeviceWorkflowInput,
+  type GatewayActivities,
+} from './definitions';
 
-/** Delivers one batch's action to one device (implementation in progress). */
-export async function deviceWorkflow(_input: DeviceWorkflowInput): Promise<DeviceOutcome> {
-  return { status: 'failed', exitCode: null };
+const db = proxyLocalActivities<DbActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
+});
+
+/** Re-check presence at least this often while waiting for a device, in case a wake-up signal is lost. */
+const RECHECK_MS = 15_000;
+/** How long an activity may wait on a gateway's queue, and how long a gateway may stay silent. */
+const GATEWAY_PICKUP = '10s';
+const GATEWAY_HEARTBEAT = '10s';
+/** Time beyond the command's own timeout for the agent to kill it and report. */
+const RESULT_GRACE_SEC = 60;
+
+function deliverVia(gatewayId: string, timeoutSec: number): GatewayActivities {
+  return proxyActivities<GatewayActivities>({
+    taskQueue: gatewayTaskQueue(gatewayId),
+    scheduleToStartTimeout: GATEWAY_PICKUP,
+    startToCloseTimeout: `${timeoutSec + RESULT_GRACE_SEC}s`,
+    heartbeatTimeout: GATEWAY_HEARTBEAT,
+    // A failed delivery is retried by this workflow after re-checking where the device is, never blindly
+    // on the same gateway's queue (that gateway may be gone).
+    retry: { maximumAttempts: 1 },
+    // On cancel, wait for the gateway to stop the command and store what the agent reports.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+}
+
+const wasHandedOver = (s: ExecutionStatus): boolean => s === 'dispatched' || s === 'running';
+
+export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
+  let woken = false;
+  setHandler(deviceConnectedSignal, () => {
+    woken = true;
+  });
+  const windowMs = input.deliveryTimeoutSec * 1000;
+  let waitUntil = Date.now() + windowMs;
+  let lastStatus: ExecutionStatus = 'queued';
+  try {
+    for (;;) {
+      const presence = await db.checkPresence(input.executionId);
+      if (presence.kind === 'final') return presence.outcome;
+      lastStatus = presence.status;
+      if (presence.kind === 'online') {
+        try {
+          return await deliverVia(presence.gatewayId, input.timeoutSec).deliverToAgent({
+            executionId: input.executionId,
+            deviceId: input.deviceId,
+          });
+        } catch (err) {
+          if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+          // Not connected there after all, disconnected mid-command, or the gateway died: the device gets
+          // a fresh delivery window to come back (to any gateway).
+          waitUntil = Date.now() + windowMs;
+        }
+      }
+      const remaining = waitUntil - Date.now();
+      if (remaining <= 0) {
+        return wasHandedOver(lastStatus)
+          ? await db.finishExecution(
+              input.executionId,
+              'failed',
+              `the agent lost its connection while the command was running and did not return within ${input.deliveryTimeoutSec}s`,
+            )
+          : await db.finishExecution(
+              input.executionId,
+              'undeliverable',
+              `the device stayed offline for the whole delivery window of ${input.deliveryTimeoutSec}s`,
+            );
+      }
+      woken = false;
+      await condition(() => woken, Math.min(remaining, RECHECK_MS));
+    }
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() =>
+        db.finishExecution(input.executionId, 'cancelled', 'the batch was cancelled'),
+      );
+    }
+    throw err;
+  }
 }

@@ -1,0 +1,1 @@
+export { createDbActivities, type DbActivityDeps } from './db-activities';

@@ -1,0 +1,137 @@
+// State transitions of executions and batches driven by the workflows. Every write is conditional,
+// so a retried activity or a late duplicate never overwrites a final status.
+import { and, asc, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Database } from '../client';
+import { batches, devices, executions } from '../schema';
+import {
+  FINAL_EXECUTION_STATUSES,
+  isFinalExecutionStatus,
+  type BatchStatus,
+  type ExecutionStatus,
+  type FinalExecutionStatus,
+} from '../../domain/status';
+import type {
+  BatchWorkflowResult,
+  DeviceOutcome,
+  FinishBatchInput,
+  Presence,
+  TargetRef,
+} from '../../workflows/definitions';
+
+const NOT_FINAL = notInArray(executions.status, [...FINAL_EXECUTION_STATUSES]);
+
+export async function markBatchStarted(db: Database, batchId: string): Promise<void> {
+  await db
+    .update(batches)
+    .set({ startedAt: sql`coalesce(${batches.startedAt}, now())` })
+    .where(eq(batches.id, batchId));
+}
+
+export async function loadTargets(db: Database, batchId: string, fromSeq: number, limit: number): Promise<TargetRef[]> {
+  return db
+    .select({ executionId: executions.id, deviceId: executions.deviceId, deviceName: executions.deviceName, seq: executions.seq })
+    .from(executions)
+    .where(and(eq(executions.batchId, batchId), gte(executions.seq, fromSeq)))
+    .orderBy(asc(executions.seq))
+    .limit(limit);
+}
+
+/**
+ * Where the execution's device is connected right now. The device row is read FOR SHARE so that a
+ * gateway marking the device online either commits first (we see it online) or waits for us (and then
+ * finds this execution delayed and signals its workflow): no connection slips between the two.
+ */
+export async function checkPresence(db: Database, executionId: string, staleAfterMs: number): Promise<Presence> {
+  return db.transaction(async (tx) => {
+    const [exec] = await tx
+      .select({ status: executions.status, exitCode: executions.exitCode, deviceId: executions.deviceId })
+      .from(executions)
+      .where(eq(executions.id, executionId));
+    if (!exec) throw new Error(`execution ${executionId} does not exist`);
+    if (isFinalExecutionStatus(exec.status)) {
+      return { kind: 'final', outcome: { status: exec.status, exitCode: exec.exitCode } };
+    }
+    const [device] = await tx
+      .select({ gatewayId: devices.gatewayId, online: devices.online, lastSeenAt: devices.lastSeenAt })
+      .from(devices)
+      .where(eq(devices.id, exec.deviceId))
+      .for('share');
+    const fresh = device?.lastSeenAt !== undefined && device.lastSeenAt !== null && Date.now() - device.lastSeenAt.getTime() < staleAfterMs;
+    if (device && device.online && device.gatewayId && fresh) {
+      return { kind: 'online', gatewayId: device.gatewayId, status: exec.status };
+    }
+    let status: ExecutionStatus = exec.status;
+    if (exec.status === 'queued') {
+      await tx
+        .update(executions)
+        .set({ status: 'delayed', updatedAt: new Date() })
+        .where(and(eq(executions.id, executionId), eq(executions.status, 'queued')));
+      status = 'delayed';
+    }
+    return { kind: 'offline', status };
+  });
+}
+
+export async function finishExecution(
+  db: Database,
+  executionId: string,
+  status: FinalExecutionStatus,
+  error: string | null,
+): Promise<DeviceOutcome> {
+  await db
+    .update(executions)
+    .set({ status, error, completedAt: sql`coalesce(${executions.completedAt}, now())`, updatedAt: new Date() })
+    .where(and(eq(executions.id, executionId), NOT_FINAL));
+  const [row] = await db
+    .select({ status: executions.status, exitCode: executions.exitCode })
+    .from(executions)
+    .where(eq(executions.id, executionId));
+  if (!row || !isFinalExecutionStatus(row.status)) throw new Error(`execution ${executionId} did not reach a final status`);
+  return { status: row.status, exitCode: row.exitCode };
+}
+
+export function decideBatchStatus(
+  counts: Partial<Record<ExecutionStatus, number>>,
+  total: number,
+  reason: FinishBatchInput['reason'],
+): BatchStatus {
+  if (reason === 'cancel' || reason === 'deadline') return 'cancelled';
+  if (reason === 'threshold') return 'stopped';
+  const succeeded = counts.succeeded ?? 0;
+  if (succeeded === total) return 'succeeded';
+  if (succeeded === 0) return 'failed';
+  return 'partial';
+}
+
+export async function finishBatch(db: Database, input: FinishBatchInput): Promise<BatchWorkflowResult> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    // Devices never handed to an agent end as the batch says (skipped after a threshold, else cancelled).
+    await tx
+      .update(executions)
+      .set({ status: input.leftover, updatedAt: now })
+      .where(and(eq(executions.batchId, input.batchId), inArray(executions.status, ['queued', 'delayed'])));
+    // Every device workflow ends in a final status before this runs; this only guards the invariant.
+    await tx
+      .update(executions)
+      .set({ status: 'failed', error: 'no result was recorded before the batch ended', updatedAt: now })
+      .where(and(eq(executions.batchId, input.batchId), NOT_FINAL));
+    const rows = await tx
+      .select({ status: executions.status, n: sql<number>`count(*)::int` })
+      .from(executions)
+      .where(eq(executions.batchId, input.batchId))
+      .groupBy(executions.status);
+    const counts: Partial<Record<ExecutionStatus, number>> = {};
+    let total = 0;
+    for (const r of rows) {
+      counts[r.status] = r.n;
+      total += r.n;
+    }
+    const status = decideBatchStatus(counts, total, input.reason);
+    await tx
+      .update(batches)
+      .set({ status, error: input.error, completedAt: sql`coalesce(${batches.completedAt}, now())` })
+      .where(eq(batches.id, input.batchId));
+    return { batchId: input.batchId, status, counts };
+  });
+}

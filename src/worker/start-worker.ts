@@ -1,0 +1,50 @@
+// The workflow worker: runs batch and device workflows and their database activities.
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Logger } from '../logger';
+import { createDbActivities } from '../activities';
+import type { Database } from '../db/client';
+import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
+import { HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  db: Database;
+  heartbeatMs: number;
+  logger: Logger;
+  /** A pre-built workflow bundle (tests and the bench build it once); otherwise bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves when the worker has stopped (after stop() or a fatal error). */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const worker = await Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: WORKFLOW_TASK_QUEUE,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createDbActivities({ db: deps.db, presenceStaleMs: deps.heartbeatMs * HEARTBEAT_MISSES_ALLOWED }),
+    maxConcurrentWorkflowTaskExecutions: 100,
+    maxConcurrentLocalActivityExecutions: 100,
+    maxCachedWorkflows: 2000,
+    shutdownGraceTime: '10s',
+  });
+  const done = worker.run().catch((err: unknown) => {
+    deps.logger.error({ err }, 'worker stopped with an error');
+    throw err;
+  });
+  return {
+    worker,
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done.catch(() => undefined);
+    },
+  };
+}
