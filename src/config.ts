@@ -1,5 +1,6 @@
 // The one place that reads the environment. Every process role parses what it needs here, once,
 // with zod, and gets a typed, validated object; nothing else touches process.env.
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ const serverSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_CLI: optionalString,
   TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_DEV_PORT: port(7233),
   DATABASE_URL: optionalString,
   FLOTILLA_BIND_HOST: z.string().min(1).default('0.0.0.0'),
   FLOTILLA_PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
@@ -41,7 +43,8 @@ const serverSchema = z.object({
 });
 
 export interface ServerConfig {
-  temporal: { address: string | undefined; namespace: string; cli: string | undefined; uiPort: number };
+  /** address unset: the all-in-one starts a dev server on devPort (Web UI on uiPort). */
+  temporal: { address: string | undefined; namespace: string; cli: string | undefined; uiPort: number; devPort: number };
   databaseUrl: string | undefined;
   bindHost: string;
   publicHost: string;
@@ -83,6 +86,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
       namespace: e.TEMPORAL_NAMESPACE,
       cli: e.TEMPORAL_CLI,
       uiPort: e.TEMPORAL_UI_PORT,
+      devPort: e.TEMPORAL_DEV_PORT,
     },
     databaseUrl: e.DATABASE_URL,
     bindHost: e.FLOTILLA_BIND_HOST,
@@ -152,14 +156,21 @@ const cliSchema = z.object({
   FLOTILLA_API_URL: z.string().url().default('http://127.0.0.1:8080'),
   FLOTILLA_TOKEN: optionalString,
   FLOTILLA_ADMIN_TOKEN: optionalString,
+  FLOTILLA_DATA_DIR: z.string().min(1).default('.data'),
 });
+
+/** The file in the data folder where the all-in-one keeps its generated admin token. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export interface CliConfig {
   apiUrl: string;
   token: string | undefined;
 }
 
+/** Token from FLOTILLA_TOKEN or FLOTILLA_ADMIN_TOKEN, else the one the all-in-one wrote to its data folder. */
 export function loadCliConfig(env: Env = process.env): CliConfig {
   const e = parse(cliSchema, env);
-  return { apiUrl: e.FLOTILLA_API_URL.replace(/\/$/, ''), token: e.FLOTILLA_TOKEN ?? e.FLOTILLA_ADMIN_TOKEN };
+  const tokenFile = path.resolve(e.FLOTILLA_DATA_DIR, ADMIN_TOKEN_FILE);
+  const fromFile = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() || undefined : undefined;
+  return { apiUrl: e.FLOTILLA_API_URL.replace(/\/$/, ''), token: e.FLOTILLA_TOKEN ?? e.FLOTILLA_ADMIN_TOKEN ?? fromFile };
 }

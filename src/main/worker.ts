@@ -3,11 +3,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadServerConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
+import { installTemporalRuntime } from '../temporal/runtime';
 import { startWorker } from '../worker';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
   const logger = createLogger('worker', config.logLevel);
+  installTemporalRuntime();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone worker (embedded mode: npm start)');
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });

@@ -1,4 +1,5 @@
 // The workflow worker: runs batch and device workflows and their database activities.
+import path from 'node:path';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from '../logger';
 import { createDbActivities } from '../activities';
@@ -28,7 +29,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: WORKFLOW_TASK_QUEUE,
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: path.join(__dirname, '../workflows/index.ts') }),
     activities: createDbActivities({ db: deps.db, presenceStaleMs: deps.heartbeatMs * HEARTBEAT_MISSES_ALLOWED }),
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,

@@ -1,0 +1,45 @@
+// Entry point: the whole system in one process on embedded defaults (npm start).
+import path from 'node:path';
+import { loadServerConfig } from '../config';
+import { createLogger } from '../logger';
+import { ADMIN_TOKEN_FILE } from './local-secrets';
+import { startStack } from './stack';
+
+async function main(): Promise<void> {
+  const config = loadServerConfig();
+  const logger = createLogger('flotilla', config.logLevel);
+  const stack = await startStack({ config, logger });
+  const tokenHint = config.adminToken ? 'FLOTILLA_ADMIN_TOKEN' : path.join(config.dataDir, ADMIN_TOKEN_FILE);
+  logger.info(
+    { apiUrl: stack.apiUrl, temporalUi: stack.uiUrl, gatewayUrl: stack.gatewayUrl, demoDevices: stack.demoDeviceIds.length },
+    'ready',
+  );
+  process.stdout.write(
+    [
+      '',
+      'Flotilla is up.',
+      `  API          ${stack.apiUrl}/v1   (OpenAPI: ${stack.apiUrl}/v1/openapi.json)`,
+      `  Temporal UI  ${stack.uiUrl ?? `(external Temporal at ${stack.temporalAddress})`}`,
+      `  Gateway      ${stack.gatewayUrl}`,
+      `  Admin token  in ${tokenHint}`,
+      `  Demo agents  ${stack.demoDeviceIds.length} (group "demo")`,
+      '',
+      'Try:  npm run flotilla -- run --group demo -- uptime',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void stack.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
