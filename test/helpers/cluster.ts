@@ -1,0 +1,208 @@
+// A real Flotilla deployment for end-to-end tests: worker, gateway(s) and API as separate processes
+// on a fresh PostgreSQL database and the suite's Temporal dev server, plus real agent processes.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from './database';
+import { freePort, waitFor } from './ports';
+import { READY, startProcess, type RunningProcess } from './processes';
+
+export interface Device {
+  id: string;
+  name: string;
+  token: string;
+}
+
+export interface Cluster {
+  apiUrl: string;
+  adminToken: string;
+  temporalAddress: string;
+  db: TestDatabase;
+  gateways: Map<string, { url: string; proc: RunningProcess }>;
+  worker: RunningProcess;
+  api: RunningProcess;
+  tmp: string;
+  env: Record<string, string>;
+  http<T = unknown>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  addDevice(name: string, tags?: string[]): Promise<Device>;
+  startAgent(device: Device, gatewayId?: string): Promise<RunningProcess>;
+  startGateway(id: string): Promise<string>;
+  startWorker(): Promise<RunningProcess>;
+  /** Agent-side journal lines for an execution (how many times it was started on the device). */
+  agentStarts(device: Device): string[];
+  waitForBatch(batchId: string, timeoutMs?: number): Promise<BatchView>;
+  stop(): Promise<void>;
+}
+
+export interface BatchView {
+  batch: { id: string; status: string; stats: Record<string, number>; targetCount: number };
+  progress: number;
+}
+
+export interface ExecutionView {
+  deviceId: string;
+  deviceName: string;
+  status: string;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  startedAt: string | null;
+  completedAt: string | null;
+  error: string | null;
+}
+
+export const HEARTBEAT_MS = 1000;
+
+export async function startCluster(temporalAddress: string, opts: { gateways?: string[] } = {}): Promise<Cluster> {
+  const db = await createTestDatabase();
+  const tmp = mkdtempSync(path.join(tmpdir(), 'flotilla-e2e-'));
+  const adminToken = `adm_${randomBytes(16).toString('hex')}`;
+  const apiPort = await freePort();
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporalAddress,
+    FLOTILLA_ADMIN_TOKEN: adminToken,
+    FLOTILLA_SECRET_KEY: randomBytes(32).toString('hex'),
+    FLOTILLA_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    FLOTILLA_BIND_HOST: '127.0.0.1',
+    FLOTILLA_DATA_DIR: tmp,
+  };
+  const procs: RunningProcess[] = [];
+  const gateways = new Map<string, { url: string; proc: RunningProcess }>();
+  const agentDirs = new Map<string, string>();
+
+  const cluster: Cluster = {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    adminToken,
+    temporalAddress,
+    db,
+    gateways,
+    worker: undefined as unknown as RunningProcess,
+    api: undefined as unknown as RunningProcess,
+    tmp,
+    env,
+    async http(method, url, body, headers = {}) {
+      const res = await fetch(`${cluster.apiUrl}${url}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never };
+    },
+    async addDevice(name, tags = []) {
+      const res = await cluster.http<{ device: { id: string }; agentToken: string }>('POST', '/v1/devices', { name, tags });
+      if (res.status !== 201) throw new Error(`device create failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { id: res.body.device.id, name, token: res.body.agentToken };
+    },
+    async startAgent(device, gatewayId) {
+      const gw = gatewayId ? gateways.get(gatewayId) : gateways.values().next().value;
+      if (!gw) throw new Error('no gateway');
+      const dir = agentDirs.get(device.id) ?? path.join(tmp, 'agents', device.name);
+      agentDirs.set(device.id, dir);
+      const p = startProcess(`agent:${device.name}`, 'src/main/agent.ts', { FLOTILLA_AGENT_TOKEN: device.token }, [
+        '--gateway',
+        gw.url,
+        '--device-id',
+        device.id,
+        '--data-dir',
+        dir,
+      ]);
+      procs.push(p);
+      await p.waitForLine(READY, 30_000);
+      return p;
+    },
+    async startGateway(id) {
+      const port = await freePort();
+      const p = startProcess(`gateway:${id}`, 'src/main/gateway.ts', { ...env, FLOTILLA_GATEWAY_ID: id, FLOTILLA_GATEWAY_PORT: String(port) });
+      procs.push(p);
+      await p.waitForLine(READY, 60_000);
+      const url = `ws://127.0.0.1:${port}`;
+      gateways.set(id, { url, proc: p });
+      return url;
+    },
+    async startWorker() {
+      const p = startProcess('worker', 'src/main/worker.ts', env);
+      procs.push(p);
+      await p.waitForLine(READY, 90_000);
+      cluster.worker = p;
+      return p;
+    },
+    agentStarts(device) {
+      const file = path.join(agentDirs.get(device.id) ?? '', 'journal.jsonl');
+      if (!existsSync(file)) return [];
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"started"'));
+    },
+    async waitForBatch(batchId, timeoutMs = 60_000) {
+      return waitFor(
+        `batch ${batchId} to finish`,
+        async () => {
+          const r = await cluster.http<BatchView>('GET', `/v1/batches/${batchId}`);
+          return r.status === 200 && r.body.batch.status !== 'running' ? r.body : undefined;
+        },
+        timeoutMs,
+        250,
+      );
+    },
+    async stop() {
+      await Promise.all(procs.map((p) => p.stop('SIGKILL', 1000)));
+      await db.drop();
+    },
+  };
+
+  const api = startProcess('api', 'src/main/api.ts', { ...env, FLOTILLA_API_PORT: String(apiPort) });
+  procs.push(api);
+  cluster.api = api;
+  for (const id of opts.gateways ?? ['gw-a']) await cluster.startGateway(id);
+  await cluster.startWorker();
+  await api.waitForLine(READY, 60_000);
+  return cluster;
+}
+
+export async function executionsOf(c: Cluster, batchId: string): Promise<ExecutionView[]> {
+  const out: ExecutionView[] = [];
+  let cursor: string | null = null;
+  do {
+    const q: string = `/v1/batches/${batchId}/executions?limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+    const r = await c.http<{ items: ExecutionView[]; nextCursor: string | null }>('GET', q);
+    if (r.status !== 200) throw new Error(`executions: ${r.status} ${JSON.stringify(r.body)}`);
+    out.push(...r.body.items);
+    cursor = r.body.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** Highest number of intervals open at once, from agent-side start/end timestamps. */
+export function peakOverlap(execs: ExecutionView[]): number {
+  const points = execs
+    .filter((e) => e.startedAt && e.completedAt)
+    .flatMap((e) => [
+      { t: Date.parse(e.startedAt as string), d: 1 },
+      { t: Date.parse(e.completedAt as string), d: -1 },
+    ])
+    .sort((a, b) => a.t - b.t || a.d - b.d);
+  let cur = 0;
+  let max = 0;
+  for (const p of points) {
+    cur += p.d;
+    max = Math.max(max, cur);
+  }
+  return max;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
