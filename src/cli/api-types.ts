@@ -1,0 +1,54 @@
+// The API's answers as the CLI reads them (the subset of fields it shows).
+import type { BatchStatus, ExecutionStatus } from '../domain/status';
+
+export interface DeviceView {
+  id: string;
+  name: string;
+  hostname: string | null;
+  tags: string[];
+  status: 'online' | 'offline';
+  lastSeenAt: string | null;
+}
+
+export interface GroupView {
+  id: string;
+  name: string;
+  createdAt?: string;
+  devices?: DeviceView[];
+}
+
+export interface BatchView {
+  id: string;
+  status: BatchStatus;
+  action: { command: string; shell?: string; timeoutSec?: number };
+  targetCount: number;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  stats: Partial<Record<ExecutionStatus, number>>;
+}
+
+export interface BatchDetail {
+  batch: BatchView;
+  progress: number;
+}
+
+export interface ExecutionView {
+  deviceId: string;
+  deviceName: string;
+  status: ExecutionStatus;
+  exitCode: number | null;
+  stdout: string | null;
+  stderr: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+}
+
+export interface CreatedBatch {
+  batchId: string;
+  workflowId: string;
+  targetCount: number;
+  deviceIds: string[];
+}

@@ -1,0 +1,63 @@
+// `flotilla batches show|cancel|list`.
+import type { Command } from 'commander';
+import { BATCH_STATUSES } from '../../domain/status';
+import type { BatchDetail, BatchView, ExecutionView } from '../api-types';
+import { formatBatchHeader, formatBatches, formatExecutions } from '../format';
+import { EXIT, out, printJson } from '../output';
+import { UsageError, parsePositiveInt } from '../parse';
+import { action, type CommandContext } from './context';
+
+export function registerBatchesCommands(program: Command, ctx: CommandContext): void {
+  const batches = program.command('batches').description('inspect and cancel batches');
+
+  batches
+    .command('show')
+    .description('a batch: status, counts and one line per device')
+    .argument('<id>', 'batch id')
+    .option('--json', 'print as JSON')
+    .action(
+      action(async (id: string, flags: { json?: boolean }) => {
+        const api = ctx.api();
+        const detail = await api.get<BatchDetail>(`/v1/batches/${id}`);
+        const executions = await api.all<ExecutionView>(`/v1/batches/${id}/executions`);
+        if (flags.json) {
+          printJson({ ...detail, executions });
+          return EXIT.ok;
+        }
+        out(formatBatchHeader(detail.batch, detail.progress));
+        out('');
+        out(formatExecutions(executions));
+        return EXIT.ok;
+      }),
+    );
+
+  batches
+    .command('cancel')
+    .description('cancel a running batch: running commands are killed, the rest never start')
+    .argument('<id>', 'batch id')
+    .action(
+      action(async (id: string) => {
+        await ctx.api().post(`/v1/batches/${id}/cancel`);
+        out(`cancelling batch ${id}`);
+        return EXIT.ok;
+      }),
+    );
+
+  batches
+    .command('list')
+    .description('recent batches, newest first')
+    .option('--status <status>', `only batches in this status (${BATCH_STATUSES.join(', ')})`)
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print as JSON')
+    .action(
+      action(async (flags: { status?: string; limit: string; json?: boolean }) => {
+        if (flags.status && !(BATCH_STATUSES as readonly string[]).includes(flags.status)) {
+          throw new UsageError(`--status must be one of ${BATCH_STATUSES.join(', ')}`);
+        }
+        const items = await ctx.api().all<BatchView>('/v1/batches', { status: flags.status }, parsePositiveInt('--limit', flags.limit));
+        if (flags.json) printJson(items);
+        else out(formatBatches(items));
+        return EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,56 @@
+// `flotilla run`: start a batch, follow it, print a per-device summary; exit 0 only if every device succeeded.
+import type { Command } from 'commander';
+import type { CreatedBatch, ExecutionView } from '../api-types';
+import { followBatch } from '../follow';
+import { formatCounts, formatExecutions } from '../format';
+import { EXIT, info, out, printJson } from '../output';
+import { buildBatchRequest, collect, commandLine, type RunOptions } from '../parse';
+import { resolveGroupIds } from '../resolve';
+import { action, type CommandContext } from './context';
+
+interface RunFlags extends RunOptions {
+  group?: string[];
+  idempotencyKey?: string;
+  json?: boolean;
+}
+
+export function registerRunCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('run')
+    .description('run a command on devices and follow it: flotilla run --group web -- uptime')
+    .option('--group <name|id>', 'target a group (repeatable)', collect)
+    .option('--tag <tag>', 'target devices with this tag (repeatable; all must match)', collect)
+    .option('--device <id>', 'target a device by id (repeatable)', collect)
+    .option('--concurrency <n|n%>', 'devices running at once (default 10)')
+    .option('--max-failures <n|n%>', 'stop dispatching once failures exceed this')
+    .option('--stop-on-failure', 'stop dispatching after the first failure')
+    .option('--sequential', 'one device at a time, in target order')
+    .option('--timeout <sec>', 'kill the command after this many seconds')
+    .option('--shell <shell>', 'sh, bash, powershell or cmd (default sh)')
+    .option('--delivery-timeout <sec>', 'how long a device may stay offline before it is undeliverable')
+    .option('--deadline <sec>', 'cancel whatever is left of the batch after this many seconds')
+    .option('--idempotency-key <key>', 'retrying with the same key returns the same batch')
+    .option('--json', 'print the batch and its executions as JSON')
+    .argument('[command...]', 'the command line, after --')
+    .action(
+      action(async (words: string[], flags: RunFlags) => {
+        commandLine(words); // a missing command is reported before any request
+        const api = ctx.api();
+        const body = buildBatchRequest(flags, await resolveGroupIds(api, flags.group ?? []), words);
+        const headers: Record<string, string> = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
+        const created = await api.post<CreatedBatch>('/v1/batches', body, headers);
+        info(`batch ${created.batchId} started on ${created.targetCount} device(s)`);
+        const detail = await followBatch(api, created.batchId, { quiet: flags.json === true, log: info });
+        const executions = await api.all<ExecutionView>(`/v1/batches/${created.batchId}/executions`);
+        if (flags.json) {
+          printJson({ ...detail, executions });
+        } else {
+          out(formatExecutions(executions));
+          out('');
+          out(`batch ${created.batchId} ${detail.batch.status}: ${formatCounts(detail.batch.stats)}`);
+        }
+        const allSucceeded = executions.length === created.targetCount && executions.every((e) => e.status === 'succeeded');
+        return allSucceeded ? EXIT.ok : EXIT.failed;
+      }),
+    );
+}

@@ -1,0 +1,86 @@
+// Pure text formatting for the CLI's tables and summaries.
+import { EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../domain/status';
+import type { BatchView, DeviceView, ExecutionView, GroupView } from './api-types';
+
+/** Left-aligned columns separated by two spaces; the last column is not padded. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+/** The first non-empty line of text, cut to max characters. */
+export function firstLine(text: string | null | undefined, max = 60): string {
+  const line = (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** What a device's one-line summary shows: the error, else stdout, else stderr. */
+export function executionNote(e: Pick<ExecutionView, 'error' | 'stdout' | 'stderr'>): string {
+  return firstLine(e.error) || firstLine(e.stdout) || firstLine(e.stderr);
+}
+
+export function formatExecutions(items: ExecutionView[]): string {
+  return formatTable(
+    ['DEVICE', 'STATUS', 'EXIT', 'DURATION', 'OUTPUT'],
+    items.map((e) => [e.deviceName, e.status, e.exitCode === null ? '-' : String(e.exitCode), formatDuration(e.durationMs), executionNote(e)]),
+  );
+}
+
+/** "succeeded 3, failed 1" in the order of EXECUTION_STATUSES, zero counts left out. */
+export function formatCounts(stats: Partial<Record<string, number>>): string {
+  const parts = EXECUTION_STATUSES.filter((s) => (stats[s] ?? 0) > 0).map((s) => `${s} ${stats[s]}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+export function formatBatchHeader(b: BatchView, progress: number): string {
+  return [
+    `batch     ${b.id}`,
+    `status    ${b.status} (${progress}% done)`,
+    `command   ${b.action.command}`,
+    `targets   ${b.targetCount}`,
+    `devices   ${formatCounts(b.stats)}`,
+    `created   ${b.createdAt}${b.completedAt ? `   completed ${b.completedAt}` : ''}`,
+  ].join('\n');
+}
+
+export function formatBatches(items: BatchView[]): string {
+  return formatTable(
+    ['ID', 'STATUS', 'TARGETS', 'CREATED', 'COMMAND'],
+    items.map((b) => [b.id, b.status, String(b.targetCount), b.createdAt, firstLine(b.action.command, 50)]),
+  );
+}
+
+export function formatDevices(items: DeviceView[]): string {
+  return formatTable(
+    ['ID', 'NAME', 'STATUS', 'HOSTNAME', 'TAGS', 'LAST SEEN'],
+    items.map((d) => [d.id, d.name, d.status, d.hostname ?? '-', d.tags.join(',') || '-', d.lastSeenAt ?? '-']),
+  );
+}
+
+export function formatGroups(items: GroupView[]): string {
+  return formatTable(
+    ['ID', 'NAME', 'CREATED'],
+    items.map((g) => [g.id, g.name, g.createdAt ?? '-']),
+  );
+}
+
+/** Count of executions in a final status, from a batch's stats. */
+export function finishedCount(stats: Partial<Record<string, number>>): number {
+  return FINAL_EXECUTION_STATUSES.reduce((n, s) => n + (stats[s] ?? 0), 0);
+}

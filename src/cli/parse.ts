@@ -1,0 +1,93 @@
+// Pure parsing of command-line values into API requests. Usage mistakes throw UsageError (exit 2).
+import { SHELLS, type Shell } from '../protocol/v1/action';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
+}
+
+/** For repeatable options: `--tag a --tag b`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** "10" → 10, "25%" → "25%" (the API resolves percentages against the target count). */
+export function parseCountOrPercent(flag: string, raw: string): number | string {
+  if (/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/.test(raw)) return raw;
+  if (/^[0-9]+$/.test(raw)) return Number(raw);
+  throw new UsageError(`${flag} must be a whole number or a percentage like "10%", got "${raw}"`);
+}
+
+export function parsePositiveInt(flag: string, raw: string): number {
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} must be a positive whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+export function parseShell(raw: string): Shell {
+  if (!(SHELLS as readonly string[]).includes(raw)) throw new UsageError(`--shell must be one of ${SHELLS.join(', ')}, got "${raw}"`);
+  return raw as Shell;
+}
+
+export interface RunOptions {
+  device?: string[];
+  tag?: string[];
+  concurrency?: string;
+  maxFailures?: string;
+  stopOnFailure?: boolean;
+  sequential?: boolean;
+  timeout?: string;
+  shell?: string;
+  deliveryTimeout?: string;
+  deadline?: string;
+}
+
+/** The words after `--` as one shell command line; none is a usage error. */
+export function commandLine(words: string[]): string {
+  const command = words.join(' ').trim();
+  if (!command) throw new UsageError('give the command to run after --, e.g. `flotilla run --group web -- uptime`');
+  return command;
+}
+
+/** The POST /v1/batches body for `flotilla run`, given group ids already resolved from names. */
+export function buildBatchRequest(opts: RunOptions, groupIds: string[], commandWords: string[]): Record<string, unknown> {
+  const command = commandLine(commandWords);
+  const deviceIds = opts.device ?? [];
+  const bad = deviceIds.filter((d) => !isUuid(d));
+  if (bad.length > 0) throw new UsageError(`--device takes device ids (UUIDs); not ids: ${bad.join(', ')}`);
+  const tags = opts.tag ?? [];
+  if (deviceIds.length + groupIds.length + tags.length === 0) {
+    throw new UsageError('name the targets with --group, --tag or --device');
+  }
+  if (opts.stopOnFailure && opts.maxFailures !== undefined) throw new UsageError('give --stop-on-failure or --max-failures, not both');
+  if (opts.sequential && opts.concurrency !== undefined) throw new UsageError('--sequential runs one device at a time; drop --concurrency');
+
+  const strategy: Record<string, unknown> = { mode: opts.sequential ? 'sequential' : 'parallel' };
+  if (opts.concurrency !== undefined) strategy.concurrency = parseCountOrPercent('--concurrency', opts.concurrency);
+  if (opts.maxFailures !== undefined) strategy.maxFailures = parseCountOrPercent('--max-failures', opts.maxFailures);
+  if (opts.stopOnFailure) strategy.stopOnFailure = true;
+
+  const action: Record<string, unknown> = { type: 'command', command };
+  if (opts.shell !== undefined) action.shell = parseShell(opts.shell);
+  if (opts.timeout !== undefined) action.timeoutSec = parsePositiveInt('--timeout', opts.timeout);
+
+  const targets: Record<string, string[]> = {};
+  if (deviceIds.length > 0) targets.deviceIds = deviceIds;
+  if (groupIds.length > 0) targets.groupIds = groupIds;
+  if (tags.length > 0) targets.tags = tags;
+
+  const body: Record<string, unknown> = { targets, action, strategy };
+  if (opts.deliveryTimeout !== undefined) {
+    if (!/^[0-9]+$/.test(opts.deliveryTimeout)) throw new UsageError(`--delivery-timeout must be a whole number of seconds`);
+    body.deliveryTimeoutSec = Number(opts.deliveryTimeout);
+  }
+  if (opts.deadline !== undefined) body.deadlineSec = parsePositiveInt('--deadline', opts.deadline);
+  return body;
+}
