@@ -1,0 +1,111 @@
+// deliverToAgent runs on the gateway holding the device's socket: it hands the execution to the agent
+// and heartbeats until the agent's result is stored, then answers the outcome as stored.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { DatabaseHandle } from '../db/client';
+import { failExecution, loadDelivery, markDispatched, readOutcome } from '../db/queries/agent-results';
+import type { StoredAction } from '../domain/batch';
+import { isFinalExecutionStatus } from '../domain/status';
+import type { Logger } from '../logger';
+import type { CommandAction } from '../protocol/v1/action';
+import { unseal } from '../security/secrets';
+import { DELIVERY_ERRORS, type DeliverInput, type DeviceOutcome, type GatewayActivities } from '../workflows/definitions';
+import type { GatewayCounters } from './counters';
+import type { SessionRegistry } from './registry';
+
+export interface GatewayActivityDeps {
+  db: DatabaseHandle;
+  registry: SessionRegistry;
+  gatewayId: string;
+  secretKey: string | undefined;
+  counters: GatewayCounters;
+  logger: Logger;
+  heartbeatEveryMs?: number;
+  /** After a cancel is sent, how long to wait for the agent's (cancelled) result. */
+  cancelWaitMs?: number;
+}
+
+class UnsendableAction extends Error {}
+
+function toCommandAction(stored: StoredAction, secretKey: string | undefined): CommandAction {
+  const { envSealed, envKeys: _envKeys, ...rest } = stored;
+  if (envSealed === undefined) return rest;
+  if (!secretKey) throw new UnsendableAction('the action has encrypted env values but this gateway has no FLOTILLA_SECRET_KEY');
+  try {
+    return { ...rest, env: unseal<Record<string, string>>(envSealed, secretKey) };
+  } catch {
+    throw new UnsendableAction("the action's env values cannot be decrypted with this gateway's FLOTILLA_SECRET_KEY");
+  }
+}
+
+const notConnected = (deviceId: string): ApplicationFailure =>
+  ApplicationFailure.create({ type: DELIVERY_ERRORS.notConnected, message: `device ${deviceId} has no session on this gateway`, nonRetryable: true });
+
+/** Waits for the promise to settle, at most ms. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+  await Promise.race([promise.then(() => undefined, () => undefined), timeout]);
+  clearTimeout(timer);
+}
+
+export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActivities {
+  const { db, registry } = deps;
+  const heartbeatEveryMs = deps.heartbeatEveryMs ?? 2_000;
+  const cancelWaitMs = deps.cancelWaitMs ?? 10_000;
+
+  async function deliverToAgent({ executionId, deviceId }: DeliverInput): Promise<DeviceOutcome> {
+    const ctx = Context.current();
+    const row = await loadDelivery(db.db, executionId);
+    if (!row) throw ApplicationFailure.create({ message: `execution ${executionId} does not exist`, nonRetryable: true });
+    if (isFinalExecutionStatus(row.status)) return { status: row.status, exitCode: row.exitCode };
+    if (row.deviceId !== deviceId) {
+      throw ApplicationFailure.create({ message: `execution ${executionId} does not belong to device ${deviceId}`, nonRetryable: true });
+    }
+    if (!registry.get(deviceId)) throw notConnected(deviceId);
+
+    let action: CommandAction;
+    try {
+      action = toCommandAction(row.action, deps.secretKey);
+    } catch (err) {
+      if (!(err instanceof UnsendableAction)) throw err;
+      await failExecution(db.db, executionId, err.message);
+      const stored = await readOutcome(db.db, executionId);
+      if (!stored) throw new Error(`execution ${executionId} did not reach a final status`);
+      return stored;
+    }
+
+    await markDispatched(db.db, executionId, deps.gatewayId);
+    // No await between finding the session and registering the wait: a close cannot slip in between.
+    const session = registry.get(deviceId);
+    if (!session) throw notConnected(deviceId);
+    const wait = registry.waitForResult(executionId, session.sessionId);
+    const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEveryMs);
+    try {
+      if (!session.send({ type: 'dispatch', executionId, action })) throw notConnected(deviceId);
+      deps.counters.dispatches += 1;
+      ctx.heartbeat();
+      return await Promise.race([wait.promise, ctx.cancelled]);
+    } catch (err) {
+      if (!(err instanceof CancelledFailure)) throw err;
+      return await afterCancellation(executionId, deviceId, err, wait.promise);
+    } finally {
+      clearInterval(heartbeat);
+      wait.dispose();
+    }
+  }
+
+  /** The batch is being cancelled: ask the agent to kill the command and prefer its final result. */
+  async function afterCancellation(executionId: string, deviceId: string, cancellation: CancelledFailure, result: Promise<DeviceOutcome>): Promise<DeviceOutcome> {
+    // A worker shutdown is not a cancel: the command keeps running and another delivery picks it up.
+    if (cancellation.message === 'WORKER_SHUTDOWN') throw cancellation;
+    registry.get(deviceId)?.send({ type: 'cancel', executionId });
+    deps.logger.info({ executionId, deviceId }, 'cancel sent to agent');
+    await settleWithin(result, cancelWaitMs);
+    const stored = await readOutcome(db.db, executionId);
+    if (stored) return stored;
+    throw cancellation;
+  }
+
+  return { deliverToAgent };
+}

@@ -1,0 +1,207 @@
+// One agent's WebSocket: the hello handshake, then its frames in arrival order. A bad frame is
+// answered, counted, logged and closes the connection; it never throws out of here.
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import type { DatabaseHandle } from '../db/client';
+import { markStarted, executionDevice, readOutcome, storeResult } from '../db/queries/agent-results';
+import { findDeviceCredentials, markDeviceOnline, markSessionOffline } from '../db/queries/presence';
+import type { Logger } from '../logger';
+import { CLOSE_CODES } from '../protocol/constants';
+import { decodeAgentMessage, encodeGatewayMessage } from '../protocol/v1/codec';
+import type { AgentMessage, GatewayMessageBody, ResultMessage } from '../protocol/v1/messages';
+import { tokenMatches } from '../security/secrets';
+import type { GatewayCounters } from './counters';
+import type { LiveSession, SessionRegistry } from './registry';
+
+export interface ConnectionDeps {
+  db: DatabaseHandle;
+  registry: SessionRegistry;
+  gatewayId: string;
+  heartbeatMs: number;
+  counters: GatewayCounters;
+  logger: Logger;
+  /** Any frame from the device: liveness for the bulk last-seen flush. */
+  touch(deviceId: string): void;
+  /** After a device's session is established and recorded. */
+  onOnline(deviceId: string, sessionId: string): void;
+}
+
+/** Time an agent has to send hello after connecting. */
+export const HELLO_TIMEOUT_MS = 10_000;
+
+const WS_OPEN = WebSocket.OPEN;
+const CLOSE_HANDSHAKE_MS = 2_000;
+
+export class AgentConnection implements LiveSession {
+  sessionId = '';
+  deviceId = '';
+  lastFrameAt = Date.now();
+  private authenticated = false;
+  private closing = false;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly helloTimer: NodeJS.Timeout;
+  /** Settles once the close is handled (device marked offline, deliveries failed). */
+  readonly closed: Promise<void>;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+    readonly remote: string,
+  ) {
+    deps.counters.connections += 1;
+    this.helloTimer = setTimeout(() => this.reject(CLOSE_CODES.heartbeatTimeout, 'hello_timeout', 'no hello within 10s'), HELLO_TIMEOUT_MS);
+    ws.on('message', (data: WebSocket.RawData) => {
+      this.lastFrameAt = Date.now();
+      const raw = data.toString();
+      this.queue = this.queue.then(() => this.onFrame(raw)).catch((err: unknown) => this.onHandlerError(err));
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        deps.counters.oversizedFrames += 1;
+        this.log().warn({ deviceId: this.deviceId || undefined, reason: 'frame too large' }, 'bad frame from agent');
+      } else {
+        this.log().debug({ err: err.message }, 'socket error');
+      }
+    });
+    this.closed = new Promise((resolve) => {
+      ws.once('close', () => {
+        clearTimeout(this.helloTimer);
+        void this.onClose().finally(resolve);
+      });
+    });
+  }
+
+  send(body: GatewayMessageBody): boolean {
+    if (this.ws.readyState !== WS_OPEN || this.closing) return false;
+    this.ws.send(encodeGatewayMessage(body));
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    this.closing = true;
+    if (this.ws.readyState === WS_OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    // A dead peer never completes the closing handshake: drop the socket shortly after.
+    setTimeout(() => this.ws.terminate(), CLOSE_HANDSHAKE_MS).unref();
+  }
+
+  private log(): Logger {
+    return this.deps.logger;
+  }
+
+  /** Answers with an error frame, logs one line, closes. */
+  private reject(code: number, errorCode: string, reason: string): void {
+    if (this.closing) return;
+    this.send({ type: 'error', code: errorCode, message: reason });
+    this.log().warn({ deviceId: this.deviceId || undefined, remote: this.remote, reason, closeCode: code }, 'agent connection rejected');
+    this.close(code, errorCode);
+  }
+
+  private async onFrame(raw: string): Promise<void> {
+    if (this.closing) return;
+    const decoded = decodeAgentMessage(raw);
+    if (!decoded.ok) {
+      const version = decoded.reason.startsWith('unsupported protocol version');
+      if (version) this.deps.counters.unsupportedVersion += 1;
+      else this.deps.counters.badFrames += 1;
+      this.reject(version ? CLOSE_CODES.unsupportedVersion : CLOSE_CODES.badFrame, version ? 'unsupported_version' : 'bad_frame', decoded.reason);
+      return;
+    }
+    const message = decoded.message;
+    if (!this.authenticated) {
+      if (message.type !== 'hello') {
+        this.deps.counters.badFrames += 1;
+        this.reject(CLOSE_CODES.badFrame, 'bad_frame', `expected hello, got ${message.type}`);
+        return;
+      }
+      await this.onHello(message);
+      return;
+    }
+    this.deps.touch(this.deviceId);
+    switch (message.type) {
+      case 'hello':
+        this.deps.counters.badFrames += 1;
+        this.reject(CLOSE_CODES.badFrame, 'bad_frame', 'hello sent twice');
+        return;
+      case 'heartbeat':
+        return;
+      case 'started':
+        await markStarted(this.deps.db.db, message.executionId, this.deviceId, new Date(message.startedAt));
+        return;
+      case 'result':
+        await this.onResult(message);
+        return;
+    }
+  }
+
+  private async onHello(hello: Extract<AgentMessage, { type: 'hello' }>): Promise<void> {
+    clearTimeout(this.helloTimer);
+    this.deviceId = hello.deviceId;
+    const device = await findDeviceCredentials(this.deps.db.db, hello.deviceId);
+    if (!device || !tokenMatches(hello.token, device.tokenHash)) {
+      this.deps.counters.rejectedAuth += 1;
+      this.reject(CLOSE_CODES.unauthorized, 'unauthorized', device ? 'bad token' : 'unknown device');
+      return;
+    }
+    const sessionId = randomUUID();
+    const recorded = await markDeviceOnline(this.deps.db.db, {
+      deviceId: hello.deviceId,
+      gatewayId: this.deps.gatewayId,
+      sessionId,
+      facts: hello.facts,
+    });
+    if (!recorded) {
+      this.deps.counters.rejectedAuth += 1;
+      this.reject(CLOSE_CODES.unauthorized, 'unauthorized', 'unknown device');
+      return;
+    }
+    this.sessionId = sessionId;
+    this.authenticated = true;
+    if (this.closing || this.ws.readyState !== WS_OPEN) {
+      // The socket went away while the session was being recorded.
+      await markSessionOffline(this.deps.db.db, this.deviceId, sessionId);
+      return;
+    }
+    const previous = this.deps.registry.set(this);
+    if (previous) {
+      this.deps.counters.replaced += 1;
+      previous.close(CLOSE_CODES.replaced, 'replaced by a newer connection');
+    }
+    this.deps.counters.sessions += 1;
+    this.send({ type: 'welcome', sessionId, heartbeatIntervalMs: this.deps.heartbeatMs });
+    this.log().info({ deviceId: this.deviceId, sessionId, running: hello.running.length }, 'agent connected');
+    this.deps.onOnline(this.deviceId, sessionId);
+  }
+
+  private async onResult(result: ResultMessage): Promise<void> {
+    const db = this.deps.db.db;
+    const owner = await executionDevice(db, result.executionId);
+    if (owner !== this.deviceId) {
+      this.deps.counters.policyViolations += 1;
+      this.reject(CLOSE_CODES.policyViolation, 'policy_violation', `result for execution ${result.executionId} that is not this device's`);
+      return;
+    }
+    await storeResult(db, result);
+    this.deps.counters.results += 1;
+    this.send({ type: 'result.ack', executionId: result.executionId });
+    const outcome = await readOutcome(db, result.executionId);
+    if (outcome) this.deps.registry.resolveResult(result.executionId, outcome);
+  }
+
+  private onHandlerError(err: unknown): void {
+    // A database failure: do not acknowledge; the agent re-sends after it reconnects.
+    this.log().error({ deviceId: this.deviceId || undefined, err: err instanceof Error ? err.message : String(err) }, 'could not handle agent frame');
+    this.close(1011, 'internal error');
+  }
+
+  private async onClose(): Promise<void> {
+    this.closing = true;
+    if (!this.authenticated) return;
+    this.deps.registry.remove(this);
+    try {
+      await markSessionOffline(this.deps.db.db, this.deviceId, this.sessionId);
+    } catch (err) {
+      this.log().error({ deviceId: this.deviceId, err: err instanceof Error ? err.message : String(err) }, 'could not mark device offline');
+    }
+    this.log().info({ deviceId: this.deviceId, sessionId: this.sessionId }, 'agent disconnected');
+  }
+}

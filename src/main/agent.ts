@@ -1,0 +1,44 @@
+// Entry point: the agent that runs on a device.
+//   npm run agent -- --gateway ws://HOST:PORT --device-id ID --token TOKEN [--data-dir DIR]
+// Flags may also come from FLOTILLA_GATEWAY, FLOTILLA_DEVICE_ID, FLOTILLA_AGENT_TOKEN, FLOTILLA_AGENT_DATA_DIR.
+import { parseArgs } from 'node:util';
+import { runAgent } from '../agent/agent';
+import { loadAgentConfig } from '../config';
+import { createLogger } from '../logger';
+
+/** On SIGTERM/SIGINT, running commands get this long to finish before they are killed (and reported cancelled). */
+const STOP_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      gateway: { type: 'string' },
+      'device-id': { type: 'string' },
+      token: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+    strict: true,
+  });
+  const config = loadAgentConfig({ gateway: values.gateway, deviceId: values['device-id'], token: values.token, dataDir: values['data-dir'] });
+  const logger = createLogger('agent', config.logLevel).child({ deviceId: config.deviceId });
+  const agent = runAgent(config, logger);
+  void agent.ready.then(() => logger.info({ gateway: config.gatewayUrl }, 'ready'));
+
+  const shutdown = (): void => {
+    logger.info('stopping: letting running commands finish');
+    void agent
+      .stop(STOP_GRACE_MS)
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unclean stop');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// Entry point: the agent gateway (WebSocket server plus the Temporal worker for deliverToAgent).
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startGateway } from '../agent-gateway';
+import { loadServerConfig } from '../config';
+import { openDatabase } from '../db/client';
+import { createLogger } from '../logger';
+import { installTemporalRuntime } from '../temporal/runtime';
+
+async function main(): Promise<void> {
+  const config = loadServerConfig();
+  const logger = createLogger('gateway', config.logLevel);
+  installTemporalRuntime();
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone gateway (embedded mode: npm start)');
+  const address = config.temporal.address ?? '127.0.0.1:7233';
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const workerConnection = await NativeConnection.connect({ address });
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const gateway = await startGateway({ db, temporal: { connection: workerConnection, client }, config, logger });
+  logger.info({ url: gateway.url, gatewayId: gateway.gatewayId }, 'ready');
+
+  const shutdown = (): void => {
+    logger.info('shutting down');
+    void gateway
+      .stop()
+      .then(async () => {
+        await workerConnection.close();
+        await clientConnection.close();
+        await db.close();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unclean shutdown');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
