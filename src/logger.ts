@@ -17,6 +17,8 @@ const REDACT = [
   '*.action.env',
 ];
 
-export function createLogger(name: string, level = 'info'): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } });
+/** Logs to stdout unless a destination is given (the benchmark logs to stderr: its stdout is its result). */
+export function createLogger(name: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  const options = { name, level, redact: { paths: REDACT, censor: '[redacted]' }, base: { pid: process.pid } };
+  return destination ? pino(options, destination) : pino(options);
 }

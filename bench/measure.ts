@@ -1,0 +1,51 @@
+// Small measuring tools for the benchmark: percentiles, peak RSS sampling, free ports.
+import { createServer } from 'node:net';
+
+/** Nearest-rank percentile (p in 0..100) of unsorted values; null when there are none. */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? null;
+}
+
+export interface RssSampler {
+  peakMb(): number;
+  stop(): void;
+}
+
+/** Samples this process's resident set size every intervalMs and keeps the peak. */
+export function sampleRss(intervalMs = 200): RssSampler {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, intervalMs);
+  timer.unref();
+  return {
+    peakMb: () => Math.max(peak, process.memoryUsage.rss()) / (1024 * 1024),
+    stop: () => clearInterval(timer),
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export const round = (n: number, digits = 3): number => Number(n.toFixed(digits));

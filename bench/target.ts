@@ -1,0 +1,18 @@
+// Where the full path runs: the system this benchmark brought up in-process, or a running one (--api).
+import type { ApiClient } from '../src/cli/http';
+
+export interface Registered {
+  id: string;
+  token: string;
+}
+
+export interface BenchTarget {
+  api: ApiClient;
+  gatewayUrl: string;
+  /** What p50Ms/p99Ms measure on this target. */
+  latencyBasis: 'dispatched-to-completed' | 'batch-created-to-completed';
+  register(count: number, tag: string): Promise<Registered[]>;
+  countOnline(tag: string): Promise<number>;
+  latenciesMs(batchId: string, batchCreatedAt: Date): Promise<number[]>;
+  stop(): Promise<void>;
+}
