@@ -8,7 +8,7 @@ import type { ServerConfig } from '../config';
 import type { DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
 import { CLOSE_CODES, HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
-import { gatewayTaskQueue } from '../workflows/definitions';
+import { gatewayTaskQueue, type GatewayActivities } from '../workflows/definitions';
 import { createGatewayActivities } from './activities';
 import { AgentConnection } from './connection';
 import { newCounters, type GatewayCounters } from './counters';
@@ -30,6 +30,8 @@ export interface Gateway {
   url: string;
   gatewayId: string;
   counters: GatewayCounters;
+  /** The activities this gateway's worker runs (the same instances, bound to its sessions). */
+  activities: GatewayActivities;
   sessionCount(): number;
   stop(): Promise<void>;
 }
@@ -51,11 +53,12 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   const connections = new Set<AgentConnection>();
   const lastSeen = startLastSeenFlusher(db.db, gatewayId, Math.max(250, Math.floor(config.heartbeatMs / 2)), logger);
 
+  const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger });
   const worker = await Worker.create({
     connection: temporal.connection,
     namespace: config.temporal.namespace,
     taskQueue: gatewayTaskQueue(gatewayId),
-    activities: createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger }),
+    activities,
     maxConcurrentActivityTaskExecutions: config.gatewayActivitySlots,
     shutdownGraceTime: '5s',
   });
@@ -142,6 +145,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
     url,
     gatewayId,
     counters,
+    activities,
     sessionCount: () => registry.sessions().length,
     stop: () => (stopping ??= stop()),
   };
