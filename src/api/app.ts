@@ -1,0 +1,50 @@
+// The Hono app: middlewares in order (logging, deps, auth, body limits, JSON), the /v1 routes, the
+// OpenAPI document generated from the same schemas, and the one error shape for every failure.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { ApiDeps, AppEnv } from './context';
+import { handleError, handleNotFound } from './errors';
+import { authenticate } from './middlewares/auth';
+import { limitBody, requireJsonBody } from './middlewares/body';
+import { provideDeps } from './middlewares/deps';
+import { logRequests } from './middlewares/request-logger';
+import { batchesRouter } from './routes/batches';
+import { devicesRouter } from './routes/devices';
+import { executionsRouter } from './routes/executions';
+import { groupsRouter } from './routes/groups';
+import { healthRouter } from './routes/health';
+import { createRouter } from './routes/router';
+
+export const OPENAPI_PATH = '/v1/openapi.json';
+const HEALTH_PATH = '/v1/health';
+
+export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.use('*', provideDeps(deps));
+  app.use('*', logRequests());
+  app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
+  app.use('/v1/*', limitBody(deps.config.maxBodyBytes));
+  app.use('/v1/*', requireJsonBody());
+
+  app.route('/', healthRouter);
+  app.route('/', devicesRouter);
+  app.route('/', groupsRouter);
+  app.route('/', batchesRouter);
+  app.route('/', executionsRouter);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'FLOTILLA_ADMIN_TOKEN',
+  });
+  app.doc31(OPENAPI_PATH, {
+    openapi: '3.1.0',
+    info: {
+      title: 'Flotilla API',
+      version: '1',
+      description: 'Run shell commands on fleets of devices, durably, on Temporal. Errors are {error: {code, message, details?}}.',
+    },
+  });
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}

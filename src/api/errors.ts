@@ -1,0 +1,69 @@
+// The one error shape, `{error: {code, message, details?}}`, and how every failure becomes it:
+// thrown ApiErrors, zod validation failures, unknown routes, and anything unexpected (a logged 500).
+import type { Hook } from '@hono/zod-openapi';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from './context';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, details?: unknown): Response {
+  return c.json(errorBody(code, message, details), status);
+}
+
+export const notFound = (what: string, id: string): ApiError => new ApiError(404, 'not_found', `${what} ${id} does not exist`);
+
+const LOCATIONS: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' };
+
+/** zod failures of any request part: 400 validation_error naming each bad field. */
+export const validationHook: Hook<unknown, AppEnv, string, Response | undefined> = (result, c) => {
+  if (result.success) return undefined;
+  const where = LOCATIONS[result.target] ?? result.target;
+  const details = result.error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+  const first = details[0];
+  return errorResponse(c, 400, 'validation_error', first ? `${first.path}: ${first.message}` : 'invalid request', details);
+};
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
+
+export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.details);
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = err.status === 413 ? 'payload_too_large' : err.status === 400 ? 'bad_request' : 'http_error';
+    return errorResponse(c, err.status, code, err.message || 'bad request');
+  }
+  c.var.deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+  return errorResponse(c, 500, 'internal', 'internal error');
+};
+
+/** PostgreSQL unique_violation, however the driver wraps it; optionally of one constraint. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (let e: unknown = err; e instanceof Object; e = (e as { cause?: unknown }).cause) {
+    const pg = e as { code?: unknown; constraint?: unknown };
+    if (pg.code === '23505') return constraint === undefined || pg.constraint === constraint;
+  }
+  return false;
+}

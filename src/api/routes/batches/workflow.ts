@@ -1,0 +1,44 @@
+// Starting a batch's workflow. Built from the stored row, so a replayed Idempotency-Key request can
+// start the same workflow again after a crash; a workflow id is never reused for a second run.
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { describeAction } from '../../../domain/batch';
+import type { BatchRow } from '../../../db/schema';
+import { batchWorkflow } from '../../../workflows';
+import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE, type BatchWorkflowInput } from '../../../workflows/definitions';
+
+export function workflowInput(row: BatchRow): BatchWorkflowInput {
+  return {
+    batchId: row.id,
+    owner: row.owner,
+    targetCount: row.targetCount,
+    strategy: { mode: row.strategy.mode, concurrency: row.strategy.concurrency, maxFailures: row.strategy.maxFailures },
+    deliveryTimeoutSec: row.deliveryTimeoutSec,
+    deadlineSec: row.deadlineSec ?? null,
+    timeoutSec: row.action.timeoutSec,
+    summary: describeAction(row.action),
+  };
+}
+
+/** Starts the batch's workflow; true when this call started it, false when it already existed. */
+export async function startBatchWorkflow(client: Client, row: BatchRow): Promise<boolean> {
+  const input = workflowInput(row);
+  const n = row.targetCount;
+  try {
+    await client.workflow.start(batchWorkflow, {
+      workflowId: row.workflowId,
+      taskQueue: WORKFLOW_TASK_QUEUE,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.batchId, value: row.id },
+        { key: SEARCH_ATTRIBUTES.owner, value: row.owner },
+        { key: SEARCH_ATTRIBUTES.status, value: 'running' },
+      ],
+      staticSummary: `${input.summary} on ${n} ${n === 1 ? 'device' : 'devices'}`,
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}

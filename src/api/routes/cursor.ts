@@ -1,0 +1,20 @@
+// Cursor decoding for handlers: a cursor this API did not produce is a 400 invalid_cursor.
+import { InvalidCursorError, decodeSeqCursor, decodeTimeCursor, type TimeKey } from '../../db/queries/pagination';
+import { ApiError } from '../errors';
+
+function orFail<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw new ApiError(400, 'invalid_cursor', err.message);
+    throw err;
+  }
+}
+
+export function decodeTimeCursorOrFail(cursor: string | undefined): TimeKey | undefined {
+  return cursor === undefined ? undefined : orFail(() => decodeTimeCursor(cursor));
+}
+
+export function decodeSeqCursorOrFail(cursor: string | undefined): number | undefined {
+  return cursor === undefined ? undefined : orFail(() => decodeSeqCursor(cursor));
+}

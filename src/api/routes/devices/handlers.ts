@@ -1,0 +1,67 @@
+// Device handlers: validate (done by the routes' schemas), call the device queries, shape the answer.
+import { randomUUID } from 'node:crypto';
+import { createDevice, deleteDevice, getDevice, listDevices, updateDevice } from '../../../db/queries/devices';
+import { hashToken, newToken } from '../../../security/secrets';
+import { presenceWindowMs, type AppRouteHandler } from '../../context';
+import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { toDeviceJson } from '../../schemas/device';
+import { decodeTimeCursorOrFail } from '../cursor';
+import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './routes';
+
+const duplicateName = (name: string): ApiError => new ApiError(409, 'conflict', `a device named "${name}" already exists`);
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const { db, config } = c.var.deps;
+  const body = c.req.valid('json');
+  const agentToken = newToken('fla');
+  try {
+    const device = await createDevice(
+      db.db,
+      { id: randomUUID(), name: body.name, hostname: body.hostname ?? null, tags: body.tags, owner: c.var.principal.id, tokenHash: hashToken(agentToken) },
+      presenceWindowMs(config),
+    );
+    return c.json({ device: toDeviceJson(device), agentToken }, 201);
+  } catch (err) {
+    if (isUniqueViolation(err, 'devices_name_key')) throw duplicateName(body.name);
+    throw err;
+  }
+};
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const { db, config } = c.var.deps;
+  const q = c.req.valid('query');
+  const page = await listDevices(
+    db.db,
+    { tags: q.tag, groupId: q.group, status: q.status, q: q.q, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) },
+    presenceWindowMs(config),
+  );
+  return c.json({ items: page.items.map(toDeviceJson), nextCursor: page.nextCursor }, 200);
+};
+
+export const get: AppRouteHandler<GetRoute> = async (c) => {
+  const { db, config } = c.var.deps;
+  const { id } = c.req.valid('param');
+  const device = await getDevice(db.db, id, presenceWindowMs(config));
+  if (!device) throw notFound('device', id);
+  return c.json({ device: toDeviceJson(device) }, 200);
+};
+
+export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  const { db, config } = c.var.deps;
+  const { id } = c.req.valid('param');
+  const patch = c.req.valid('json');
+  try {
+    const device = await updateDevice(db.db, id, patch, presenceWindowMs(config));
+    if (!device) throw notFound('device', id);
+    return c.json({ device: toDeviceJson(device) }, 200);
+  } catch (err) {
+    if (isUniqueViolation(err, 'devices_name_key')) throw duplicateName(patch.name ?? '');
+    throw err;
+  }
+};
+
+export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  if (!(await deleteDevice(c.var.deps.db.db, id))) throw notFound('device', id);
+  return c.body(null, 204);
+};

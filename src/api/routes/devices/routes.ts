@@ -1,0 +1,102 @@
+// /v1/devices: register, list (filters + cursor), read, update, delete.
+import { createRoute, z } from '@hono/zod-openapi';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { deviceNameSchema, deviceSchema, deviceStatusSchema, hostnameSchema, tagSchema, tagsSchema } from '../../schemas/device';
+
+const tags = ['devices'];
+
+export const createDeviceBody = z
+  .object({
+    name: deviceNameSchema,
+    hostname: hostnameSchema.optional(),
+    tags: tagsSchema.default([]),
+  })
+  .strict()
+  .openapi('CreateDevice');
+
+export const create = createRoute({
+  method: 'post',
+  path: '/v1/devices',
+  tags,
+  summary: 'Register a device; the answer carries its agent token, shown only this once',
+  security: bearer,
+  request: { body: jsonBody(createDeviceBody, 'The new device') },
+  responses: {
+    201: jsonContent(z.object({ device: deviceSchema, agentToken: z.string() }), 'Registered'),
+    ...commonErrors,
+    409: errorResponses[409],
+  },
+});
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z
+    .union([item, z.array(item).max(50)])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]));
+
+export const list = createRoute({
+  method: 'get',
+  path: '/v1/devices',
+  tags,
+  summary: 'List devices, oldest first',
+  security: bearer,
+  request: {
+    query: z.object({
+      ...pageQuery,
+      tag: oneOrMany(tagSchema).openapi({ param: { name: 'tag', in: 'query' }, description: 'repeatable; devices having all of them' }),
+      group: z.uuid().optional().openapi({ param: { name: 'group', in: 'query' }, description: 'group id' }),
+      status: deviceStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
+      q: z.string().min(1).max(200).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'text in name or hostname' }),
+    }),
+  },
+  responses: { 200: jsonContent(pageOf(deviceSchema), 'A page of devices'), ...commonErrors },
+});
+
+export const get = createRoute({
+  method: 'get',
+  path: '/v1/devices/{id}',
+  tags,
+  summary: 'Read a device',
+  security: bearer,
+  request: { params: idParam },
+  responses: { 200: jsonContent(z.object({ device: deviceSchema }), 'The device'), ...commonErrors, 404: errorResponses[404] },
+});
+
+export const updateDeviceBody = z
+  .object({
+    name: deviceNameSchema.optional(),
+    hostname: hostnameSchema.nullable().optional(),
+    tags: tagsSchema.optional(),
+  })
+  .strict()
+  .openapi('UpdateDevice');
+
+export const update = createRoute({
+  method: 'patch',
+  path: '/v1/devices/{id}',
+  tags,
+  summary: 'Rename, re-host or re-tag a device',
+  security: bearer,
+  request: { params: idParam, body: jsonBody(updateDeviceBody, 'Fields to change') },
+  responses: {
+    200: jsonContent(z.object({ device: deviceSchema }), 'The updated device'),
+    ...commonErrors,
+    ...errorResponses,
+  },
+});
+
+export const remove = createRoute({
+  method: 'delete',
+  path: '/v1/devices/{id}',
+  tags,
+  summary: 'Delete a device (its past executions stay)',
+  security: bearer,
+  request: { params: idParam },
+  responses: { 204: { description: 'Deleted' }, ...commonErrors, 404: errorResponses[404] },
+});
+
+export type CreateRoute = typeof create;
+export type ListRoute = typeof list;
+export type GetRoute = typeof get;
+export type UpdateRoute = typeof update;
+export type RemoveRoute = typeof remove;

@@ -1,0 +1,28 @@
+// Execution handlers: results as the activities stored them; the API never reads Temporal history.
+import { getBatch, getExecution, listExecutions } from '../../../db/queries/batches';
+import type { AppRouteHandler } from '../../context';
+import { ApiError, notFound } from '../../errors';
+import { toExecutionJson } from '../../schemas/batch';
+import { decodeSeqCursorOrFail } from '../cursor';
+import { LIST_OUTPUT_HEAD_BYTES, type GetRoute, type ListRoute } from './routes';
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const { db } = c.var.deps;
+  const { id } = c.req.valid('param');
+  const q = c.req.valid('query');
+  const afterSeq = decodeSeqCursorOrFail(q.cursor);
+  if (!(await getBatch(db.db, id))) throw notFound('batch', id);
+  const page = await listExecutions(db.db, id, { status: q.status, afterSeq, limit: q.limit, outputHeadBytes: LIST_OUTPUT_HEAD_BYTES });
+  return c.json({ items: page.items.map(toExecutionJson), nextCursor: page.nextCursor }, 200);
+};
+
+export const get: AppRouteHandler<GetRoute> = async (c) => {
+  const { db } = c.var.deps;
+  const { id, deviceId } = c.req.valid('param');
+  const execution = await getExecution(db.db, id, deviceId);
+  if (!execution) {
+    if (!(await getBatch(db.db, id))) throw notFound('batch', id);
+    throw new ApiError(404, 'not_found', `batch ${id} has no execution for device ${deviceId}`);
+  }
+  return c.json(toExecutionJson(execution), 200);
+};

@@ -1,0 +1,61 @@
+// Group handlers: membership changes are transactional in the queries; unknown device ids are a 400.
+import { randomUUID } from 'node:crypto';
+import { UnknownDevicesError } from '../../../db/queries/devices';
+import { createGroup, deleteGroup, getGroupWithDevices, listGroups, setGroupDevices } from '../../../db/queries/groups';
+import { presenceWindowMs, type AppRouteHandler } from '../../context';
+import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { toGroupJson, toGroupWithDevicesJson } from '../../schemas/group';
+import { decodeTimeCursorOrFail } from '../cursor';
+import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, SetDevicesRoute } from './routes';
+
+function mapMembershipError(err: unknown, name?: string): unknown {
+  if (err instanceof UnknownDevicesError) {
+    return new ApiError(400, 'unknown_devices', err.message, { deviceIds: err.deviceIds });
+  }
+  if (isUniqueViolation(err, 'groups_name_key')) return new ApiError(409, 'conflict', `a group named "${name ?? ''}" already exists`);
+  return err;
+}
+
+export const create: AppRouteHandler<CreateRoute> = async (c) => {
+  const body = c.req.valid('json');
+  try {
+    const group = await createGroup(c.var.deps.db.db, { id: randomUUID(), name: body.name, owner: c.var.principal.id, deviceIds: body.deviceIds });
+    return c.json({ group: toGroupJson(group) }, 201);
+  } catch (err) {
+    throw mapMembershipError(err, body.name);
+  }
+};
+
+export const list: AppRouteHandler<ListRoute> = async (c) => {
+  const q = c.req.valid('query');
+  const page = await listGroups(c.var.deps.db.db, { name: q.name, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  return c.json({ items: page.items.map(toGroupJson), nextCursor: page.nextCursor }, 200);
+};
+
+export const get: AppRouteHandler<GetRoute> = async (c) => {
+  const { db, config } = c.var.deps;
+  const { id } = c.req.valid('param');
+  const group = await getGroupWithDevices(db.db, id, presenceWindowMs(config));
+  if (!group) throw notFound('group', id);
+  return c.json({ group: toGroupWithDevicesJson(group) }, 200);
+};
+
+export const setDevices: AppRouteHandler<SetDevicesRoute> = async (c) => {
+  const { db, config } = c.var.deps;
+  const { id } = c.req.valid('param');
+  const { deviceIds } = c.req.valid('json');
+  try {
+    if (!(await setGroupDevices(db.db, id, deviceIds))) throw notFound('group', id);
+  } catch (err) {
+    throw mapMembershipError(err);
+  }
+  const group = await getGroupWithDevices(db.db, id, presenceWindowMs(config));
+  if (!group) throw notFound('group', id);
+  return c.json({ group: toGroupWithDevicesJson(group) }, 200);
+};
+
+export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  if (!(await deleteGroup(c.var.deps.db.db, id))) throw notFound('group', id);
+  return c.body(null, 204);
+};

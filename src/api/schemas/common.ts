@@ -1,0 +1,80 @@
+// Schemas every route shares: the error shape, ids in paths, pagination, timestamps.
+import { z } from '@hono/zod-openapi';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../db/queries/pagination';
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_error' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
+
+/** Error answers common to every authenticated route, for the OpenAPI document. */
+export const commonErrors = {
+  400: json('Invalid input (validation_error, invalid_json, invalid_cursor, ...)'),
+  401: json('Missing or wrong bearer token'),
+  413: json('Body larger than the server accepts'),
+  415: json('Body is not application/json'),
+  500: json('Unexpected server error'),
+} as const;
+
+export const errorResponses = {
+  404: json('No such resource'),
+  409: json('Conflicts with the current state'),
+} as const;
+
+export const idParam = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '7b0f7a4e-0c4f-4f7e-9d55-7c1f7a1d2b3c' }),
+});
+
+export const pageQuery = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .openapi({ param: { name: 'limit', in: 'query' }, description: `1..${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'nextCursor of the previous page' }),
+};
+
+export function pageOf<T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>; nextCursor: z.ZodNullable<z.ZodString> }> {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export const timestamp = z.iso.datetime({ offset: true });
+
+export function iso(d: Date): string;
+export function iso(d: Date | null): string | null;
+export function iso(d: Date | null): string | null {
+  return d === null ? null : d.toISOString();
+}
+
+/** Bearer-token security requirement for authenticated routes. */
+export const bearer = [{ bearer: [] }];
+
+interface JsonContent<T> {
+  description: string;
+  content: { 'application/json': { schema: T } };
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description: string): JsonContent<T> & { required: true } => ({
+  required: true,
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string): JsonContent<T> => ({
+  description,
+  content: { 'application/json': { schema } },
+});

@@ -1,0 +1,36 @@
+// A group as the API shows it, with its member count, and with its members on GET /v1/groups/:id.
+import { z } from '@hono/zod-openapi';
+import type { GroupView, GroupWithDevices } from '../../db/queries/groups';
+import { iso, timestamp } from './common';
+import { deviceSchema, toDeviceJson } from './device';
+
+export const groupNameSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters')
+  .refine((s) => s.trim() === s, 'must not start or end with whitespace')
+  .openapi({ example: 'web' });
+
+/** Members given by id; at most the largest batch. */
+export const memberIdsSchema = z.array(z.uuid()).max(10_000);
+
+export const groupSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    deviceCount: z.number().int(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi('Group');
+
+export const groupWithDevicesSchema = groupSchema.extend({ devices: z.array(deviceSchema) }).openapi('GroupWithDevices');
+
+export function toGroupJson(g: GroupView): z.infer<typeof groupSchema> {
+  return { id: g.id, name: g.name, deviceCount: g.deviceCount, createdAt: iso(g.createdAt), updatedAt: iso(g.updatedAt) };
+}
+
+export function toGroupWithDevicesJson(g: GroupWithDevices): z.infer<typeof groupWithDevicesSchema> {
+  return { ...toGroupJson(g), devices: g.devices.map(toDeviceJson) };
+}

@@ -1,0 +1,250 @@
+// Batches as the API creates and reads them: target resolution, the one-transaction insert of a
+// batch with its executions, counts per status, and execution pages with their output cut short.
+import { and, arrayContains, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../client';
+import { batches, devices, executions, groupMembers, type BatchRow } from '../schema';
+import { EXECUTION_STATUSES, type BatchStatus, type ExecutionStatus } from '../../domain/status';
+import type { StoredAction, StoredStrategy, StoredTargets } from '../../domain/batch';
+import { devicesByIds } from './devices';
+import { missingGroupIds } from './groups';
+import { afterTimeKey, encodeSeqCursor, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+
+export interface Target {
+  id: string;
+  name: string;
+}
+
+export interface TargetResolution {
+  /** Explicit device ids in the order given, then group and tag matches by device name; no duplicates. */
+  targets: Target[];
+  unknownDeviceIds: string[];
+  unknownGroupIds: string[];
+}
+
+export async function resolveTargets(db: Database, t: StoredTargets): Promise<TargetResolution> {
+  const explicit = [...new Set(t.deviceIds ?? [])];
+  const found = new Map((await devicesByIds(db, explicit)).map((d) => [d.id, d]));
+  const unknownDeviceIds = explicit.filter((id) => !found.has(id));
+  const groupIds = [...new Set(t.groupIds ?? [])];
+  const unknownGroupIds = await missingGroupIds(db, groupIds);
+
+  const selectors: SQL[] = [];
+  if (groupIds.length > 0) {
+    selectors.push(
+      sql`exists (select 1 from ${groupMembers} where ${groupMembers.deviceId} = ${devices.id} and ${inArray(groupMembers.groupId, groupIds)})`,
+    );
+  }
+  if (t.tags && t.tags.length > 0) selectors.push(arrayContains(devices.tags, t.tags));
+  const matched =
+    selectors.length === 0
+      ? []
+      : await db
+          .select({ id: devices.id, name: devices.name })
+          .from(devices)
+          .where(or(...selectors))
+          .orderBy(asc(devices.name), asc(devices.id));
+
+  const targets: Target[] = [];
+  const seen = new Set<string>();
+  for (const d of [...explicit.flatMap((id) => found.get(id) ?? []), ...matched]) {
+    if (seen.has(d.id)) continue;
+    seen.add(d.id);
+    targets.push(d);
+  }
+  return { targets, unknownDeviceIds, unknownGroupIds };
+}
+
+export interface NewBatch {
+  id: string;
+  owner: string;
+  action: StoredAction;
+  strategy: StoredStrategy;
+  targets: StoredTargets;
+  deliveryTimeoutSec: number;
+  deadlineSec: number | null;
+  workflowId: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+}
+
+const INSERT_CHUNK = 1_000;
+
+/** The batch row and one queued execution per target (seq = position), all or nothing. */
+export async function insertBatch(db: Database, batch: NewBatch, targets: readonly Target[], executionId: () => string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(batches).values({ ...batch, status: 'running', targetCount: targets.length });
+    for (let i = 0; i < targets.length; i += INSERT_CHUNK) {
+      await tx.insert(executions).values(
+        targets.slice(i, i + INSERT_CHUNK).map((d, j) => ({
+          id: executionId(),
+          batchId: batch.id,
+          deviceId: d.id,
+          deviceName: d.name,
+          seq: i + j,
+          status: 'queued' as const,
+        })),
+      );
+    }
+  });
+}
+
+export async function findBatchByIdempotencyKey(db: Database, owner: string, key: string): Promise<BatchRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(batches)
+    .where(and(eq(batches.owner, owner), eq(batches.idempotencyKey, key)));
+  return row;
+}
+
+export async function getBatch(db: Database, id: string): Promise<BatchRow | undefined> {
+  const [row] = await db.select().from(batches).where(eq(batches.id, id));
+  return row;
+}
+
+export interface BatchFilter {
+  status?: BatchStatus;
+  after?: TimeKey;
+  limit: number;
+}
+
+/** Newest first. */
+export async function listBatches(db: Database, filter: BatchFilter): Promise<Page<BatchRow>> {
+  const where: SQL[] = [];
+  if (filter.status) where.push(eq(batches.status, filter.status));
+  if (filter.after) where.push(afterTimeKey(batches.createdAt, batches.id, filter.after, 'desc'));
+  const rows = await db
+    .select({ row: batches, createdKey: exactTime(batches.createdAt) })
+    .from(batches)
+    .where(and(...where))
+    .orderBy(desc(batches.createdAt), desc(batches.id))
+    .limit(filter.limit + 1);
+  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.row.id }), (r) => r.row);
+}
+
+export type ExecutionStats = Record<ExecutionStatus, number>;
+
+function emptyStats(): ExecutionStats {
+  return Object.fromEntries(EXECUTION_STATUSES.map((s) => [s, 0])) as ExecutionStats;
+}
+
+/** Executions per status for each batch, every status present; one GROUP BY. */
+export async function batchStats(db: Database, batchIds: readonly string[]): Promise<Map<string, ExecutionStats>> {
+  const out = new Map(batchIds.map((id) => [id, emptyStats()]));
+  if (batchIds.length === 0) return out;
+  const rows = await db
+    .select({ batchId: executions.batchId, status: executions.status, n: sql<number>`count(*)::int` })
+    .from(executions)
+    .where(inArray(executions.batchId, [...batchIds]))
+    .groupBy(executions.batchId, executions.status);
+  for (const r of rows) {
+    const stats = out.get(r.batchId);
+    if (stats && r.status in stats) stats[r.status] = Number(r.n);
+  }
+  return out;
+}
+
+/** Target device ids in batch order. */
+export async function batchDeviceIds(db: Database, batchId: string): Promise<string[]> {
+  const rows = await db
+    .select({ deviceId: executions.deviceId })
+    .from(executions)
+    .where(eq(executions.batchId, batchId))
+    .orderBy(asc(executions.seq));
+  return rows.map((r) => r.deviceId);
+}
+
+/** Deletes a batch (executions cascade) unless it is still running. */
+export async function deleteFinishedBatch(db: Database, id: string): Promise<'deleted' | 'running' | 'not_found'> {
+  const deleted = await db
+    .delete(batches)
+    .where(and(eq(batches.id, id), ne(batches.status, 'running')))
+    .returning({ id: batches.id });
+  if (deleted.length > 0) return 'deleted';
+  return (await getBatch(db, id)) ? 'running' : 'not_found';
+}
+
+export interface ExecutionView {
+  deviceId: string;
+  deviceName: string;
+  seq: number;
+  status: ExecutionStatus;
+  exitCode: number | null;
+  stdout: string | null;
+  stderr: string | null;
+  truncated: boolean;
+  error: string | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  /** True when stdout or stderr was cut to the page's head size. */
+  outputCut: boolean;
+}
+
+/** The first `maxBytes` of text, never splitting a character. */
+function headBytes(text: string, maxBytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= maxBytes) return text;
+  let end = maxBytes;
+  while (end > 0 && ((buf[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+  return buf.subarray(0, end).toString('utf8');
+}
+
+const executionColumns = {
+  deviceId: executions.deviceId,
+  deviceName: executions.deviceName,
+  seq: executions.seq,
+  status: executions.status,
+  exitCode: executions.exitCode,
+  truncated: executions.truncated,
+  error: executions.error,
+  startedAt: executions.startedAt,
+  completedAt: executions.completedAt,
+};
+
+export interface ExecutionFilter {
+  status?: ExecutionStatus;
+  afterSeq?: number;
+  limit: number;
+  /** stdout and stderr are each cut to this many bytes. */
+  outputHeadBytes: number;
+}
+
+export async function listExecutions(db: Database, batchId: string, filter: ExecutionFilter): Promise<Page<ExecutionView>> {
+  const where: SQL[] = [eq(executions.batchId, batchId)];
+  if (filter.status) where.push(eq(executions.status, filter.status));
+  if (filter.afterSeq !== undefined) where.push(sql`${executions.seq} > ${filter.afterSeq}`);
+  const max = filter.outputHeadBytes;
+  const rows = await db
+    .select({
+      ...executionColumns,
+      // Characters are at most 4 bytes: this many characters always cover the head, and no more is read.
+      stdoutHead: sql<string | null>`left(${executions.stdout}, ${max}::integer)`,
+      stderrHead: sql<string | null>`left(${executions.stderr}, ${max}::integer)`,
+      stdoutBytes: sql<number | null>`octet_length(${executions.stdout})`,
+      stderrBytes: sql<number | null>`octet_length(${executions.stderr})`,
+    })
+    .from(executions)
+    .where(and(...where))
+    .orderBy(asc(executions.seq))
+    .limit(filter.limit + 1);
+  return toPage(
+    rows,
+    filter.limit,
+    (r) => encodeSeqCursor(r.seq),
+    ({ stdoutHead, stderrHead, stdoutBytes, stderrBytes, ...r }) => {
+      const stdout = stdoutHead === null ? null : headBytes(stdoutHead, max);
+      const stderr = stderrHead === null ? null : headBytes(stderrHead, max);
+      const cut =
+        (stdout !== null && Buffer.byteLength(stdout) < Number(stdoutBytes)) ||
+        (stderr !== null && Buffer.byteLength(stderr) < Number(stderrBytes));
+      return { ...r, stdout, stderr, outputCut: cut };
+    },
+  );
+}
+
+export async function getExecution(db: Database, batchId: string, deviceId: string): Promise<ExecutionView | undefined> {
+  const [row] = await db
+    .select({ ...executionColumns, stdout: executions.stdout, stderr: executions.stderr })
+    .from(executions)
+    .where(and(eq(executions.batchId, batchId), eq(executions.deviceId, deviceId)));
+  return row ? { ...row, outputCut: false } : undefined;
+}

@@ -1,0 +1,42 @@
+// Entry point: the HTTP API on its own. Needs PostgreSQL (embedded PGlite lives only in the
+// all-in-one) and an admin token; connects to Temporal at TEMPORAL_ADDRESS (default 127.0.0.1:7233).
+import { Client, Connection } from '@temporalio/client';
+import { startApi } from '../api';
+import { loadServerConfig } from '../config';
+import { openDatabase } from '../db/client';
+import { createLogger } from '../logger';
+
+const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
+async function main(): Promise<void> {
+  const config = loadServerConfig();
+  const logger = createLogger('api', config.logLevel);
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone API (embedded mode: npm start)');
+  if (!config.adminToken) throw new Error('FLOTILLA_ADMIN_TOKEN is required for the standalone API');
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const connection = await Connection.connect({ address: config.temporal.address ?? DEFAULT_TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const api = await startApi({ db, temporal, config, logger, port: config.apiPort, host: config.bindHost });
+  logger.info({ url: api.url }, 'ready');
+  const shutdown = (): void => {
+    logger.info('shutting down');
+    void api
+      .stop()
+      .then(async () => {
+        await connection.close();
+        await db.close();
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

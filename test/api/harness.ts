@@ -1,0 +1,65 @@
+// One API under test: its own PostgreSQL database, a client of the run's Temporal dev server, the
+// app driven through app.request, and cleanup of the workflows the tests started.
+import { Client, Connection } from '@temporalio/client';
+import { inject } from 'vitest';
+import { createApp } from '../../src/api';
+import { loadServerConfig, type ServerConfig } from '../../src/config';
+import { batches, executions } from '../../src/db/schema';
+import { createLogger } from '../../src/logger';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const SECRET_KEY = 'ab'.repeat(32);
+
+export interface Harness {
+  db: TestDatabase;
+  client: Client;
+  config: ServerConfig;
+  app: ReturnType<typeof createApp>;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  json<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  counts(): Promise<{ batches: number; executions: number }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const client = new Client({ connection });
+  const config = loadServerConfig({
+    FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+    FLOTILLA_SECRET_KEY: SECRET_KEY,
+    FLOTILLA_MAX_BODY_BYTES: String(256 * 1024),
+    ...env,
+  });
+  const app = createApp({ db: db.handle, temporal: client, config, logger: createLogger('api-test', 'silent') });
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      init.headers = { 'content-type': 'application/json', ...init.headers };
+    }
+    return Promise.resolve(app.request(path, init));
+  };
+  return {
+    db,
+    client,
+    config,
+    app,
+    call,
+    async json(method, path, body, headers) {
+      const res = await call(method, path, body, headers);
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    },
+    async counts() {
+      const [b] = await db.handle.db.$count(batches).then((n) => [n]);
+      const e = await db.handle.db.$count(executions);
+      return { batches: b ?? 0, executions: e };
+    },
+    async close() {
+      await connection.close();
+      await db.drop();
+    },
+  };
+}

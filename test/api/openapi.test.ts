@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe('GET /v1/openapi.json', () => {
+  it('is served without a token, generated from the route schemas, with bearer security', async () => {
+    const res = await h.app.request('/v1/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as any;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/batches',
+      '/v1/batches/{id}',
+      '/v1/batches/{id}/cancel',
+      '/v1/batches/{id}/executions',
+      '/v1/batches/{id}/executions/{deviceId}',
+      '/v1/devices',
+      '/v1/devices/{id}',
+      '/v1/groups',
+      '/v1/groups/{id}',
+      '/v1/groups/{id}/devices',
+      '/v1/health',
+    ]);
+    expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/health'].get.security).toBeUndefined();
+    expect(doc.components.schemas.BatchRequest.properties.targets).toBeDefined();
+    expect(doc.components.schemas.Device.properties).not.toHaveProperty('tokenHash');
+    expect(doc.components.schemas.Error.properties.error).toBeDefined();
+  });
+});
