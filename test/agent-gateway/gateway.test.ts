@@ -226,6 +226,40 @@ describe('delivery failures', () => {
   });
 });
 
+describe('agent reconnects and stops', () => {
+  it('a result finished while disconnected is sent after the agent reconnects', async () => {
+    const device = await insertDevice(testDb.handle.db);
+    const agent = await startAgent(device);
+    const id = await insertExecution(testDb.handle.db, device.id, shAction('sleep 2; echo later'));
+    const delivery = deliver({ executionId: id, deviceId: device.id }).catch((e: unknown) => e);
+    await waitFor('running', async () => (await row(id)).status === 'running');
+    // An impostor session replaces the agent's; the agent's delivery fails, its command keeps running.
+    const impostor = await helloClient(gateway.url, device);
+    expect(await delivery).toMatchObject({ type: DELIVERY_ERRORS.disconnected });
+    impostor.ws.close();
+    await waitFor('agent back', async () => {
+      const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      return d?.online === true && d.sessionId !== impostor.sessionId;
+    });
+    // The workflow delivers again while the command still runs: the agent does not start it twice.
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect((await row(id)).stdout).toBe('later\n');
+    expect(execStarts(agent, id)).toBe(1);
+  });
+
+  it('on SIGTERM the agent lets the running command finish, reports it and exits 0', async () => {
+    const device = await insertDevice(testDb.handle.db);
+    const agent = await startAgent(device);
+    const id = await insertExecution(testDb.handle.db, device.id, shAction('sleep 1; echo finished'));
+    const delivery = deliver({ executionId: id, deviceId: device.id });
+    await waitFor('running', async () => (await row(id)).status === 'running');
+    process.kill(agentPid(agent), 'SIGTERM');
+    expect(await delivery).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect(await agent.exited).toBe(0);
+    expect((await row(id)).stdout).toBe('finished\n');
+  });
+});
+
 describe('waking device workflows', () => {
   it('signals deviceConnected to the waiting device workflow when the agent connects', async () => {
     const device = await insertDevice(testDb.handle.db);
@@ -328,6 +362,11 @@ describe('connection policy', () => {
       expect((await here.closed).code).toBe(CLOSE_CODES.replaced);
       const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
       expect(d).toMatchObject({ online: true, gatewayId: other.gatewayId, sessionId: there.sessionId });
+      // A graceful stop closes its sessions with 4009 and marks their devices offline.
+      await other.stop();
+      expect((await there.closed).code).toBe(CLOSE_CODES.shuttingDown);
+      const [after] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      expect(after).toMatchObject({ online: false, sessionId: null });
     } finally {
       await other.stop();
     }
