@@ -60,6 +60,8 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
     taskQueue: gatewayTaskQueue(gatewayId),
     activities,
     maxConcurrentActivityTaskExecutions: config.gatewayActivitySlots,
+    // Heartbeats carry cancellation: send them at least every second so a cancel reaches the agent fast.
+    maxHeartbeatThrottleInterval: '1s',
     shutdownGraceTime: '5s',
   });
   const workerRun = worker.run().catch((err: unknown) => {
