@@ -22,6 +22,7 @@ interface Flags {
   gateway?: string;
   timeout: string;
   logLevel: string;
+  temporalMemory?: boolean;
 }
 
 const log = (s: string): void => {
@@ -46,7 +47,7 @@ async function main(flags: Flags): Promise<number> {
 
   const target: BenchTarget = flags.api
     ? remoteTarget({ apiUrl: flags.api, token: flags.token ?? loadCliConfig().token, gatewayUrl: flags.gateway ?? guessGatewayUrl(flags.api) })
-    : await startInProcessTarget({ devices, logger: createLogger('bench', flags.logLevel, pino.destination(2)), log });
+    : await startInProcessTarget({ devices, temporalInMemory: flags.temporalMemory === true, logger: createLogger('bench', flags.logLevel, pino.destination(2)), log });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -69,6 +70,7 @@ async function main(flags: Flags): Promise<number> {
       floorSeconds: round(floor.seconds),
       ratio: round(full.wallSeconds / floor.seconds, 1),
       latencyBasis: target.latencyBasis,
+      temporal: flags.api ? 'external' : flags.temporalMemory ? 'dev-server-memory' : 'dev-server-sqlite',
       batchId: full.batchId,
       status: full.status,
     };
@@ -88,6 +90,7 @@ new Command('bench')
   .option('--api <url>', 'use a running Flotilla API instead of starting one in this process')
   .option('--token <token>', 'admin token for --api (default: as the CLI finds it)')
   .option('--gateway <ws-url>', 'gateway the fleet connects to with --api (default ws://<api host>:8081)')
+  .option('--temporal-memory', 'in-process only: run the Temporal dev server in memory instead of on a SQLite file')
   .option('--timeout <sec>', 'give up on any phase after this long', '600')
   .option('--log-level <level>', 'log level of the in-process stack (stderr)', 'warn')
   .action(async (flags: Flags) => {

@@ -13,6 +13,7 @@ import { devices, executions } from '../src/db/schema';
 import type { Logger } from '../src/logger';
 import { startStack } from '../src/main/stack';
 import { hashToken, newToken } from '../src/security/secrets';
+import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { freePort } from './measure';
 import type { BenchTarget, Registered } from './target';
 
@@ -45,16 +46,35 @@ async function createBenchDatabase(log: (s: string) => void): Promise<{ url: str
   };
 }
 
-export async function startInProcessTarget(opts: { devices: number; logger: Logger; log: (s: string) => void }): Promise<BenchTarget> {
+export interface InProcessOptions {
+  devices: number;
+  /** Run the Temporal dev server in memory (started here) instead of the stack's SQLite-file one. */
+  temporalInMemory: boolean;
+  logger: Logger;
+  log: (s: string) => void;
+}
+
+export async function startInProcessTarget(opts: InProcessOptions): Promise<BenchTarget> {
   const database = await createBenchDatabase(opts.log);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'flotilla-bench-'));
+  let memoryServer: DevServer | undefined;
   const cleanup = async (): Promise<void> => {
+    await memoryServer?.stop();
     await database?.drop().catch((err: unknown) => opts.log(`could not drop the bench database: ${String(err)}`));
     rmSync(dataDir, { recursive: true, force: true });
   };
+  if (opts.temporalInMemory) {
+    try {
+      memoryServer = await startDevServer({ port: await freePort(), uiPort: await freePort(), headless: true });
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+  }
   const config = loadServerConfig({
     ...process.env,
-    TEMPORAL_ADDRESS: '',
+    // Unset: the stack starts its own dev server with a SQLite file, like the all-in-one.
+    TEMPORAL_ADDRESS: memoryServer?.address ?? '',
     DATABASE_URL: database?.url ?? '',
     FLOTILLA_DATA_DIR: dataDir,
     FLOTILLA_BIND_HOST: '127.0.0.1',
@@ -67,7 +87,8 @@ export async function startInProcessTarget(opts: { devices: number; logger: Logg
     FLOTILLA_DEMO_AGENTS: '0',
     FLOTILLA_MAX_TARGETS: String(Math.max(10_000, opts.devices)),
   });
-  opts.log(`starting the stack (${database ? 'PostgreSQL' : 'PGlite'}, Temporal dev server on ${config.temporal.devPort})`);
+  const temporal = memoryServer ? `in-memory Temporal dev server at ${memoryServer.address}` : `Temporal dev server (SQLite file) on ${config.temporal.devPort}`;
+  opts.log(`starting the stack (${database ? 'PostgreSQL' : 'PGlite'}, ${temporal})`);
   let stack;
   try {
     stack = await startStack({ config, logger: opts.logger });
