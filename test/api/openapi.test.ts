@@ -31,7 +31,9 @@ describe('GET /v1/openapi.json', () => {
     ]);
     expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/v1/health'].get.security).toBeUndefined();
-    expect(doc.components.schemas.BatchRequest.properties.targets).toBeDefined();
+    const batchBody = doc.paths['/v1/batches'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(batchBody.properties).sort()).toEqual(['action', 'deadlineSec', 'deliveryTimeoutSec', 'strategy', 'targets']);
+    expect(batchBody.required).toEqual(['targets', 'action']);
     expect(doc.components.schemas.Device.properties).not.toHaveProperty('tokenHash');
     expect(doc.components.schemas.Error.properties.error).toBeDefined();
   });

@@ -23,7 +23,7 @@ export const create = createRoute({
         .optional()
         .openapi({ description: 'a retried request with the same key and body returns the same batch' }),
     }),
-    body: jsonBody(batchRequestSchema.openapi('BatchRequest'), 'Targets, action and strategy'),
+    body: jsonBody(batchRequestSchema, 'Targets, action and strategy'),
   },
   responses: {
     201: jsonContent(batchCreatedSchema, 'Started (or, with Idempotent-Replayed: true, the batch this key started before)'),
