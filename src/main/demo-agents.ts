@@ -55,8 +55,8 @@ export async function startDemoAgents(opts: {
   const registered = await registerDemoDevices(opts.db, opts.count, opts.owner);
   const children: ChildProcess[] = registered.map((d, i) => {
     const child = spawn(
-      path.join(ROOT, 'node_modules/.bin/tsx'),
-      [path.join(ROOT, 'src/main/agent.ts'), '--gateway', opts.gatewayUrl, '--device-id', d.id, '--data-dir', path.join(opts.dataDir, 'agents', `demo-${i + 1}`)],
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src/main/agent.ts'), '--gateway', opts.gatewayUrl, '--device-id', d.id, '--data-dir', path.join(opts.dataDir, 'agents', `demo-${i + 1}`)],
       // The token travels by environment, not argv, so it does not show in process listings.
       { cwd: ROOT, env: { ...process.env, FLOTILLA_AGENT_TOKEN: d.token, FLOTILLA_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
     );

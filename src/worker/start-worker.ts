@@ -24,13 +24,21 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/**
+ * A device is trusted online while its last heartbeat is this recent. The slack covers a busy gateway
+ * flushing late; a gateway that really died is caught by the delivery activity's pickup timeout anyway.
+ */
+export function presenceStaleMs(heartbeatMs: number): number {
+  return heartbeatMs * HEARTBEAT_MISSES_ALLOWED + 10_000;
+}
+
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: WORKFLOW_TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: path.join(__dirname, '../workflows/index.ts') }),
-    activities: createDbActivities({ db: deps.db, presenceStaleMs: deps.heartbeatMs * HEARTBEAT_MISSES_ALLOWED }),
+    activities: createDbActivities({ db: deps.db, presenceStaleMs: presenceStaleMs(deps.heartbeatMs) }),
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
     maxCachedWorkflows: 2000,

@@ -26,7 +26,7 @@ const db = proxyLocalActivities<DbActivities>({
 });
 
 /** Re-check presence at least this often while waiting for a device, in case a wake-up signal is lost. */
-const RECHECK_MS = 15_000;
+const RECHECK_MS = 5_000;
 /** How long an activity may wait on a gateway's queue, and how long a gateway may stay silent. */
 const GATEWAY_PICKUP = '10s';
 const GATEWAY_HEARTBEAT = '10s';

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export interface RunningProcess {
   name: string;
@@ -17,7 +16,8 @@ export interface RunningProcess {
 }
 
 export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
-  const child = spawn(TSX, [path.join(ROOT, script), ...args], {
+  // node itself loads tsx, so the child IS the program: a SIGKILL reaches it, not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
