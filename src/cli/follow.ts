@@ -21,6 +21,8 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
     clearOnComplete: false,
   });
   let cancelling = false;
+  // A message printed while the bar is drawn goes on its own line; the bar redraws below it.
+  const say = (line: string): void => opts.log(bar ? `\n${line}` : line);
   const onSigint = (): void => {
     if (cancelling) {
       bar?.stop();
@@ -28,8 +30,8 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
       process.exit(130);
     }
     cancelling = true;
-    opts.log(`cancelling batch ${batchId} (Ctrl-C again to stop following)`);
-    api.post(`/v1/batches/${batchId}/cancel`).catch((err: unknown) => opts.log(`cancel failed: ${String(err)}`));
+    say(`cancelling batch ${batchId} (Ctrl-C again to stop following)`);
+    api.post(`/v1/batches/${batchId}/cancel`).catch((err: unknown) => say(`cancel failed: ${String(err)}`));
   };
   process.on('SIGINT', onSigint);
   try {
