@@ -116,7 +116,8 @@ const agentSchema = z.object({
 });
 
 export interface AgentConfig {
-  gatewayUrl: string;
+  /** Gateways to connect to, tried in turn after each lost session (failover). */
+  gatewayUrls: string[];
   deviceId: string;
   token: string;
   dataDir: string;
@@ -133,7 +134,10 @@ export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | '
     dataDir: flags.dataDir ?? e.FLOTILLA_AGENT_DATA_DIR,
   };
   const schema = z.object({
-    gatewayUrl: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+    gatewayUrl: z
+      .string()
+      .transform((s) => s.split(',').map((u) => u.trim()).filter((u) => u !== ''))
+      .pipe(z.array(z.string().regex(/^wss?:\/\//, 'must be ws:// or wss:// URLs, comma-separated')).min(1)),
     deviceId: z.string().uuid(),
     token: z.string().min(16),
     dataDir: z.string().min(1).optional(),
@@ -144,7 +148,7 @@ export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | '
   }
   const v = checked.data;
   return {
-    gatewayUrl: v.gatewayUrl,
+    gatewayUrls: v.gatewayUrl,
     deviceId: v.deviceId,
     token: v.token,
     dataDir: path.resolve(v.dataDir ?? path.join('.data', 'agent', v.deviceId)),

@@ -90,9 +90,9 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
   }
 
   /** One session, from connect to close. */
-  function connectOnce(): Promise<{ upMs: number }> {
+  function connectOnce(gatewayUrl: string): Promise<{ upMs: number }> {
     return new Promise((resolve) => {
-      const ws = new WebSocket(config.gatewayUrl, { maxPayload: DEFAULT_MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+      const ws = new WebSocket(gatewayUrl, { maxPayload: DEFAULT_MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
       socket = ws;
       let welcomedAt: number | undefined;
       let lastHeard = Date.now();
@@ -127,7 +127,7 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
           send({ type: 'heartbeat' });
           ws.ping();
         }, interval);
-        logger.info({ gateway: config.gatewayUrl }, 'connected');
+        logger.info({ gateway: gatewayUrl }, 'connected');
         markReady();
         for (const { executionId, result } of journal.unacked()) sendResult(executionId, result);
       });
@@ -144,8 +144,9 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
   }
 
   const loop = (async (): Promise<void> => {
-    while (!stopSignal.signal.aborted) {
-      const { upMs } = await connectOnce();
+    for (let attempt = 0; !stopSignal.signal.aborted; attempt++) {
+      // After a lost session, the next gateway in the list: a dead gateway's devices fail over.
+      const { upMs } = await connectOnce(config.gatewayUrls[attempt % config.gatewayUrls.length] as string);
       if (upMs >= STABLE_SESSION_MS) backoff.reset();
       if (stopSignal.signal.aborted) break;
       await backoff.wait(stopSignal.signal);

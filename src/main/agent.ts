@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const config = loadAgentConfig({ gateway: values.gateway, deviceId: values['device-id'], token: values.token, dataDir: values['data-dir'] });
   const logger = createLogger('agent', config.logLevel).child({ deviceId: config.deviceId });
   const agent = runAgent(config, logger);
-  void agent.ready.then(() => logger.info({ gateway: config.gatewayUrl }, 'ready'));
+  void agent.ready.then(() => logger.info({ gateways: config.gatewayUrls }, 'ready'));
 
   const shutdown = (): void => {
     logger.info('stopping: letting running commands finish');

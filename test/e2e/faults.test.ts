@@ -12,7 +12,8 @@ const tag = `faults-${randomUUID().slice(0, 6)}`;
 beforeAll(async () => {
   c = await startCluster(inject('temporalAddress'), { gateways: ['gw-1', 'gw-2'] });
   for (let i = 0; i < 4; i++) devices.push(await c.addDevice(`${tag}-${i}`, [tag]));
-  await Promise.all(devices.map((d, i) => c.startAgent(d, i % 2 === 0 ? 'gw-1' : 'gw-2')));
+  // Half the fleet prefers each gateway and fails over to the other.
+  await Promise.all(devices.map((d, i) => c.startAgent(d, i % 2 === 0 ? ['gw-1', 'gw-2'] : ['gw-2', 'gw-1'])));
 }, 180_000);
 
 afterAll(async () => {
@@ -57,10 +58,42 @@ describe('faults', () => {
     const execs = await executionsOf(c, batchId);
     expect(execs).toHaveLength(4);
     expect(execs.every((e) => e.status === 'succeeded' && e.stdout.trim() === 'done')).toBe(true);
-    for (const d of devices) {
-      const starts = c.agentStarts(d).filter((l) => execs.some((e) => e.deviceId === d.id));
-      const ids = starts.map((l) => (JSON.parse(l) as { executionId: string }).executionId);
-      expect(new Set(ids).size).toBe(ids.length);
-    }
+    expectEachExecutionStartedOnce();
+  });
+
+  it('records every result when a gateway is killed while its agents run commands', async () => {
+    const batchId = await startBatch({
+      targets: { tags: [tag] },
+      action: { type: 'command', command: 'sleep 2; echo survived', shell: 'sh', timeoutSec: 30 },
+      strategy: { concurrency: 4 },
+      deliveryTimeoutSec: 60,
+    });
+    await waitFor('all four commands to run', async () => {
+      const r = await c.http<{ batch: { stats: Record<string, number> } }>('GET', `/v1/batches/${batchId}`);
+      return (r.body.batch.stats.running ?? 0) === 4;
+    });
+    await c.gateways.get('gw-1')!.proc.stop('SIGKILL');
+    const view = await c.waitForBatch(batchId, 90_000);
+    expect(view.batch.status).toBe('succeeded');
+    const execs = await executionsOf(c, batchId);
+    expect(execs.every((e) => e.status === 'succeeded' && e.stdout.trim() === 'survived')).toBe(true);
+    expectEachExecutionStartedOnce();
+    // The killed gateway comes back and takes agents again.
+    await c.restartGateway('gw-1');
+    const again = await startBatch({
+      targets: { tags: [tag] },
+      action: { type: 'command', command: 'echo again', shell: 'sh', timeoutSec: 30 },
+      strategy: { concurrency: 4 },
+    });
+    expect((await c.waitForBatch(again, 60_000)).batch.status).toBe('succeeded');
   });
 });
+
+/** The agents' own journals: no execution id was ever started twice on a device. */
+function expectEachExecutionStartedOnce(): void {
+  for (const d of devices) {
+    const ids = c.agentStarts(d).map((l) => (JSON.parse(l) as { executionId: string }).executionId);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+  }
+}

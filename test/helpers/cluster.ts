@@ -26,8 +26,11 @@ export interface Cluster {
   env: Record<string, string>;
   http<T = unknown>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   addDevice(name: string, tags?: string[]): Promise<Device>;
-  startAgent(device: Device, gatewayId?: string): Promise<RunningProcess>;
-  startGateway(id: string): Promise<string>;
+  /** Starts an agent connected to the given gateways (failover order), or the first gateway. */
+  startAgent(device: Device, gatewayIds?: string | string[]): Promise<RunningProcess>;
+  /** Restarts a stopped gateway on its old id and port. */
+  restartGateway(id: string): Promise<void>;
+  startGateway(id: string, port?: number): Promise<string>;
   startWorker(): Promise<RunningProcess>;
   /** Agent-side journal lines for an execution (how many times it was started on the device). */
   agentStarts(device: Device): string[];
@@ -101,14 +104,15 @@ export async function startCluster(temporalAddress: string, opts: { gateways?: s
       if (res.status !== 201) throw new Error(`device create failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { id: res.body.device.id, name, token: res.body.agentToken };
     },
-    async startAgent(device, gatewayId) {
-      const gw = gatewayId ? gateways.get(gatewayId) : gateways.values().next().value;
-      if (!gw) throw new Error('no gateway');
+    async startAgent(device, gatewayIds) {
+      const ids = gatewayIds === undefined ? [gateways.keys().next().value as string] : [gatewayIds].flat();
+      const urls = ids.map((id) => gateways.get(id)?.url);
+      if (urls.some((u) => u === undefined)) throw new Error(`unknown gateway in ${ids.join(',')}`);
       const dir = agentDirs.get(device.id) ?? path.join(tmp, 'agents', device.name);
       agentDirs.set(device.id, dir);
       const p = startProcess(`agent:${device.name}`, 'src/main/agent.ts', { FLOTILLA_AGENT_TOKEN: device.token }, [
         '--gateway',
-        gw.url,
+        urls.join(','),
         '--device-id',
         device.id,
         '--data-dir',
@@ -118,8 +122,13 @@ export async function startCluster(temporalAddress: string, opts: { gateways?: s
       await p.waitForLine(READY, 30_000);
       return p;
     },
-    async startGateway(id) {
-      const port = await freePort();
+    async restartGateway(id) {
+      const old = gateways.get(id);
+      if (!old) throw new Error(`unknown gateway ${id}`);
+      await cluster.startGateway(id, Number(new URL(old.url).port));
+    },
+    async startGateway(id, fixedPort) {
+      const port = fixedPort ?? (await freePort());
       const p = startProcess(`gateway:${id}`, 'src/main/gateway.ts', { ...env, FLOTILLA_GATEWAY_ID: id, FLOTILLA_GATEWAY_PORT: String(port) });
       procs.push(p);
       await p.waitForLine(READY, 60_000);
