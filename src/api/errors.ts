@@ -52,7 +52,8 @@ export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
 export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.details);
   if (err instanceof HTTPException && err.status < 500) {
-    const code = err.status === 413 ? 'payload_too_large' : err.status === 400 ? 'bad_request' : 'http_error';
+    const code =
+      err.status === 413 ? 'payload_too_large' : err.status === 400 ? (/json/i.test(err.message) ? 'invalid_json' : 'bad_request') : 'http_error';
     return errorResponse(c, err.status, code, err.message || 'bad request');
   }
   c.var.deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');

@@ -9,7 +9,7 @@ import { batches, executions } from '../../src/db/schema';
 import { unseal } from '../../src/security/secrets';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE, batchWorkflowId } from '../../src/workflows/definitions';
 import { addDevice, addGroup, command, startedInput, unique } from './batch-fixtures';
-import { SECRET_KEY, startHarness, type Harness } from './harness';
+import { SECRET_KEY, startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
   await h.close();
 });
 
-async function createBatch(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+async function createBatch(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; body: Loose; headers: Headers }> {
   return h.json('POST', '/v1/batches', body, headers);
 }
 
@@ -289,15 +289,15 @@ describe('reading, cancelling and deleting batches', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: any } = await h.json('GET', `/v1/batches?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      seen.push(...res.body.items.map((b: any) => b.id));
+      const res: { body: Loose } = await h.json('GET', `/v1/batches?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...res.body.items.map((b: Loose) => b.id));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.slice(0, 3)).toEqual([...made].reverse());
     const succeeded = await h.json('GET', '/v1/batches?status=succeeded');
-    expect(succeeded.body.items.map((b: any) => b.id)).toContain(made[1]);
-    expect(succeeded.body.items.every((b: any) => b.status === 'succeeded')).toBe(true);
+    expect(succeeded.body.items.map((b: Loose) => b.id)).toContain(made[1]);
+    expect(succeeded.body.items.every((b: Loose) => b.status === 'succeeded')).toBe(true);
     expect(succeeded.body.items[0].stats.queued).toBe(1);
   });
 

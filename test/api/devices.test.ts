@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devices } from '../../src/db/schema';
 import { hashToken } from '../../src/security/secrets';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,13 +15,13 @@ afterAll(async () => {
 
 const unique = (p: string): string => `${p}-${randomUUID().slice(0, 8)}`;
 
-async function addDevice(body: Record<string, unknown>): Promise<{ device: any; agentToken: string }> {
+async function addDevice(body: Record<string, unknown>): Promise<{ device: Loose; agentToken: string }> {
   const res = await h.json('POST', '/v1/devices', body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
 
-async function listAll(query: string): Promise<any[]> {
+async function listAll(query: string): Promise<Loose[]> {
   const res = await h.json('GET', `/v1/devices?${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.items;
@@ -93,7 +93,7 @@ describe('devices', () => {
     const a = await addDevice({ name: unique('alpha'), hostname: 'db-1.internal', tags: [tag, 'x'] });
     const b = await addDevice({ name: unique('beta'), tags: [tag] });
     const c = await addDevice({ name: unique('gamma_50%'), tags: [tag, 'x', 'y'] });
-    const ids = (items: any[]): string[] => items.map((d) => d.id);
+    const ids = (items: Loose[]): string[] => items.map((d) => d.id);
 
     expect(ids(await listAll(`tag=${tag}`))).toEqual([a.device.id, b.device.id, c.device.id]);
     expect(ids(await listAll(`tag=${tag}&tag=x`))).toEqual([a.device.id, c.device.id]);
@@ -140,10 +140,10 @@ describe('devices', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { status: number; body: any } = await h.json('GET', `/v1/devices?tag=${tag}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: Loose } = await h.json('GET', `/v1/devices?tag=${tag}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(3);
-      seen.push(...res.body.items.map((d: any) => d.id));
+      seen.push(...res.body.items.map((d: Loose) => d.id));
       cursor = res.body.nextCursor;
       pages += 1;
     } while (cursor !== null);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupMembers, groups } from '../../src/db/schema';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('groups', () => {
 
     const shown = await h.json('GET', `/v1/groups/${id}`);
     expect(shown.status).toBe(200);
-    expect(shown.body.group.devices.map((d: any) => d.id)).toEqual([abe, zed]);
+    expect(shown.body.group.devices.map((d: Loose) => d.id)).toEqual([abe, zed]);
     expect(shown.body.group.devices[0]).not.toHaveProperty('tokenHash');
   });
 
@@ -76,7 +76,7 @@ describe('groups', () => {
     const replaced = await h.json('PUT', `/v1/groups/${id}/devices`, { deviceIds: [c, b] });
     expect(replaced.status).toBe(200);
     expect(replaced.body.group.deviceCount).toBe(2);
-    expect(replaced.body.group.devices.map((d: any) => d.id).sort()).toEqual([b, c].sort());
+    expect(replaced.body.group.devices.map((d: Loose) => d.id).sort()).toEqual([b, c].sort());
 
     const ghost = randomUUID();
     const refused = await h.json('PUT', `/v1/groups/${id}/devices`, { deviceIds: [a, ghost] });
@@ -111,8 +111,8 @@ describe('groups', () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: any } = await h.json('GET', `/v1/groups?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      all.push(...res.body.items.map((g: any) => g.id));
+      const res: { body: Loose } = await h.json('GET', `/v1/groups?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      all.push(...res.body.items.map((g: Loose) => g.id));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(new Set(all).size).toBe(all.length);

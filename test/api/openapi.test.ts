@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './harness';
+import { startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ describe('GET /v1/openapi.json', () => {
   it('is served without a token, generated from the route schemas, with bearer security', async () => {
     const res = await h.app.request('/v1/openapi.json');
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as any;
+    const doc = (await res.json()) as Loose;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(doc.paths).sort()).toEqual([

@@ -6,15 +6,20 @@ import type { HealthRoute } from './routes';
 const TEMPORAL_DEADLINE_MS = 2_000;
 const DATABASE_DEADLINE_MS = 2_000;
 
+/** 'ok' when fn resolves within ms; a late failure is absorbed, never left unhandled. */
 async function probe(fn: () => Promise<unknown>, ms: number): Promise<'ok' | 'error'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'error'>((resolve) => {
     timer = setTimeout(() => resolve('error'), ms);
   });
+  const attempt = Promise.resolve()
+    .then(fn)
+    .then(
+      () => 'ok' as const,
+      () => 'error' as const,
+    );
   try {
-    return await Promise.race([fn().then(() => 'ok' as const), timeout]);
-  } catch {
-    return 'error';
+    return await Promise.race([attempt, timeout]);
   } finally {
     clearTimeout(timer);
   }
