@@ -30,7 +30,7 @@ async function listAll(query: string): Promise<Loose[]> {
 describe('devices', () => {
   it('creates a device and shows its agent token once, storing only its hash', async () => {
     const name = unique('web');
-    const { device, agentToken } = await addDevice({ name, hostname: 'web.example', tags: ['web', 'eu'] });
+    const { device, agentToken } = await addDevice({ name, hostname: 'web.example', tags: ['web', 'eu', 'web'] });
     expect(agentToken).toMatch(/^fla_[A-Za-z0-9_-]{32}$/);
     expect(device).toEqual({
       id: expect.any(String),
@@ -66,7 +66,7 @@ describe('devices', () => {
     const { device } = await addDevice({ name: unique('p'), tags: ['a'] });
     const other = await addDevice({ name: unique('q') });
     const newName = unique('renamed');
-    const res = await h.json('PATCH', `/v1/devices/${device.id}`, { name: newName, hostname: 'h1', tags: ['b', 'c'] });
+    const res = await h.json('PATCH', `/v1/devices/${device.id}`, { name: newName, hostname: 'h1', tags: ['b', 'c', 'b'] });
     expect(res.status).toBe(200);
     expect(res.body.device).toMatchObject({ id: device.id, name: newName, hostname: 'h1', tags: ['b', 'c'] });
     expect(Date.parse(res.body.device.updatedAt)).toBeGreaterThanOrEqual(Date.parse(device.updatedAt));

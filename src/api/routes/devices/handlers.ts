@@ -17,7 +17,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   try {
     const device = await createDevice(
       db.db,
-      { id: randomUUID(), name: body.name, hostname: body.hostname ?? null, tags: body.tags, owner: c.var.principal.id, tokenHash: hashToken(agentToken) },
+      { id: randomUUID(), name: body.name, hostname: body.hostname ?? null, tags: [...new Set(body.tags)], owner: c.var.principal.id, tokenHash: hashToken(agentToken) },
       presenceWindowMs(config),
     );
     return c.json({ device: toDeviceJson(device), agentToken }, 201);
@@ -49,7 +49,8 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
-  const patch = c.req.valid('json');
+  const body = c.req.valid('json');
+  const patch = body.tags === undefined ? body : { ...body, tags: [...new Set(body.tags)] };
   try {
     const device = await updateDevice(db.db, id, patch, presenceWindowMs(config));
     if (!device) throw notFound('device', id);
