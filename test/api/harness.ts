@@ -1,17 +1,13 @@
 // One API under test: its own PostgreSQL database, a client of the run's Temporal dev server, the
 // app driven through app.request, and cleanup of the workflows the tests started.
-import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
 import { inject } from 'vitest';
 import { createApp } from '../../src/api';
 import { loadServerConfig, type ServerConfig } from '../../src/config';
 import { batches, executions } from '../../src/db/schema';
 import { createLogger } from '../../src/logger';
-import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { waitFor } from '../helpers/ports';
+import { createTestNamespace } from '../helpers/namespace';
 
 /** Response bodies in tests are read loosely; each test asserts the fields it relies on. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,31 +27,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/**
- * A client on a namespace of its own: no worker polls it (other test files run workers on the shared
- * dev server's default namespace), so the workflows the API starts stay pending for inspection.
- */
-async function namespacedClient(connection: Connection): Promise<Client> {
-  const namespace = `api-test-${randomBytes(4).toString('hex')}`;
-  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-  const client = new Client({ connection, namespace });
-  await waitFor('the test namespace to accept workflows with search attributes', async () => {
-    await ensureSearchAttributes(connection, namespace);
-    const probe = await client.workflow.start('probe', {
-      workflowId: `probe-${randomBytes(4).toString('hex')}`,
-      taskQueue: 'nobody',
-      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.owner, value: 'probe' }],
-    });
-    await probe.terminate('probe');
-    return true;
-  });
-  return client;
-}
-
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const client = await namespacedClient(connection);
+  // A namespace of its own: no worker polls it, so the workflows the API starts stay pending for inspection.
+  const client = new Client({ connection, namespace: await createTestNamespace(inject('temporalAddress'), 'api-test') });
   const config = loadServerConfig({
     FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
     FLOTILLA_SECRET_KEY: SECRET_KEY,

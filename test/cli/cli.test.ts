@@ -12,6 +12,7 @@ import { startStack, type Stack } from '../../src/main/stack';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { freePort, waitFor } from '../helpers/ports';
 import { runCli, startCli } from './run-cli';
+import { createTestNamespace } from '../helpers/namespace';
 
 let db: TestDatabase;
 let stack: Stack;
@@ -27,6 +28,8 @@ beforeAll(async () => {
   const config = loadServerConfig({
     DATABASE_URL: db.url,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    // A namespace of its own: other test files run workflow workers on the shared dev server.
+    TEMPORAL_NAMESPACE: await createTestNamespace(inject('temporalAddress'), 'cli'),
     FLOTILLA_BIND_HOST: '127.0.0.1',
     FLOTILLA_API_PORT: String(await freePort()),
     FLOTILLA_GATEWAY_PORT: String(await freePort()),

@@ -16,7 +16,7 @@ const tag = `e2e-${randomUUID().slice(0, 6)}`;
 
 beforeAll(async () => {
   c = await startCluster(inject('temporalAddress'));
-  temporal = new Client({ connection: await Connection.connect({ address: c.temporalAddress }) });
+  temporal = new Client({ connection: await Connection.connect({ address: c.temporalAddress }), namespace: c.namespace });
   devices = [];
   for (let i = 0; i < 5; i++) devices.push(await c.addDevice(`${tag}-${i}`, [tag]));
   await Promise.all(devices.map((d) => c.startAgent(d)));

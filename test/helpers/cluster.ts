@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from './database';
+import { createTestNamespace } from './namespace';
 import { freePort, waitFor } from './ports';
 import { READY, startProcess, type RunningProcess } from './processes';
 
@@ -18,6 +19,7 @@ export interface Cluster {
   apiUrl: string;
   adminToken: string;
   temporalAddress: string;
+  namespace: string;
   db: TestDatabase;
   gateways: Map<string, { url: string; proc: RunningProcess }>;
   worker: RunningProcess;
@@ -60,12 +62,14 @@ export const HEARTBEAT_MS = 1000;
 
 export async function startCluster(temporalAddress: string, opts: { gateways?: string[] } = {}): Promise<Cluster> {
   const db = await createTestDatabase();
+  const namespace = await createTestNamespace(temporalAddress, 'e2e');
   const tmp = mkdtempSync(path.join(tmpdir(), 'flotilla-e2e-'));
   const adminToken = `adm_${randomBytes(16).toString('hex')}`;
   const apiPort = await freePort();
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
     TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
     FLOTILLA_ADMIN_TOKEN: adminToken,
     FLOTILLA_SECRET_KEY: randomBytes(32).toString('hex'),
     FLOTILLA_HEARTBEAT_MS: String(HEARTBEAT_MS),
@@ -80,6 +84,7 @@ export async function startCluster(temporalAddress: string, opts: { gateways?: s
     apiUrl: `http://127.0.0.1:${apiPort}`,
     adminToken,
     temporalAddress,
+    namespace,
     db,
     gateways,
     worker: undefined as unknown as RunningProcess,

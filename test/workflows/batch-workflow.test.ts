@@ -26,6 +26,7 @@ import {
 } from '../../src/workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertBatch, insertDevices } from '../helpers/batches';
+import { createTestNamespace } from '../helpers/namespace';
 
 let tdb: TestDatabase;
 let client: Client;
@@ -106,7 +107,8 @@ beforeAll(async () => {
   installTemporalRuntime();
   tdb = await createTestDatabase();
   const address = inject('temporalAddress');
-  client = new Client({ connection: await Connection.connect({ address }) });
+  const namespace = await createTestNamespace(address, 'wf');
+  client = new Client({ connection: await Connection.connect({ address }), namespace });
   nativeConnection = await NativeConnection.connect({ address });
   const bundle: WorkflowBundleWithSourceMap = await bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../../src/workflows/index.ts'),
@@ -114,7 +116,7 @@ beforeAll(async () => {
   });
   workflowWorker = await startWorker({
     connection: nativeConnection,
-    namespace: 'default',
+    namespace,
     db: tdb.handle.db,
     heartbeatMs: 3_600_000,
     logger: createLogger('test-worker', 'warn'),
@@ -122,6 +124,7 @@ beforeAll(async () => {
   });
   gatewayWorker = await Worker.create({
     connection: nativeConnection,
+    namespace,
     taskQueue: gatewayTaskQueue(gatewayId),
     activities: scriptedGateway(),
     maxConcurrentActivityTaskExecutions: 500,
