@@ -20,7 +20,7 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$
 status=$?
 if [[ -f "$report" ]]; then
   node -e '
-    const r = require(process.argv[1]);
+    const r = require(require("path").resolve(process.argv[1]));
     console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
     if (r.numTotalTests === 0) process.exit(1);
   ' "$report" || status=1
