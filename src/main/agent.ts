@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { runAgent } from '../agent/agent';
 import { loadAgentConfig } from '../config';
 import { createLogger } from '../logger';
+import { runMain, stopOnSignal } from './lifecycle';
 
 /** On SIGTERM/SIGINT, running commands get this long to finish before they are killed (and reported cancelled). */
 const STOP_GRACE_MS = 10_000;
@@ -24,21 +25,7 @@ async function main(): Promise<void> {
   const agent = runAgent(config, logger);
   void agent.ready.then(() => logger.info({ gateways: config.gatewayUrls }, 'ready'));
 
-  const shutdown = (): void => {
-    logger.info('stopping: letting running commands finish');
-    void agent
-      .stop(STOP_GRACE_MS)
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unclean stop');
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(logger, 'stopping: letting running commands finish', () => agent.stop(STOP_GRACE_MS));
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadServerConfig } from '../config';
 import { createLogger } from '../logger';
 import { ADMIN_TOKEN_FILE } from './local-secrets';
+import { runMain, stopOnSignal } from './lifecycle';
 import { startStack } from './stack';
 
 async function main(): Promise<void> {
@@ -28,18 +29,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    void stack.stop().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignal(logger, 'shutting down', () => stack.stop());
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -5,6 +5,7 @@ import { startApi } from '../api';
 import { loadServerConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
+import { runMain, stopOnSignal } from './lifecycle';
 
 const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
@@ -18,25 +19,11 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApi({ db, temporal, config, logger, port: config.apiPort, host: config.bindHost });
   logger.info({ url: api.url }, 'ready');
-  const shutdown = (): void => {
-    logger.info('shutting down');
-    void api
-      .stop()
-      .then(async () => {
-        await connection.close();
-        await db.close();
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, 'error while shutting down');
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(logger, 'shutting down', async () => {
+    await api.stop();
+    await connection.close();
+    await db.close();
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

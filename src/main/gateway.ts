@@ -5,6 +5,7 @@ import { startGateway } from '../agent-gateway';
 import { loadServerConfig } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
+import { runMain, stopOnSignal } from './lifecycle';
 import { installTemporalRuntime } from '../temporal/runtime';
 
 async function main(): Promise<void> {
@@ -20,26 +21,12 @@ async function main(): Promise<void> {
   const gateway = await startGateway({ db, temporal: { connection: workerConnection, client }, config, logger });
   logger.info({ url: gateway.url, gatewayId: gateway.gatewayId }, 'ready');
 
-  const shutdown = (): void => {
-    logger.info('shutting down');
-    void gateway
-      .stop()
-      .then(async () => {
-        await workerConnection.close();
-        await clientConnection.close();
-        await db.close();
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unclean shutdown');
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(logger, 'shutting down', async () => {
+    await gateway.stop();
+    await workerConnection.close();
+    await clientConnection.close();
+    await db.close();
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

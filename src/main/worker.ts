@@ -5,6 +5,7 @@ import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { startWorker } from '../worker';
+import { runMain, stopOnSignal } from './lifecycle';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -15,20 +16,12 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
   const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.db, heartbeatMs: config.heartbeatMs, logger });
   logger.info({ taskQueue: running.worker.options.taskQueue }, 'ready');
-  const shutdown = (): void => {
-    logger.info('shutting down: finishing in-flight tasks');
-    void running.stop().then(async () => {
-      await connection.close();
-      await db.close();
-      process.exit(0);
-    });
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(logger, 'shutting down: finishing in-flight tasks', async () => {
+    await running.stop();
+    await connection.close();
+    await db.close();
+  });
   await running.done;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

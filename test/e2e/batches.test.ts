@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batchWorkflowId } from '../../src/workflows/definitions';
-import { executionsOf, peakOverlap, pidAlive, startCluster, type Cluster, type Device } from '../helpers/cluster';
+import { executionsOf, peakRunning, pidAlive, startCluster, type Cluster, type Device } from '../helpers/cluster';
 import { waitFor } from '../helpers/ports';
 
 let c: Cluster;
@@ -56,7 +56,7 @@ describe('batches end to end', () => {
       expect(e.exitCode).toBe(0);
       expect(e.stdout).toContain('hello from');
     }
-    expect(peakOverlap(execs)).toBe(2);
+    expect(peakRunning(execs)).toBe(2);
   });
 
   it('runs sequential batches one device after another in target order', async () => {
@@ -70,7 +70,7 @@ describe('batches end to end', () => {
     const execs = await executionsOf(c, batchId);
     const byStart = [...execs].sort((a, b) => Date.parse(a.startedAt!) - Date.parse(b.startedAt!)).map((e) => e.deviceId);
     expect(byStart).toEqual(order);
-    expect(peakOverlap(execs)).toBe(1);
+    expect(peakRunning(execs)).toBe(1);
   });
 
   it('stops after maxFailures and skips the devices never dispatched', async () => {

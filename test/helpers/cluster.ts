@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestNamespace } from './namespace';
+import { peakOverlap } from './overlap';
 import { freePort, waitFor } from './ports';
 import { READY, startProcess, type RunningProcess } from './processes';
 
@@ -194,22 +195,13 @@ export async function executionsOf(c: Cluster, batchId: string): Promise<Executi
   return out;
 }
 
-/** Highest number of intervals open at once, from agent-side start/end timestamps. */
-export function peakOverlap(execs: ExecutionView[]): number {
-  const points = execs
-    .filter((e) => e.startedAt && e.completedAt)
-    .flatMap((e) => [
-      { t: Date.parse(e.startedAt as string), d: 1 },
-      { t: Date.parse(e.completedAt as string), d: -1 },
-    ])
-    .sort((a, b) => a.t - b.t || a.d - b.d);
-  let cur = 0;
-  let max = 0;
-  for (const p of points) {
-    cur += p.d;
-    max = Math.max(max, cur);
-  }
-  return max;
+/** Highest number of commands running at once, from agent-side start/end timestamps. */
+export function peakRunning(execs: ExecutionView[]): number {
+  return peakOverlap(
+    execs
+      .filter((e) => e.startedAt && e.completedAt)
+      .map((e) => ({ start: Date.parse(e.startedAt as string), end: Date.parse(e.completedAt as string) })),
+  );
 }
 
 export function pidAlive(pid: number): boolean {

@@ -27,6 +27,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { insertBatch, insertDevices } from '../helpers/batches';
 import { createTestNamespace } from '../helpers/namespace';
+import { peakOverlap } from '../helpers/overlap';
 
 let tdb: TestDatabase;
 let client: Client;
@@ -86,22 +87,7 @@ async function statusesOf(batchId: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
-function maxOverlap(ids: Set<string>): number {
-  const points = spans
-    .filter((s) => ids.has(s.executionId))
-    .flatMap((s) => [
-      { t: s.start, d: 1 },
-      { t: s.end, d: -1 },
-    ])
-    .sort((a, b) => a.t - b.t || a.d - b.d);
-  let cur = 0;
-  let max = 0;
-  for (const p of points) {
-    cur += p.d;
-    max = Math.max(max, cur);
-  }
-  return max;
-}
+const maxOverlap = (ids: Set<string>): number => peakOverlap(spans.filter((s) => ids.has(s.executionId)));
 
 beforeAll(async () => {
   installTemporalRuntime();
