@@ -61,7 +61,7 @@ export async function startDemoAgents(opts: {
       { cwd: ROOT, env: { ...process.env, FLOTILLA_AGENT_TOKEN: d.token, FLOTILLA_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     child.on('exit', (code, signal) => {
-      if (signal !== 'SIGTERM') opts.logger.warn({ device: `demo-${i + 1}`, code, signal }, 'demo agent exited');
+      if (code !== 0 && signal !== 'SIGTERM') opts.logger.warn({ device: `demo-${i + 1}`, code, signal }, 'demo agent exited');
     });
     return child;
   });
