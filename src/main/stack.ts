@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startGateway } from '../agent-gateway';
 import { startApi } from '../api';
+import { startReconciler } from '../batches/reconciler';
 import type { ServerConfig } from '../config';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
@@ -82,6 +83,8 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     stops.push(() => gateway.stop());
     const api = await startApi({ db, temporal: client, config, logger, port: config.apiPort, host: config.bindHost });
     stops.push(() => api.stop());
+    const reconciler = startReconciler({ db: db.db, client, logger });
+    stops.push(() => reconciler.stop());
 
     let demo: DemoAgents | undefined;
     if (config.demoAgents > 0) {

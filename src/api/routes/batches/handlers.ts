@@ -22,7 +22,7 @@ import { progressOf, toBatchJson } from '../../schemas/batch';
 import { decodeTimeCursorOrFail } from '../cursor';
 import { requestHash, storedAction } from './request';
 import type { CancelRoute, CreateRoute, GetRoute, ListRoute, RemoveRoute } from './routes';
-import { startBatchWorkflow } from './workflow';
+import { startBatchWorkflow } from '../../../batches/start-workflow';
 
 interface Created {
   batchId: string;

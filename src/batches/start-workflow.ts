@@ -1,10 +1,10 @@
 // Starting a batch's workflow. Built from the stored row, so a replayed Idempotency-Key request can
 // start the same workflow again after a crash; a workflow id is never reused for a second run.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { describeAction } from '../../../domain/batch';
-import type { BatchRow } from '../../../db/schema';
-import { batchWorkflow } from '../../../workflows';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE, type BatchWorkflowInput } from '../../../workflows/definitions';
+import { describeAction } from '../domain/batch';
+import type { BatchRow } from '../db/schema';
+import { batchWorkflow } from '../workflows';
+import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE, type BatchWorkflowInput } from '../workflows/definitions';
 
 export function workflowInput(row: BatchRow): BatchWorkflowInput {
   return {

@@ -1,0 +1,64 @@
+// The reconciler against real PostgreSQL and the real dev server: an orphaned batch gets its workflow,
+// a terminated batch workflow gets its batch and devices ended.
+import { Client, Connection } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { reconcileBatches } from '../../src/batches/reconciler';
+import { startBatchWorkflow } from '../../src/batches/start-workflow';
+import { batches, executions } from '../../src/db/schema';
+import { insertBatch, insertDevices } from '../helpers/batches';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createTestNamespace } from '../helpers/namespace';
+
+let tdb: TestDatabase;
+let client: Client;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  const address = inject('temporalAddress');
+  // No worker polls this namespace: started workflows stay running, as after a crash of every worker.
+  client = new Client({ connection: await Connection.connect({ address }), namespace: await createTestNamespace(address, 'reconcile') });
+});
+
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+async function storedBatch() {
+  const devs = await insertDevices(tdb.handle.db, 3);
+  const b = await insertBatch(tdb.handle.db, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 3, maxFailures: null } });
+  const [row] = await tdb.handle.db.select().from(batches).where(eq(batches.id, b.batchId));
+  return row!;
+}
+
+describe('reconcileBatches', () => {
+  it('starts the workflow of a batch that was stored but never started, once', async () => {
+    const row = await storedBatch();
+    const first = await reconcileBatches(tdb.handle.db, client, 0);
+    expect(first.started).toContain(row.id);
+    const desc = await client.workflow.getHandle(row.workflowId).describe();
+    expect(desc.status.name).toBe('RUNNING');
+    const second = await reconcileBatches(tdb.handle.db, client, 0);
+    expect(second.started).not.toContain(row.id);
+    await client.workflow.getHandle(row.workflowId).terminate('test cleanup');
+  });
+
+  it('leaves young batches alone: they may still be starting', async () => {
+    const row = await storedBatch();
+    const report = await reconcileBatches(tdb.handle.db, client, 60_000);
+    expect(report.started).not.toContain(row.id);
+  });
+
+  it('ends a batch whose workflow was terminated, with every device in a final status', async () => {
+    const row = await storedBatch();
+    expect(await startBatchWorkflow(client, row)).toBe(true);
+    await client.workflow.getHandle(row.workflowId).terminate('operator pressed terminate');
+    const report = await reconcileBatches(tdb.handle.db, client, 0);
+    expect(report.ended).toContain(row.id);
+    const [after] = await tdb.handle.db.select().from(batches).where(eq(batches.id, row.id));
+    expect(after?.status).toBe('cancelled');
+    expect(after?.error).toMatch(/terminated/);
+    const statuses = await tdb.handle.db.select({ s: executions.status }).from(executions).where(eq(executions.batchId, row.id));
+    expect(statuses.map((x) => x.s)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+  });
+});
