@@ -5,7 +5,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "Installing npm dependencies (npm ci)..." >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  echo "Installing npm dependencies..." >&2
+  # npm install (not npm ci): npm 11 writes lock files without other platforms' optional packages and
+  # then refuses them in npm ci; npm install still installs exactly the locked versions.
+  npm install --no-audit --no-fund --loglevel=error >&2
 fi
 bash scripts/install-temporal.sh >/dev/null
