@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { loadServerConfig } from '../config';
 import { createLogger } from '../logger';
-import { ADMIN_TOKEN_FILE } from './local-secrets';
+import { ADMIN_TOKEN_FILE } from '../config';
 import { runMain, stopOnSignal } from './lifecycle';
 import { startStack } from './stack';
 

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ADMIN_TOKEN_FILE } from '../config';
 import { newToken } from '../security/secrets';
 
-export const ADMIN_TOKEN_FILE = 'admin-token';
 const SECRET_KEY_FILE = 'secret-key';
 
 function readOrCreate(dataDir: string, file: string, make: () => string): string {
