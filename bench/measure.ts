@@ -1,5 +1,4 @@
 // Small measuring tools for the benchmark: percentiles, peak RSS sampling, free ports.
-import { createServer } from 'node:net';
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; null when there are none. */
 export function percentile(values: number[], p: number): number | null {
@@ -27,18 +26,6 @@ export function sampleRss(intervalMs = 200): RssSampler {
   };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -49,3 +36,5 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
 }
 
 export const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
+
+export { freePort } from '../src/net/free-port';
