@@ -131,6 +131,24 @@ describe('batches end to end', () => {
     await waitFor('the cancelled commands to be killed', () => pids.every((p) => !pidAlive(p)), 10_000);
   });
 
+  it('cancels what is left when the batch deadline passes, killing running commands', async () => {
+    const prefix = 'deadline';
+    const batchId = await startBatch({
+      targets: { tags: [tag] },
+      action: command(`echo $$ > ${c.tmp}/${prefix}-$$.pid; exec sleep 60`, { timeoutSec: 120 }),
+      strategy: { concurrency: 2 },
+      deadlineSec: 3,
+    });
+    const view = await c.waitForBatch(batchId, 30_000);
+    expect(view.batch.status).toBe('cancelled');
+    expect(view.batch.stats).toMatchObject({ cancelled: 5 });
+    const detail = await c.http<{ batch: { error: string | null } }>('GET', `/v1/batches/${batchId}`);
+    expect(detail.body.batch.error).toMatch(/deadline/);
+    const pids = pidsIn(c.tmp, prefix);
+    expect(pids).toHaveLength(2);
+    await waitFor('the commands cut by the deadline to be killed', () => pids.every((p) => !pidAlive(p)), 10_000);
+  });
+
   it('marks a device that never connects undeliverable after its delivery window', async () => {
     const offline = await c.addDevice(`${tag}-offline`);
     const batchId = await startBatch({ targets: { deviceIds: [offline.id] }, action: command('true'), deliveryTimeoutSec: 2 });
