@@ -1,0 +1,52 @@
+// The embedded mode (no DATABASE_URL): PGlite in the data folder, migrated from the same drizzle/
+// folder, running the same state transitions and NOTIFY the gateways rely on.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { checkPresence, finishBatch, finishExecution } from '../../src/db/queries/execution-state';
+import { batches } from '../../src/db/schema';
+import { insertBatch, insertDevices } from '../helpers/batches';
+
+let handle: DatabaseHandle;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'flotilla-pglite-'));
+
+beforeAll(async () => {
+  handle = await openDatabase({ url: undefined, dataDir });
+});
+
+afterAll(async () => {
+  await handle?.close();
+});
+
+describe('embedded PGlite', () => {
+  it('is migrated and runs the execution and batch transitions', async () => {
+    expect(handle.kind).toBe('pglite');
+    const online = await insertDevices(handle.db, 1, { online: { gatewayId: 'gw-x' } });
+    const offline = await insertDevices(handle.db, 2);
+    const b = await insertBatch(handle.db, [...online, ...offline], {
+      command: 'true',
+      strategy: { mode: 'parallel', concurrency: 3, maxFailures: null },
+    });
+    const [onlineExec, offlineExec] = b.executionIds;
+    expect(await checkPresence(handle.db, onlineExec!, 60_000)).toEqual({ kind: 'online', gatewayId: 'gw-x', status: 'queued' });
+    expect(await checkPresence(handle.db, offlineExec!, 60_000)).toEqual({ kind: 'offline', status: 'delayed' });
+    expect(await finishExecution(handle.db, onlineExec!, 'succeeded', null)).toEqual({ status: 'succeeded', exitCode: null });
+    // A final status is never overwritten.
+    expect(await finishExecution(handle.db, onlineExec!, 'failed', 'late')).toEqual({ status: 'succeeded', exitCode: null });
+    const result = await finishBatch(handle.db, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
+    expect(result).toEqual({ batchId: b.batchId, status: 'partial', counts: { succeeded: 1, skipped: 2 } });
+    const [row] = await handle.db.select().from(batches).where(eq(batches.id, b.batchId));
+    expect(row?.status).toBe('partial');
+  });
+
+  it('delivers NOTIFY to listeners', async () => {
+    const got: string[] = [];
+    const unlisten = await handle.listen('flotilla_test', (p) => got.push(p));
+    await handle.notify('flotilla_test', 'hello');
+    await expect.poll(() => got).toEqual(['hello']);
+    await unlisten();
+  });
+});
