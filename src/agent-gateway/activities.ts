@@ -3,7 +3,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DatabaseHandle } from '../db/client';
-import { failExecution, loadDelivery, markDispatched, readOutcome } from '../db/queries/agent-results';
+import { loadDelivery, markDispatched, readOutcome } from '../db/queries/agent-results';
+import { finishExecution } from '../db/queries/execution-state';
 import type { StoredAction } from '../domain/batch';
 import { isFinalExecutionStatus } from '../domain/status';
 import type { Logger } from '../logger';
@@ -69,10 +70,7 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
       action = toCommandAction(row.action, deps.secretKey);
     } catch (err) {
       if (!(err instanceof UnsendableAction)) throw err;
-      await failExecution(db.db, executionId, err.message);
-      const stored = await readOutcome(db.db, executionId);
-      if (!stored) throw new Error(`execution ${executionId} did not reach a final status`);
-      return stored;
+      return finishExecution(db.db, executionId, 'failed', err.message);
     }
 
     await markDispatched(db.db, executionId, deps.gatewayId);

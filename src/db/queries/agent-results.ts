@@ -1,14 +1,13 @@
 // What the gateway writes about an execution: dispatch, start and the agent's result. Each write is
 // one conditional UPDATE, so a re-sent result or a late frame never overwrites a final status.
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, executions } from '../schema';
-import { FINAL_EXECUTION_STATUSES, isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
+import { isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
+import { NOT_FINAL } from './execution-state';
 import type { StoredAction } from '../../domain/batch';
 import type { ResultMessage } from '../../protocol/v1/messages';
 import type { DeviceOutcome } from '../../workflows/definitions';
-
-const NOT_FINAL = notInArray(executions.status, [...FINAL_EXECUTION_STATUSES]);
 
 export interface DeliveryRow {
   status: ExecutionStatus;
@@ -73,15 +72,6 @@ export async function storeResult(db: Database, r: ResultMessage): Promise<boole
     .where(and(eq(executions.id, r.executionId), NOT_FINAL))
     .returning({ id: executions.id });
   return rows.length > 0;
-}
-
-/** Ends an execution the gateway could not hand to the agent (for example an env it cannot decrypt). */
-export async function failExecution(db: Database, executionId: string, error: string): Promise<void> {
-  const now = new Date();
-  await db
-    .update(executions)
-    .set({ status: 'failed', error, completedAt: now, updatedAt: now })
-    .where(and(eq(executions.id, executionId), NOT_FINAL));
 }
 
 /** The stored outcome, or undefined while the execution is not final. */

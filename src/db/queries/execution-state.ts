@@ -18,7 +18,8 @@ import type {
   TargetRef,
 } from '../../workflows/definitions';
 
-const NOT_FINAL = notInArray(executions.status, [...FINAL_EXECUTION_STATUSES]);
+/** Rows whose status is not final yet: every status write is conditioned on it. */
+export const NOT_FINAL = notInArray(executions.status, [...FINAL_EXECUTION_STATUSES]);
 
 export async function markBatchStarted(db: Database, batchId: string): Promise<void> {
   await db
