@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { ServerConfig } from '../config';
 import type { DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
+import { presenceWindowMs as devicePresenceWindowMs } from '../domain/presence';
 
 export interface ApiDeps {
   db: DatabaseHandle;
@@ -30,5 +31,5 @@ export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
 /** How long after its last heartbeat a device still counts as online. */
 export function presenceWindowMs(config: ServerConfig): number {
-  return 3 * config.heartbeatMs;
+  return devicePresenceWindowMs(config.heartbeatMs);
 }

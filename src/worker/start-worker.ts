@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { createDbActivities } from '../activities';
 import type { Database } from '../db/client';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
-import { HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
+import { DISPATCH_PRESENCE_SLACK_MS, presenceWindowMs } from '../domain/presence';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -24,12 +24,9 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/**
- * A device is trusted online while its last heartbeat is this recent. The slack covers a busy gateway
- * flushing late; a gateway that really died is caught by the delivery activity's pickup timeout anyway.
- */
+/** Dispatch trusts a device for the API's presence window plus a slack for late heartbeat flushes. */
 export function presenceStaleMs(heartbeatMs: number): number {
-  return heartbeatMs * HEARTBEAT_MISSES_ALLOWED + 10_000;
+  return presenceWindowMs(heartbeatMs) + DISPATCH_PRESENCE_SLACK_MS;
 }
 
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
