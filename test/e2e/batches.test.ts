@@ -26,12 +26,6 @@ afterAll(async () => {
   await c?.stop();
 });
 
-async function startBatch(body: Record<string, unknown>): Promise<string> {
-  const r = await c.http<{ batchId: string }>('POST', '/v1/batches', body);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.batchId;
-}
-
 const command = (cmd: string, extra: Record<string, unknown> = {}) => ({ type: 'command', command: cmd, shell: 'sh', timeoutSec: 30, ...extra });
 /** Pids that commands wrote into files named <prefix>-*.pid under dir. */
 const pidsIn = (dir: string, prefix: string): number[] =>
@@ -41,7 +35,7 @@ const pidsIn = (dir: string, prefix: string): number[] =>
 
 describe('batches end to end', () => {
   it('runs a command on every device, never more than `concurrency` at once (agent timestamps)', async () => {
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { tags: [tag] },
       action: command('sleep 0.6; echo "hello from $(hostname)"'),
       strategy: { mode: 'parallel', concurrency: 2 },
@@ -61,7 +55,7 @@ describe('batches end to end', () => {
 
   it('runs sequential batches one device after another in target order', async () => {
     const order = [devices[3], devices[1], devices[4], devices[0]].map((d) => d!.id);
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { deviceIds: order },
       action: command('sleep 0.2'),
       strategy: { mode: 'sequential' },
@@ -74,7 +68,7 @@ describe('batches end to end', () => {
   });
 
   it('stops after maxFailures and skips the devices never dispatched', async () => {
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { tags: [tag] },
       action: command('echo failing >&2; exit 3'),
       strategy: { mode: 'sequential', maxFailures: 1 },
@@ -88,7 +82,7 @@ describe('batches end to end', () => {
 
   it('kills a command at its timeout, process group included', async () => {
     const dir = c.tmp;
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { deviceIds: [devices[0]!.id] },
       action: command(`sleep 60 & echo $! > ${dir}/timeout-child-${devices[0]!.id}.pid; wait`, { timeoutSec: 1 }),
     });
@@ -103,7 +97,7 @@ describe('batches end to end', () => {
 
   it.each(['api', 'temporal'] as const)('cancel through the %s stops dispatch and kills running commands', async (how) => {
     const prefix = `cancel-${how}`;
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { tags: [tag] },
       action: command(`echo $$ > ${c.tmp}/${prefix}-$$.pid; exec sleep 60`, {
         timeoutSec: 120,
@@ -111,10 +105,7 @@ describe('batches end to end', () => {
       strategy: { concurrency: 2 },
     });
     // Both running commands have written their pid: they are running on the devices.
-    await waitFor('two running commands', async () => {
-      const r = await c.http<{ batch: { stats: Record<string, number> } }>('GET', `/v1/batches/${batchId}`);
-      return (r.body.batch.stats.running ?? 0) === 2;
-    });
+    await c.waitForStats(batchId, 'two running commands', (s) => (s.running ?? 0) === 2);
     if (how === 'api') {
       const r = await c.http('POST', `/v1/batches/${batchId}/cancel`);
       expect(r.status).toBe(202);
@@ -133,7 +124,7 @@ describe('batches end to end', () => {
 
   it('cancels what is left when the batch deadline passes, killing running commands', async () => {
     const prefix = 'deadline';
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { tags: [tag] },
       action: command(`echo $$ > ${c.tmp}/${prefix}-$$.pid; exec sleep 60`, { timeoutSec: 120 }),
       strategy: { concurrency: 2 },
@@ -151,7 +142,7 @@ describe('batches end to end', () => {
 
   it('marks a device that never connects undeliverable after its delivery window', async () => {
     const offline = await c.addDevice(`${tag}-offline`);
-    const batchId = await startBatch({ targets: { deviceIds: [offline.id] }, action: command('true'), deliveryTimeoutSec: 2 });
+    const batchId = await c.startBatch({ targets: { deviceIds: [offline.id] }, action: command('true'), deliveryTimeoutSec: 2 });
     const view = await c.waitForBatch(batchId, 30_000);
     expect(view.batch.stats).toMatchObject({ undeliverable: 1 });
     const [e] = await executionsOf(c, batchId);
@@ -160,11 +151,8 @@ describe('batches end to end', () => {
 
   it('delivers to a device that connects late, inside its window', async () => {
     const late = await c.addDevice(`${tag}-late`);
-    const batchId = await startBatch({ targets: { deviceIds: [late.id] }, action: command('echo late'), deliveryTimeoutSec: 60 });
-    await waitFor('the execution to be delayed', async () => {
-      const r = await c.http<{ batch: { stats: Record<string, number> } }>('GET', `/v1/batches/${batchId}`);
-      return (r.body.batch.stats.delayed ?? 0) === 1;
-    });
+    const batchId = await c.startBatch({ targets: { deviceIds: [late.id] }, action: command('echo late'), deliveryTimeoutSec: 60 });
+    await c.waitForStats(batchId, 'the execution to be delayed', (s) => (s.delayed ?? 0) === 1);
     await c.startAgent(late);
     const view = await c.waitForBatch(batchId, 30_000);
     expect(view.batch.status).toBe('succeeded');

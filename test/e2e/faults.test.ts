@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { executionsOf, startCluster, type Cluster, type Device } from '../helpers/cluster';
-import { waitFor } from '../helpers/ports';
 
 let c: Cluster;
 const devices: Device[] = [];
@@ -20,15 +19,9 @@ afterAll(async () => {
   await c?.stop();
 });
 
-const startBatch = async (body: Record<string, unknown>): Promise<string> => {
-  const r = await c.http<{ batchId: string }>('POST', '/v1/batches', body);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.batchId;
-};
-
 describe('faults', () => {
   it('reaches devices on both gateways in one batch', async () => {
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { tags: [tag] },
       action: { type: 'command', command: 'echo reached', shell: 'sh', timeoutSec: 30 },
       strategy: { concurrency: 4 },
@@ -42,15 +35,12 @@ describe('faults', () => {
   });
 
   it('loses nothing and runs nothing twice when the worker is killed mid-batch', async () => {
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { tags: [tag] },
       action: { type: 'command', command: 'sleep 1.5; echo done', shell: 'sh', timeoutSec: 30 },
       strategy: { concurrency: 2 },
     });
-    await waitFor('the first commands to run', async () => {
-      const r = await c.http<{ batch: { stats: Record<string, number> } }>('GET', `/v1/batches/${batchId}`);
-      return (r.body.batch.stats.running ?? 0) > 0;
-    });
+    await c.waitForStats(batchId, 'the first commands to run', (s) => (s.running ?? 0) > 0);
     await c.worker.stop('SIGKILL');
     await c.startWorker();
     const view = await c.waitForBatch(batchId, 90_000);
@@ -62,16 +52,13 @@ describe('faults', () => {
   });
 
   it('records every result when a gateway is killed while its agents run commands', async () => {
-    const batchId = await startBatch({
+    const batchId = await c.startBatch({
       targets: { tags: [tag] },
       action: { type: 'command', command: 'sleep 2; echo survived', shell: 'sh', timeoutSec: 30 },
       strategy: { concurrency: 4 },
       deliveryTimeoutSec: 60,
     });
-    await waitFor('all four commands to run', async () => {
-      const r = await c.http<{ batch: { stats: Record<string, number> } }>('GET', `/v1/batches/${batchId}`);
-      return (r.body.batch.stats.running ?? 0) === 4;
-    });
+    await c.waitForStats(batchId, 'all four commands to run', (s) => (s.running ?? 0) === 4);
     await c.gateways.get('gw-1')!.proc.stop('SIGKILL');
     const view = await c.waitForBatch(batchId, 90_000);
     expect(view.batch.status).toBe('succeeded');
@@ -80,7 +67,7 @@ describe('faults', () => {
     expectEachExecutionStartedOnce();
     // The killed gateway comes back and takes agents again.
     await c.restartGateway('gw-1');
-    const again = await startBatch({
+    const again = await c.startBatch({
       targets: { tags: [tag] },
       action: { type: 'command', command: 'echo again', shell: 'sh', timeoutSec: 30 },
       strategy: { concurrency: 4 },

@@ -38,6 +38,10 @@ export interface Cluster {
   /** Agent-side journal lines for an execution (how many times it was started on the device). */
   agentStarts(device: Device): string[];
   waitForBatch(batchId: string, timeoutMs?: number): Promise<BatchView>;
+  /** POST /v1/batches; fails the test unless it answers 201. */
+  startBatch(body: Record<string, unknown>): Promise<string>;
+  /** Waits until the batch's per-status counts pass `test`. */
+  waitForStats(batchId: string, what: string, test: (stats: Record<string, number>) => boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -155,6 +159,17 @@ export async function startCluster(temporalAddress: string, opts: { gateways?: s
       return readFileSync(file, 'utf8')
         .split('\n')
         .filter((l) => l.includes('"started"'));
+    },
+    async startBatch(body) {
+      const r = await cluster.http<{ batchId: string }>('POST', '/v1/batches', body);
+      if (r.status !== 201) throw new Error(`POST /v1/batches answered ${r.status}: ${JSON.stringify(r.body)}`);
+      return r.body.batchId;
+    },
+    async waitForStats(batchId, what, test) {
+      await waitFor(what, async () => {
+        const r = await cluster.http<BatchView>('GET', `/v1/batches/${batchId}`);
+        return r.status === 200 && test(r.body.batch.stats);
+      });
     },
     async waitForBatch(batchId, timeoutMs = 60_000) {
       return waitFor(
