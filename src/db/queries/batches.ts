@@ -64,7 +64,7 @@ export interface NewBatch {
   deadlineSec: number | null;
   workflowId: string;
   idempotencyKey: string | null;
-  requestHash: string;
+  requestHash: string | null;
 }
 
 const INSERT_CHUNK = 1_000;

@@ -1,6 +1,5 @@
 // Batch handlers. Creation validates everything first (nothing is written or started for bad input),
 // writes the batch and its executions in one transaction, then starts the workflow.
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Context } from 'hono';
 import {
@@ -9,19 +8,19 @@ import {
   deleteFinishedBatch,
   findBatchByIdempotencyKey,
   getBatch,
-  insertBatch,
   listBatches,
-  resolveTargets,
 } from '../../../db/queries/batches';
 import type { BatchRow } from '../../../db/schema';
-import { resolveStrategy, type BatchRequest } from '../../../domain/batch';
-import { batchWorkflowId, cancelBatchSignal } from '../../../workflows/definitions';
+import type { BatchRequest } from '../../../domain/batch';
+import { cancelBatchSignal } from '../../../workflows/definitions';
 import type { AppEnv, AppRouteHandler } from '../../context';
 import { ApiError, isUniqueViolation, notFound } from '../../errors';
 import { progressOf, toBatchJson } from '../../schemas/batch';
 import { decodeTimeCursorOrFail } from '../cursor';
-import { requestHash, storedAction } from './request';
+import { requestHash } from './request';
 import type { CancelRoute, CreateRoute, GetRoute, ListRoute, RemoveRoute } from './routes';
+import { createBatch, type CreatedBatch } from '../../../batches/create-batch';
+import { BatchRejected } from '../../../batches/rejected';
 import { startBatchWorkflow } from '../../../batches/start-workflow';
 
 interface Created {
@@ -55,33 +54,19 @@ async function replay(c: Context<AppEnv>, row: BatchRow, hash: string): Promise<
 
 async function createNew(c: Context<AppEnv>, body: BatchRequest, key: string | undefined, hash: string): Promise<Created> {
   const { db, config } = c.var.deps;
-  const { targets, unknownDeviceIds, unknownGroupIds } = await resolveTargets(db.db, body.targets);
-  if (unknownDeviceIds.length > 0 || unknownGroupIds.length > 0) {
-    throw new ApiError(400, 'unknown_targets', 'some targets do not exist', { deviceIds: unknownDeviceIds, groupIds: unknownGroupIds });
+  let created: CreatedBatch;
+  try {
+    created = await createBatch(
+      { db: db.db, maxTargets: config.maxTargets, secretKey: config.secretKey },
+      { owner: c.var.principal.id, request: body, idempotencyKey: key ?? null, requestHash: hash },
+    );
+  } catch (err) {
+    if (err instanceof BatchRejected) throw new ApiError(400, err.code, err.message, err.details);
+    throw err;
   }
-  if (targets.length === 0) throw new ApiError(400, 'no_targets', 'the targets match no device');
-  if (targets.length > config.maxTargets) {
-    throw new ApiError(400, 'too_many_targets', `the targets match ${targets.length} devices; at most ${config.maxTargets} per batch`);
-  }
-  const action = storedAction(body.action, config.secretKey);
-  const id = randomUUID();
-  const row = {
-    id,
-    owner: c.var.principal.id,
-    action,
-    strategy: resolveStrategy(body.strategy, targets.length),
-    targets: body.targets,
-    deliveryTimeoutSec: body.deliveryTimeoutSec,
-    deadlineSec: body.deadlineSec ?? null,
-    workflowId: batchWorkflowId(id),
-    idempotencyKey: key ?? null,
-    requestHash: hash,
-  };
-  await insertBatch(db.db, row, targets, randomUUID);
-  const stored = await getBatch(db.db, id);
-  if (!stored) throw new Error(`batch ${id} vanished after insert`);
-  await ensureStarted(c, stored);
-  return { batchId: id, workflowId: row.workflowId, targetCount: targets.length, deviceIds: targets.map((t) => t.id) };
+  const { row, deviceIds } = created;
+  await ensureStarted(c, row);
+  return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds };
 }
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {

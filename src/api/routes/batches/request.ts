@@ -1,9 +1,6 @@
-// What a batch request becomes before it is stored: a fingerprint for Idempotency-Key checks, and
-// the action with its env values sealed under the server's key.
+// A fingerprint of a batch request for Idempotency-Key checks.
 import { createHash, createHmac } from 'node:crypto';
-import type { BatchRequest, StoredAction } from '../../../domain/batch';
-import { seal } from '../../../security/secrets';
-import { ApiError } from '../../errors';
+import type { BatchRequest } from '../../../domain/batch';
 
 /** JSON with object keys sorted at every level, so equal requests serialise equally. */
 function canonical(value: unknown): string {
@@ -24,14 +21,4 @@ function canonical(value: unknown): string {
 export function requestHash(request: BatchRequest, secretKey: string | undefined): string {
   const text = canonical(request);
   return secretKey ? createHmac('sha256', Buffer.from(secretKey, 'hex')).update(text).digest('hex') : createHash('sha256').update(text).digest('hex');
-}
-
-/** The action as stored: env values sealed and dropped, their names kept for display. */
-export function storedAction(action: BatchRequest['action'], secretKey: string | undefined): StoredAction {
-  const { env, ...rest } = action;
-  if (env === undefined) return rest;
-  if (!secretKey) {
-    throw new ApiError(400, 'secret_key_missing', 'this server has no FLOTILLA_SECRET_KEY, so it cannot accept env values');
-  }
-  return { ...rest, envKeys: Object.keys(env).sort(), envSealed: seal(env, secretKey) };
 }

@@ -1,0 +1,63 @@
+// Creating a batch from a validated request: resolve targets, check them, seal the action, write the
+// batch and one execution per device in one transaction. The one path for POST /v1/batches and for
+// scheduled runs; it starts nothing (the caller starts the workflow, or runs it as a child).
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/client';
+import { getBatch, insertBatch, resolveTargets } from '../db/queries/batches';
+import type { BatchRow } from '../db/schema';
+import { resolveStrategy, type BatchRequest } from '../domain/batch';
+import { batchWorkflowId } from '../workflows/definitions';
+import { BatchRejected } from './rejected';
+import { storedAction } from './stored-action';
+
+export interface CreateBatchDeps {
+  db: Database;
+  maxTargets: number;
+  secretKey: string | undefined;
+}
+
+export interface CreateBatchInput {
+  owner: string;
+  request: BatchRequest;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+}
+
+export interface CreatedBatch {
+  row: BatchRow;
+  deviceIds: string[];
+}
+
+export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput): Promise<CreatedBatch> {
+  const { db, maxTargets, secretKey } = deps;
+  const { request } = input;
+  const { targets, unknownDeviceIds, unknownGroupIds } = await resolveTargets(db, request.targets);
+  if (unknownDeviceIds.length > 0 || unknownGroupIds.length > 0) {
+    throw new BatchRejected('unknown_targets', 'some targets do not exist', { deviceIds: unknownDeviceIds, groupIds: unknownGroupIds });
+  }
+  if (targets.length === 0) throw new BatchRejected('no_targets', 'the targets match no device');
+  if (targets.length > maxTargets) {
+    throw new BatchRejected('too_many_targets', `the targets match ${targets.length} devices; at most ${maxTargets} per batch`);
+  }
+  const id = randomUUID();
+  await insertBatch(
+    db,
+    {
+      id,
+      owner: input.owner,
+      action: storedAction(request.action, secretKey),
+      strategy: resolveStrategy(request.strategy, targets.length),
+      targets: request.targets,
+      deliveryTimeoutSec: request.deliveryTimeoutSec,
+      deadlineSec: request.deadlineSec ?? null,
+      workflowId: batchWorkflowId(id),
+      idempotencyKey: input.idempotencyKey,
+      requestHash: input.requestHash,
+    },
+    targets,
+    randomUUID,
+  );
+  const row = await getBatch(db, id);
+  if (!row) throw new Error(`batch ${id} vanished after insert`);
+  return { row, deviceIds: targets.map((t) => t.id) };
+}
