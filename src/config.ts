@@ -40,6 +40,7 @@ const serverSchema = z.object({
   FLOTILLA_MAX_BODY_BYTES: positiveInt(1024 * 1024),
   FLOTILLA_MAX_TARGETS: positiveInt(10_000),
   FLOTILLA_GATEWAY_ACTIVITY_SLOTS: positiveInt(2_000),
+  FLOTILLA_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
 export interface ServerConfig {
@@ -61,6 +62,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   maxTargets: number;
   gatewayActivitySlots: number;
+  /** Behind a trusted reverse proxy: the audit log takes the client address from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +107,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxBodyBytes: e.FLOTILLA_MAX_BODY_BYTES,
     maxTargets: e.FLOTILLA_MAX_TARGETS,
     gatewayActivitySlots: e.FLOTILLA_GATEWAY_ACTIVITY_SLOTS,
+    trustProxy: e.FLOTILLA_TRUST_PROXY === 'true' || e.FLOTILLA_TRUST_PROXY === '1',
   };
 }
 

@@ -1,18 +1,23 @@
-// The Hono app: middlewares in order (logging, deps, auth, body limits, JSON), the /v1 routes, the
+// The Hono app: middlewares in order (deps, logging, auth, read-only roles, body limits, JSON, audit), the /v1 routes, the
 // OpenAPI document generated from the same schemas, and the one error shape for every failure.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps, AppEnv } from './context';
 import { handleError, handleNotFound } from './errors';
 import { authenticate } from './middlewares/auth';
+import { recordWrites } from './middlewares/audit';
 import { limitBody, requireJsonBody } from './middlewares/body';
 import { provideDeps } from './middlewares/deps';
+import { forbidReadOnlyWrites } from './middlewares/read-only';
 import { logRequests } from './middlewares/request-logger';
+import { auditRouter } from './routes/audit';
 import { batchesRouter } from './routes/batches';
 import { devicesRouter } from './routes/devices';
 import { executionsRouter } from './routes/executions';
 import { groupsRouter } from './routes/groups';
 import { healthRouter } from './routes/health';
 import { createRouter } from './routes/router';
+import { tokensRouter } from './routes/tokens';
+import { usersRouter } from './routes/users';
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 const HEALTH_PATH = '/v1/health';
@@ -22,19 +27,24 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.use('*', provideDeps(deps));
   app.use('*', logRequests());
   app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
+  app.use('/v1/*', forbidReadOnlyWrites());
   app.use('/v1/*', limitBody(deps.config.maxBodyBytes));
   app.use('/v1/*', requireJsonBody());
+  app.use('/v1/*', recordWrites({ trustProxy: deps.config.trustProxy }));
 
   app.route('/', healthRouter);
   app.route('/', devicesRouter);
   app.route('/', groupsRouter);
   app.route('/', batchesRouter);
   app.route('/', executionsRouter);
+  app.route('/', usersRouter);
+  app.route('/', tokensRouter);
+  app.route('/', auditRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'FLOTILLA_ADMIN_TOKEN',
+    description: 'an API token (POST /v1/users, POST /v1/users/{id}/tokens) or the bootstrap FLOTILLA_ADMIN_TOKEN',
   });
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

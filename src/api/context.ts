@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { ServerConfig } from '../config';
 import type { DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
+import type { Role } from '../domain/roles';
 import { presenceWindowMs as devicePresenceWindowMs } from '../domain/presence';
 
 export interface ApiDeps {
@@ -14,16 +15,32 @@ export interface ApiDeps {
   logger: Logger;
 }
 
-/** Who is calling. Only the admin exists today; rows record `id` as their owner. */
+/**
+ * Who is calling: a user of an API token, or the bootstrap admin (id `admin`, no token id). Rows
+ * record `id` as their owner; see ./ownership for who sees and changes what.
+ */
 export interface Principal {
   id: string;
-  role: 'admin';
+  name: string;
+  role: Role;
+  /** The API token used; null for the bootstrap admin token from configuration. */
+  tokenId: string | null;
+}
+
+/** What a handler tells the audit log about its write, beyond what the request itself shows. */
+export interface AuditNote {
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+  /** Command text, targets and the like; never env values or tokens. */
+  details?: Record<string, unknown>;
 }
 
 export interface AppEnv {
   Variables: {
     deps: ApiDeps;
     principal: Principal;
+    audit: AuditNote | undefined;
   };
 }
 

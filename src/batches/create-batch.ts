@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
 import { getBatch, insertBatch, resolveTargets } from '../db/queries/batches';
+import { ownerScopeOf } from '../db/queries/users';
 import type { BatchRow } from '../db/schema';
 import { resolveStrategy, type BatchRequest } from '../domain/batch';
 import { batchWorkflowId } from '../workflows/definitions';
@@ -31,7 +32,9 @@ export interface CreatedBatch {
 export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput): Promise<CreatedBatch> {
   const { db, maxTargets, secretKey } = deps;
   const { request } = input;
-  const { targets, unknownDeviceIds, unknownGroupIds } = await resolveTargets(db, request.targets);
+  // A batch may target only devices (and groups) its owner owns, unless the owner is an admin.
+  const scope = await ownerScopeOf(db, input.owner);
+  const { targets, unknownDeviceIds, unknownGroupIds } = await resolveTargets(db, request.targets, scope);
   if (unknownDeviceIds.length > 0 || unknownGroupIds.length > 0) {
     throw new BatchRejected('unknown_targets', 'some targets do not exist', { deviceIds: unknownDeviceIds, groupIds: unknownGroupIds });
   }
@@ -57,7 +60,7 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
     targets,
     randomUUID,
   );
-  const row = await getBatch(db, id);
+  const row = await getBatch(db, id, input.owner);
   if (!row) throw new Error(`batch ${id} vanished after insert`);
   return { row, deviceIds: targets.map((t) => t.id) };
 }

@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { DeviceFacts } from '../protocol/v1/messages';
 import type { BatchStatus, ExecutionStatus } from '../domain/status';
+import type { Role } from '../domain/roles';
 import type { StoredAction, StoredStrategy, StoredTargets } from '../domain/batch';
 
 const timestamps = {
@@ -40,7 +41,7 @@ export const devices = pgTable(
     ...timestamps,
   },
   (t) => [
-    uniqueIndex('devices_name_key').on(t.name),
+    uniqueIndex('devices_name_key').on(t.owner, t.name),
     index('devices_tags_idx').using('gin', t.tags),
     index('devices_created_idx').on(t.createdAt, t.id),
   ],
@@ -54,7 +55,7 @@ export const groups = pgTable(
     owner: text('owner').notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex('groups_name_key').on(t.name), index('groups_created_idx').on(t.createdAt, t.id)],
+  (t) => [uniqueIndex('groups_name_key').on(t.owner, t.name), index('groups_created_idx').on(t.createdAt, t.id)],
 );
 
 export const groupMembers = pgTable(
@@ -96,6 +97,7 @@ export const batches = pgTable(
     uniqueIndex('batches_idempotency_key').on(t.owner, t.idempotencyKey),
     index('batches_created_idx').on(t.createdAt, t.id),
     index('batches_status_idx').on(t.status, t.createdAt),
+    index('batches_owner_idx').on(t.owner, t.createdAt, t.id),
   ],
 );
 
@@ -132,7 +134,62 @@ export const executions = pgTable(
   ],
 );
 
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_name_key').on(t.name), index('users_created_idx').on(t.createdAt, t.id)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** sha256 of the token; the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId, t.createdAt, t.id)],
+);
+
+/** Who did what, when and from where: one row per successful write through the API. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey(),
+    actorId: text('actor_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    /** The API token used; null for the bootstrap admin token. */
+    tokenId: uuid('token_id'),
+    action: text('action').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id'),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    clientIp: text('client_ip'),
+    /** What the handler attached: command text and targets for batch starts; never env values or tokens. */
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_created_idx').on(t.createdAt, t.id), index('audit_log_actor_idx').on(t.actorId, t.createdAt)],
+);
+
 export type DeviceRow = typeof devices.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
 export type ExecutionRow = typeof executions.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;

@@ -2,8 +2,9 @@
 // tokens are random, shown once, and stored only as sha256 hashes compared in constant time.
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export function newToken(prefix: string): string {
-  return `${prefix}_${randomBytes(24).toString('base64url')}`;
+/** A random token of `bytes` random bytes (base64url), prefixed so a leaked one is recognisable. */
+export function newToken(prefix: string, bytes = 24): string {
+  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
 }
 
 export function hashToken(token: string): string {

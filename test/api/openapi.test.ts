@@ -17,6 +17,7 @@ describe('GET /v1/openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/audit',
       '/v1/batches',
       '/v1/batches/{id}',
       '/v1/batches/{id}/cancel',
@@ -28,6 +29,10 @@ describe('GET /v1/openapi.json', () => {
       '/v1/groups/{id}',
       '/v1/groups/{id}/devices',
       '/v1/health',
+      '/v1/me',
+      '/v1/tokens/{id}',
+      '/v1/users',
+      '/v1/users/{id}/tokens',
     ]);
     expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/v1/health'].get.security).toBeUndefined();

@@ -17,7 +17,8 @@ const json = (description: string) => ({ description, content: { 'application/js
 /** Error answers common to every authenticated route, for the OpenAPI document. */
 export const commonErrors = {
   400: json('Invalid input (validation_error, invalid_json, invalid_cursor, ...)'),
-  401: json('Missing or wrong bearer token'),
+  401: json('Missing, wrong or revoked bearer token'),
+  403: json('The caller\'s role may not do this (forbidden; auditors never write)'),
   413: json('Body larger than the server accepts'),
   415: json('Body is not application/json'),
   500: json('Unexpected server error'),

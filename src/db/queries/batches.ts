@@ -7,6 +7,7 @@ import { EXECUTION_STATUSES, type BatchStatus, type ExecutionStatus } from '../.
 import type { StoredAction, StoredStrategy, StoredTargets } from '../../domain/batch';
 import { devicesByIds } from './devices';
 import { missingGroupIds } from './groups';
+import { ownedBy, type OwnerScope } from './ownership';
 import { afterTimeKey, encodeSeqCursor, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
 
 export interface Target {
@@ -21,12 +22,17 @@ export interface TargetResolution {
   unknownGroupIds: string[];
 }
 
-export async function resolveTargets(db: Database, t: StoredTargets): Promise<TargetResolution> {
+/**
+ * `scope` is the owner whose devices and groups the batch may use (undefined: any owner's). Another
+ * owner's device or group id is reported unknown exactly like a missing one; tags match only the
+ * scope's devices, and so do the members of a group.
+ */
+export async function resolveTargets(db: Database, t: StoredTargets, scope: OwnerScope): Promise<TargetResolution> {
   const explicit = [...new Set(t.deviceIds ?? [])];
-  const found = new Map((await devicesByIds(db, explicit)).map((d) => [d.id, d]));
+  const found = new Map((await devicesByIds(db, explicit, scope)).map((d) => [d.id, d]));
   const unknownDeviceIds = explicit.filter((id) => !found.has(id));
   const groupIds = [...new Set(t.groupIds ?? [])];
-  const unknownGroupIds = await missingGroupIds(db, groupIds);
+  const unknownGroupIds = await missingGroupIds(db, groupIds, scope);
 
   const selectors: SQL[] = [];
   if (groupIds.length > 0) {
@@ -41,7 +47,7 @@ export async function resolveTargets(db: Database, t: StoredTargets): Promise<Ta
       : await db
           .select({ id: devices.id, name: devices.name })
           .from(devices)
-          .where(or(...selectors))
+          .where(and(or(...selectors), ownedBy(devices.owner, scope)))
           .orderBy(asc(devices.name), asc(devices.id));
 
   const targets: Target[] = [];
@@ -96,12 +102,17 @@ export async function findBatchByIdempotencyKey(db: Database, owner: string, key
   return row;
 }
 
-export async function getBatch(db: Database, id: string): Promise<BatchRow | undefined> {
-  const [row] = await db.select().from(batches).where(eq(batches.id, id));
+export async function getBatch(db: Database, id: string, scope: OwnerScope): Promise<BatchRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(batches)
+    .where(and(eq(batches.id, id), ownedBy(batches.owner, scope)));
   return row;
 }
 
 export interface BatchFilter {
+  /** Only this owner's batches; undefined for every owner's. */
+  owner: OwnerScope;
   status?: BatchStatus;
   after?: TimeKey;
   limit: number;
@@ -109,7 +120,7 @@ export interface BatchFilter {
 
 /** Newest first. */
 export async function listBatches(db: Database, filter: BatchFilter): Promise<Page<BatchRow>> {
-  const where: SQL[] = [];
+  const where: Array<SQL | undefined> = [ownedBy(batches.owner, filter.owner)];
   if (filter.status) where.push(eq(batches.status, filter.status));
   if (filter.after) where.push(afterTimeKey(batches.createdAt, batches.id, filter.after, 'desc'));
   const rows = await db
@@ -154,13 +165,13 @@ export async function batchDeviceIds(db: Database, batchId: string): Promise<str
 }
 
 /** Deletes a batch (executions cascade) unless it is still running. */
-export async function deleteFinishedBatch(db: Database, id: string): Promise<'deleted' | 'running' | 'not_found'> {
+export async function deleteFinishedBatch(db: Database, id: string, scope: OwnerScope): Promise<'deleted' | 'running' | 'not_found'> {
   const deleted = await db
     .delete(batches)
-    .where(and(eq(batches.id, id), ne(batches.status, 'running')))
+    .where(and(eq(batches.id, id), ne(batches.status, 'running'), ownedBy(batches.owner, scope)))
     .returning({ id: batches.id });
   if (deleted.length > 0) return 'deleted';
-  return (await getBatch(db, id)) ? 'running' : 'not_found';
+  return (await getBatch(db, id, scope)) ? 'running' : 'not_found';
 }
 
 export interface ExecutionView {

@@ -4,6 +4,7 @@ import { and, arrayContains, asc, eq, ilike, inArray, or, sql, type SQL } from '
 import type { Database } from '../client';
 import { devices, groupMembers } from '../schema';
 import type { DeviceFacts } from '../../protocol/v1/messages';
+import { ownedBy, type OwnerScope } from './ownership';
 import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
 
 export type DeviceStatus = 'online' | 'offline';
@@ -21,6 +22,8 @@ export interface DeviceView {
 }
 
 export interface DeviceFilter {
+  /** Only this owner's devices; undefined for every owner's. */
+  owner: OwnerScope;
   /** All of these tags. */
   tags?: string[];
   groupId?: string;
@@ -101,19 +104,22 @@ export interface NewDevice {
 
 export async function createDevice(db: Database, input: NewDevice, windowMs: number): Promise<DeviceView> {
   await db.insert(devices).values(input);
-  const created = await getDevice(db, input.id, windowMs);
+  const created = await getDevice(db, input.id, windowMs, input.owner);
   if (!created) throw new Error(`device ${input.id} vanished after insert`);
   return created;
 }
 
-export async function getDevice(db: Database, id: string, windowMs: number): Promise<DeviceView | undefined> {
-  const [row] = await db.select(columns(windowMs)).from(devices).where(eq(devices.id, id));
+export async function getDevice(db: Database, id: string, windowMs: number, scope: OwnerScope): Promise<DeviceView | undefined> {
+  const [row] = await db
+    .select(columns(windowMs))
+    .from(devices)
+    .where(and(eq(devices.id, id), ownedBy(devices.owner, scope)));
   return row ? toView(row) : undefined;
 }
 
 export async function listDevices(db: Database, filter: DeviceFilter, windowMs: number): Promise<Page<DeviceView>> {
   const online = onlineExpr(windowMs);
-  const where: SQL[] = [];
+  const where: Array<SQL | undefined> = [ownedBy(devices.owner, filter.owner)];
   if (filter.tags && filter.tags.length > 0) where.push(arrayContains(devices.tags, filter.tags));
   if (filter.groupId) {
     where.push(
@@ -141,22 +147,25 @@ export interface DevicePatch {
   tags?: string[];
 }
 
-export async function updateDevice(db: Database, id: string, patch: DevicePatch, windowMs: number): Promise<DeviceView | undefined> {
+export async function updateDevice(db: Database, id: string, patch: DevicePatch, windowMs: number, scope: OwnerScope): Promise<DeviceView | undefined> {
   const updated = await db
     .update(devices)
     .set({ ...patch, updatedAt: sql`now()` })
-    .where(eq(devices.id, id))
+    .where(and(eq(devices.id, id), ownedBy(devices.owner, scope)))
     .returning({ id: devices.id });
-  return updated.length === 0 ? undefined : getDevice(db, id, windowMs);
+  return updated.length === 0 ? undefined : getDevice(db, id, windowMs, scope);
 }
 
-export async function deleteDevice(db: Database, id: string): Promise<boolean> {
-  const deleted = await db.delete(devices).where(eq(devices.id, id)).returning({ id: devices.id });
+export async function deleteDevice(db: Database, id: string, scope: OwnerScope): Promise<boolean> {
+  const deleted = await db
+    .delete(devices)
+    .where(and(eq(devices.id, id), ownedBy(devices.owner, scope)))
+    .returning({ id: devices.id });
   return deleted.length > 0;
 }
 
-/** The given ids that name no device, in the order given. */
-export async function missingDeviceIds(db: Database, ids: readonly string[]): Promise<string[]> {
+/** The given ids that name no device of the scope's owner, in the order given. */
+export async function missingDeviceIds(db: Database, ids: readonly string[], scope: OwnerScope): Promise<string[]> {
   if (ids.length === 0) return [];
   const unique = [...new Set(ids)];
   const found = new Set<string>();
@@ -164,14 +173,14 @@ export async function missingDeviceIds(db: Database, ids: readonly string[]): Pr
     const rows = await db
       .select({ id: devices.id })
       .from(devices)
-      .where(inArray(devices.id, unique.slice(i, i + 5_000)));
+      .where(and(inArray(devices.id, unique.slice(i, i + 5_000)), ownedBy(devices.owner, scope)));
     for (const r of rows) found.add(r.id);
   }
   return unique.filter((id) => !found.has(id));
 }
 
-/** Devices by id, in any order. */
-export async function devicesByIds(db: Database, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
+/** The scope's devices among these ids, in any order. */
+export async function devicesByIds(db: Database, ids: readonly string[], scope: OwnerScope): Promise<Array<{ id: string; name: string }>> {
   const unique = [...new Set(ids)];
   const out: Array<{ id: string; name: string }> = [];
   for (let i = 0; i < unique.length; i += 5_000) {
@@ -179,7 +188,7 @@ export async function devicesByIds(db: Database, ids: readonly string[]): Promis
       ...(await db
         .select({ id: devices.id, name: devices.name })
         .from(devices)
-        .where(inArray(devices.id, unique.slice(i, i + 5_000)))),
+        .where(and(inArray(devices.id, unique.slice(i, i + 5_000)), ownedBy(devices.owner, scope)))),
     );
   }
   return out;

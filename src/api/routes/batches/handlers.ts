@@ -11,9 +11,10 @@ import {
   listBatches,
 } from '../../../db/queries/batches';
 import type { BatchRow } from '../../../db/schema';
-import type { BatchRequest } from '../../../domain/batch';
+import type { BatchRequest, StoredAction, StoredTargets } from '../../../domain/batch';
 import { cancelBatchSignal } from '../../../workflows/definitions';
 import type { AppEnv, AppRouteHandler } from '../../context';
+import { scopeOf } from '../../ownership';
 import { ApiError, isUniqueViolation, notFound } from '../../errors';
 import { progressOf, toBatchJson } from '../../schemas/batch';
 import { decodeTimeCursorOrFail } from '../cursor';
@@ -28,6 +29,12 @@ interface Created {
   workflowId: string;
   targetCount: number;
   deviceIds: string[];
+}
+
+/** What the audit log keeps of a batch start: the action without its sealed env values, and the targets. */
+function startDetails(action: StoredAction, targets: StoredTargets, targetCount: number): Record<string, unknown> {
+  const { envSealed: _sealed, ...shown } = action;
+  return { action: shown, targets, targetCount };
 }
 
 async function ensureStarted(c: Context<AppEnv>, row: BatchRow): Promise<void> {
@@ -49,6 +56,7 @@ async function replay(c: Context<AppEnv>, row: BatchRow, hash: string): Promise<
   // Covers a crash between the insert and the start; a finished batch's workflow is never started again.
   if (row.status === 'running') await ensureStarted(c, row);
   c.header('Idempotent-Replayed', 'true');
+  c.set('audit', { action: 'batch.start', resourceId: row.id, details: { ...startDetails(row.action, row.targets, row.targetCount), replayed: true } });
   return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds: await batchDeviceIds(c.var.deps.db.db, row.id) };
 }
 
@@ -66,6 +74,7 @@ async function createNew(c: Context<AppEnv>, body: BatchRequest, key: string | u
   }
   const { row, deviceIds } = created;
   await ensureStarted(c, row);
+  c.set('audit', { action: 'batch.start', resourceId: row.id, details: startDetails(row.action, row.targets, row.targetCount) });
   return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds };
 }
 
@@ -93,7 +102,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { db } = c.var.deps;
   const q = c.req.valid('query');
-  const page = await listBatches(db.db, { status: q.status, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listBatches(db.db, { owner: scopeOf(c.var.principal), status: q.status, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   const stats = await batchStats(
     db.db,
     page.items.map((b) => b.id),
@@ -113,7 +122,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db } = c.var.deps;
   const { id } = c.req.valid('param');
-  const row = await getBatch(db.db, id);
+  const row = await getBatch(db.db, id, scopeOf(c.var.principal));
   if (!row) throw notFound('batch', id);
   const stats = (await batchStats(db.db, [id])).get(id);
   if (!stats) throw notFound('batch', id);
@@ -128,7 +137,7 @@ const noWorkflow = (id: string): ApiError =>
 export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
   const { db, temporal } = c.var.deps;
   const { id } = c.req.valid('param');
-  const row = await getBatch(db.db, id);
+  const row = await getBatch(db.db, id, scopeOf(c.var.principal));
   if (!row) throw notFound('batch', id);
   if (row.status !== 'running') throw finished(id, row.status);
   try {
@@ -142,7 +151,7 @@ export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const outcome = await deleteFinishedBatch(c.var.deps.db.db, id);
+  const outcome = await deleteFinishedBatch(c.var.deps.db.db, id, scopeOf(c.var.principal));
   if (outcome === 'not_found') throw notFound('batch', id);
   if (outcome === 'running') throw new ApiError(409, 'batch_running', `batch ${id} is still running; cancel it first`);
   return c.body(null, 204);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createDevice, deleteDevice, getDevice, listDevices, updateDevice } from '../../../db/queries/devices';
 import { hashToken, newToken } from '../../../security/secrets';
 import { presenceWindowMs, type AppRouteHandler } from '../../context';
+import { scopeOf } from '../../ownership';
 import { ApiError, isUniqueViolation, notFound } from '../../errors';
 import { toDeviceJson } from '../../schemas/device';
 import { decodeTimeCursorOrFail } from '../cursor';
@@ -32,7 +33,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
   const page = await listDevices(
     db.db,
-    { tags: q.tag, groupId: q.group, status: q.status, q: q.q, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) },
+    { owner: scopeOf(c.var.principal), tags: q.tag, groupId: q.group, status: q.status, q: q.q, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) },
     presenceWindowMs(config),
   );
   return c.json({ items: page.items.map(toDeviceJson), nextCursor: page.nextCursor }, 200);
@@ -41,7 +42,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
-  const device = await getDevice(db.db, id, presenceWindowMs(config));
+  const device = await getDevice(db.db, id, presenceWindowMs(config), scopeOf(c.var.principal));
   if (!device) throw notFound('device', id);
   return c.json({ device: toDeviceJson(device) }, 200);
 };
@@ -52,7 +53,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const body = c.req.valid('json');
   const patch = body.tags === undefined ? body : { ...body, tags: [...new Set(body.tags)] };
   try {
-    const device = await updateDevice(db.db, id, patch, presenceWindowMs(config));
+    const device = await updateDevice(db.db, id, patch, presenceWindowMs(config), scopeOf(c.var.principal));
     if (!device) throw notFound('device', id);
     return c.json({ device: toDeviceJson(device) }, 200);
   } catch (err) {
@@ -63,6 +64,6 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  if (!(await deleteDevice(c.var.deps.db.db, id))) throw notFound('device', id);
+  if (!(await deleteDevice(c.var.deps.db.db, id, scopeOf(c.var.principal)))) throw notFound('device', id);
   return c.body(null, 204);
 };

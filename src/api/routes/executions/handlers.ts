@@ -1,6 +1,7 @@
 // Execution handlers: results as the activities stored them; the API never reads Temporal history.
 import { getBatch, getExecution, listExecutions } from '../../../db/queries/batches';
 import type { AppRouteHandler } from '../../context';
+import { scopeOf } from '../../ownership';
 import { ApiError, notFound } from '../../errors';
 import { toExecutionJson } from '../../schemas/batch';
 import { decodeSeqCursorOrFail } from '../cursor';
@@ -11,7 +12,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const q = c.req.valid('query');
   const afterSeq = decodeSeqCursorOrFail(q.cursor);
-  if (!(await getBatch(db.db, id))) throw notFound('batch', id);
+  if (!(await getBatch(db.db, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
   const page = await listExecutions(db.db, id, { status: q.status, afterSeq, limit: q.limit, outputHeadBytes: LIST_OUTPUT_HEAD_BYTES });
   return c.json({ items: page.items.map(toExecutionJson), nextCursor: page.nextCursor }, 200);
 };
@@ -19,9 +20,9 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db } = c.var.deps;
   const { id, deviceId } = c.req.valid('param');
+  if (!(await getBatch(db.db, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
   const execution = await getExecution(db.db, id, deviceId);
   if (!execution) {
-    if (!(await getBatch(db.db, id))) throw notFound('batch', id);
     throw new ApiError(404, 'not_found', `batch ${id} has no execution for device ${deviceId}`);
   }
   return c.json(toExecutionJson(execution), 200);

@@ -1,0 +1,77 @@
+// /v1/users: admins create users (answer: the user and their first token, shown once); everyone
+// lists and reads the users they may see; tokens are minted and listed per user.
+import { createRoute, z } from '@hono/zod-openapi';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { issuedTokenSchema, roleSchema, tokenNameSchema, tokenSchema, userNameSchema, userSchema } from '../../schemas/user';
+
+const tags = ['users'];
+
+export const create = createRoute({
+  method: 'post',
+  path: '/v1/users',
+  tags,
+  summary: 'Create a user with a role (admins only); the answer carries their first API token, shown only this once',
+  security: bearer,
+  request: {
+    body: jsonBody(
+      z.object({ name: userNameSchema, role: roleSchema, tokenName: tokenNameSchema.default('default') }).strict().openapi('CreateUser'),
+      'The new user',
+    ),
+  },
+  responses: {
+    201: jsonContent(z.object({ user: userSchema }).extend(issuedTokenSchema.shape), 'Created'),
+    ...commonErrors,
+    409: errorResponses[409],
+  },
+});
+
+export const list = createRoute({
+  method: 'get',
+  path: '/v1/users',
+  tags,
+  summary: 'List users, oldest first (operators see only themselves)',
+  security: bearer,
+  request: { query: z.object(pageQuery) },
+  responses: { 200: jsonContent(pageOf(userSchema), 'A page of users'), ...commonErrors },
+});
+
+export const me = createRoute({
+  method: 'get',
+  path: '/v1/me',
+  tags,
+  summary: 'Who the bearer token belongs to',
+  security: bearer,
+  responses: {
+    200: jsonContent(z.object({ id: z.string(), name: z.string(), role: roleSchema, tokenId: z.uuid().nullable() }), 'The caller'),
+    ...commonErrors,
+  },
+});
+
+export const createToken = createRoute({
+  method: 'post',
+  path: '/v1/users/{id}/tokens',
+  tags,
+  summary: 'Mint another API token for a user (admins: anyone; operators: themselves); shown only this once',
+  security: bearer,
+  request: {
+    params: idParam,
+    body: { ...jsonBody(z.object({ name: tokenNameSchema.default('default') }).strict().openapi('CreateToken'), 'Token label'), required: false },
+  },
+  responses: { 201: jsonContent(issuedTokenSchema, 'Minted'), ...commonErrors, 404: errorResponses[404] },
+});
+
+export const listTokens = createRoute({
+  method: 'get',
+  path: '/v1/users/{id}/tokens',
+  tags,
+  summary: "List a user's tokens (never the tokens themselves)",
+  security: bearer,
+  request: { params: idParam, query: z.object(pageQuery) },
+  responses: { 200: jsonContent(pageOf(tokenSchema), 'A page of tokens'), ...commonErrors, 404: errorResponses[404] },
+});
+
+export type CreateRoute = typeof create;
+export type ListRoute = typeof list;
+export type MeRoute = typeof me;
+export type CreateTokenRoute = typeof createToken;
+export type ListTokensRoute = typeof listTokens;
