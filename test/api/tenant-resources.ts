@@ -1,0 +1,112 @@
+// The cross-tenant matrix's data: one row per resource, with how to create one as its owner and
+// every read, list, update, action and delete the API offers on it. A resource added to the API is
+// one more row here; test/api/cross-tenant.test.ts runs every row for every kind of caller.
+import { expect } from 'vitest';
+import { command, unique } from './batch-fixtures';
+import type { Harness, Loose } from './harness';
+import { bearerOf, type TestUser } from './users-fixtures';
+
+export interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+}
+
+/** What a row created: its id, and other ids its calls need. */
+export type Fixture = Record<string, string> & { id: string };
+
+export interface Write extends Call {
+  /** What the owner (or an admin) gets. */
+  ok: number;
+}
+
+export interface ResourceRow {
+  resource: string;
+  create(h: Harness, owner: TestUser): Promise<Fixture>;
+  reads: Array<(f: Fixture) => Call>;
+  /** A list that shows the row to those allowed to see it (404 to others counts as absent). */
+  list: (f: Fixture) => string;
+  updates: Array<(f: Fixture) => Write>;
+  actions: Array<(f: Fixture) => Write>;
+  remove?: (f: Fixture) => Write;
+  /** Proof the removal took effect; by default every read answers 404 and lists omit it. */
+  afterRemove?: (h: Harness, f: Fixture) => Promise<void>;
+}
+
+async function created(h: Harness, owner: TestUser, path: string, body: unknown): Promise<Loose> {
+  const res = await h.json('POST', path, body, bearerOf(owner));
+  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+  return res.body;
+}
+
+async function device(h: Harness, owner: TestUser): Promise<string> {
+  return (await created(h, owner, '/v1/devices', { name: unique('dev'), tags: ['shared-tag'] })).device.id;
+}
+
+export const RESOURCES: ResourceRow[] = [
+  {
+    resource: 'device',
+    create: async (h, owner) => ({ id: await device(h, owner) }),
+    reads: [(f) => ({ method: 'GET', path: `/v1/devices/${f.id}` })],
+    list: () => '/v1/devices?limit=200',
+    updates: [(f) => ({ method: 'PATCH', path: `/v1/devices/${f.id}`, body: { tags: ['patched'] }, ok: 200 })],
+    actions: [],
+    remove: (f) => ({ method: 'DELETE', path: `/v1/devices/${f.id}`, ok: 204 }),
+  },
+  {
+    resource: 'group',
+    create: async (h, owner) => {
+      const deviceId = await device(h, owner);
+      return { id: (await created(h, owner, '/v1/groups', { name: unique('grp'), deviceIds: [deviceId] })).group.id, deviceId };
+    },
+    reads: [(f) => ({ method: 'GET', path: `/v1/groups/${f.id}` })],
+    list: () => '/v1/groups?limit=200',
+    updates: [(f) => ({ method: 'PUT', path: `/v1/groups/${f.id}/devices`, body: { deviceIds: [f.deviceId] }, ok: 200 })],
+    actions: [],
+    remove: (f) => ({ method: 'DELETE', path: `/v1/groups/${f.id}`, ok: 204 }),
+  },
+  {
+    resource: 'batch',
+    create: async (h, owner) => {
+      const deviceId = await device(h, owner);
+      const body = await created(h, owner, '/v1/batches', { targets: { deviceIds: [deviceId] }, action: command('uptime') });
+      return { id: body.batchId, deviceId };
+    },
+    reads: [
+      (f) => ({ method: 'GET', path: `/v1/batches/${f.id}` }),
+      (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/executions` }),
+      (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/executions/${f.deviceId}` }),
+    ],
+    list: () => '/v1/batches?limit=200',
+    updates: [],
+    actions: [(f) => ({ method: 'POST', path: `/v1/batches/${f.id}/cancel`, ok: 202 })],
+    // No worker runs in API tests, so the batch stays running: its owner is told to cancel first.
+    remove: (f) => ({ method: 'DELETE', path: `/v1/batches/${f.id}`, ok: 409 }),
+  },
+  {
+    resource: 'user (their tokens)',
+    create: async (_h, owner) => ({ id: owner.id }),
+    reads: [(f) => ({ method: 'GET', path: `/v1/users/${f.id}/tokens` })],
+    list: () => '/v1/users?limit=200',
+    updates: [],
+    actions: [(f) => ({ method: 'POST', path: `/v1/users/${f.id}/tokens`, body: { name: unique('tok') }, ok: 201 })],
+  },
+  {
+    resource: 'api token',
+    create: async (h, owner) => {
+      const body = await created(h, owner, `/v1/users/${owner.id}/tokens`, { name: unique('tok') });
+      return { id: body.tokenId, userId: owner.id, token: body.token };
+    },
+    reads: [],
+    list: (f) => `/v1/users/${f.userId}/tokens?limit=200`,
+    updates: [],
+    actions: [],
+    remove: (f) => ({ method: 'DELETE', path: `/v1/tokens/${f.id}`, ok: 204 }),
+    // A revoked token stays listed (with revokedAt) and no longer authenticates.
+    afterRemove: async (h, f) => {
+      expect((await h.json('GET', '/v1/me', undefined, { authorization: `Bearer ${f.token}` })).status).toBe(401);
+      const page = await h.json('GET', `/v1/users/${f.userId}/tokens?limit=200`);
+      expect(page.body.items.find((t: Loose) => t.id === f.id).revokedAt).not.toBeNull();
+    },
+  },
+];
