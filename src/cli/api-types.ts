@@ -52,3 +52,32 @@ export interface CreatedBatch {
   targetCount: number;
   deviceIds: string[];
 }
+
+export interface UserView {
+  id: string;
+  name: string;
+  role: 'admin' | 'operator' | 'auditor';
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface TokenView {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface IssuedToken {
+  token: string;
+  tokenId: string;
+}
+
+export interface Me {
+  id: string;
+  name: string;
+  role: UserView['role'];
+  tokenId: string | null;
+}

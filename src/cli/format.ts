@@ -1,6 +1,6 @@
 // Pure text formatting for the CLI's tables and summaries.
 import { EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../domain/status';
-import type { BatchView, DeviceView, ExecutionView, GroupView } from './api-types';
+import type { BatchView, DeviceView, ExecutionView, GroupView, TokenView, UserView } from './api-types';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -77,6 +77,20 @@ export function formatGroups(items: GroupView[]): string {
   return formatTable(
     ['ID', 'NAME', 'CREATED'],
     items.map((g) => [g.id, g.name, g.createdAt ?? '-']),
+  );
+}
+
+export function formatUsers(items: UserView[]): string {
+  return formatTable(
+    ['ID', 'NAME', 'ROLE', 'CREATED'],
+    items.map((u) => [u.id, u.name, u.disabled ? `${u.role} (disabled)` : u.role, u.createdAt]),
+  );
+}
+
+export function formatTokens(items: TokenView[]): string {
+  return formatTable(
+    ['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'],
+    items.map((t) => [t.id, t.name, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ?? '-']),
   );
 }
 

@@ -5,6 +5,8 @@ import { createContext } from './commands/context';
 import { registerDevicesCommands } from './commands/devices';
 import { registerGroupsCommands } from './commands/groups';
 import { registerRunCommand } from './commands/run';
+import { registerTokensCommands } from './commands/tokens';
+import { registerUsersCommands } from './commands/users';
 import { EXIT, reportError } from './output';
 
 // exitOverride is set before the commands are added, so every subcommand inherits it.
@@ -18,6 +20,8 @@ function buildProgram(): Command {
   registerBatchesCommands(program, ctx);
   registerDevicesCommands(program, ctx);
   registerGroupsCommands(program, ctx);
+  registerUsersCommands(program, ctx);
+  registerTokensCommands(program, ctx);
   return program;
 }
 

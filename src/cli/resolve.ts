@@ -1,5 +1,5 @@
 // Turns what a user types (a group name or id) into the ids the API takes.
-import type { GroupView } from './api-types';
+import type { GroupView, Me, UserView } from './api-types';
 import type { ApiClient, Page } from './http';
 import { isUuid, UsageError } from './parse';
 
@@ -15,4 +15,13 @@ export async function resolveGroupIds(api: ApiClient, namesOrIds: string[]): Pro
   const ids: string[] = [];
   for (const g of namesOrIds) ids.push(await resolveGroupId(api, g));
   return ids;
+}
+
+/** A user id from a name or id; without one, the caller's own id. */
+export async function resolveUserId(api: ApiClient, nameOrId: string | undefined): Promise<string> {
+  if (nameOrId === undefined) return (await api.get<Me>('/v1/me')).id;
+  if (isUuid(nameOrId)) return nameOrId;
+  const user = (await api.all<UserView>('/v1/users')).find((u) => u.name === nameOrId);
+  if (!user) throw new UsageError(`no user named "${nameOrId}" that you may see (see: flotilla users list)`);
+  return user.id;
 }
