@@ -41,6 +41,8 @@ const serverSchema = z.object({
   FLOTILLA_MAX_TARGETS: positiveInt(10_000),
   FLOTILLA_GATEWAY_ACTIVITY_SLOTS: positiveInt(2_000),
   FLOTILLA_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  FLOTILLA_SSE_HEARTBEAT_MS: positiveInt(15_000),
+  FLOTILLA_OUTPUT_RETENTION_SEC: z.coerce.number().int().min(0).default(3_600),
 });
 
 export interface ServerConfig {
@@ -64,6 +66,10 @@ export interface ServerConfig {
   gatewayActivitySlots: number;
   /** Behind a trusted reverse proxy: the audit log takes the client address from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Idle event streams get a keep-alive comment this often. */
+  sseHeartbeatMs: number;
+  /** Live output chunks of a batch are kept this long after it ends (its results keep the output). */
+  outputRetentionSec: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +114,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxTargets: e.FLOTILLA_MAX_TARGETS,
     gatewayActivitySlots: e.FLOTILLA_GATEWAY_ACTIVITY_SLOTS,
     trustProxy: e.FLOTILLA_TRUST_PROXY === 'true' || e.FLOTILLA_TRUST_PROXY === '1',
+    sseHeartbeatMs: e.FLOTILLA_SSE_HEARTBEAT_MS,
+    outputRetentionSec: e.FLOTILLA_OUTPUT_RETENTION_SEC,
   };
 }
 

@@ -10,6 +10,7 @@ import { provideDeps } from './middlewares/deps';
 import { forbidReadOnlyWrites } from './middlewares/read-only';
 import { logRequests } from './middlewares/request-logger';
 import { auditRouter } from './routes/audit';
+import { batchEventsRouter } from './routes/batch-events';
 import { batchesRouter } from './routes/batches';
 import { devicesRouter } from './routes/devices';
 import { executionsRouter } from './routes/executions';
@@ -36,6 +37,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', devicesRouter);
   app.route('/', groupsRouter);
   app.route('/', batchesRouter);
+  app.route('/', batchEventsRouter);
   app.route('/', executionsRouter);
   app.route('/', usersRouter);
   app.route('/', tokensRouter);

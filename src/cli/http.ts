@@ -39,7 +39,7 @@ export function buildUrl(base: string, path: string, query: Query = {}): string 
   return url.toString();
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+export async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text();
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };

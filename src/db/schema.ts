@@ -1,6 +1,8 @@
 // The relational model. Migrations in drizzle/ are generated from this file by drizzle-kit.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  bigserial,
   boolean,
   index,
   integer,
@@ -16,6 +18,7 @@ import type { DeviceFacts } from '../protocol/v1/messages';
 import type { BatchStatus, ExecutionStatus } from '../domain/status';
 import type { Role } from '../domain/roles';
 import type { StoredAction, StoredStrategy, StoredTargets } from '../domain/batch';
+import type { BatchEventType } from '../domain/batch-events';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -184,6 +187,27 @@ export const auditLog = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('audit_log_created_idx').on(t.createdAt, t.id), index('audit_log_actor_idx').on(t.actorId, t.createdAt)],
+/**
+ * Append-only log of what happened to a batch, written by triggers on every execution and batch status
+ * change (see the batch_events_triggers migration) and by the gateway for live output chunks. `tx` is the
+ * writing transaction's id: readers take only rows of transactions older than every one still running,
+ * in (tx, id) order, so a reader never skips a row that commits late (see db/queries/batch-events.ts).
+ */
+export const batchEvents = pgTable(
+  'batch_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => batches.id, { onDelete: 'cascade' }),
+    tx: bigint('tx', { mode: 'number' })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text)::bigint`),
+    type: text('type').$type<BatchEventType>().notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('batch_events_batch_position_idx').on(t.batchId, t.tx, t.id)],
 );
 
 export type DeviceRow = typeof devices.$inferSelect;

@@ -34,6 +34,13 @@ export type AgentResultStatus = (typeof AGENT_RESULT_STATUSES)[number];
 export const BATCH_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'stopped', 'cancelled'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
+/** A batch in one of these has ended for good: nothing about it changes any more. */
+export const FINAL_BATCH_STATUSES = ['succeeded', 'partial', 'failed', 'stopped', 'cancelled'] as const satisfies readonly BatchStatus[];
+
+export function isFinalBatchStatus(s: string): boolean {
+  return (FINAL_BATCH_STATUSES as readonly string[]).includes(s);
+}
+
 export function isFinalExecutionStatus(s: string): s is FinalExecutionStatus {
   return (FINAL_EXECUTION_STATUSES as readonly string[]).includes(s);
 }

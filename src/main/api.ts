@@ -2,6 +2,7 @@
 // all-in-one) and an admin token; connects to Temporal at TEMPORAL_ADDRESS (default 127.0.0.1:7233).
 import { Client, Connection } from '@temporalio/client';
 import { startApi } from '../api';
+import { startOutputPruner } from '../batches/output-retention';
 import { startReconciler } from '../batches/reconciler';
 import { loadServerConfig } from '../config';
 import { openDatabase } from '../db/client';
@@ -20,9 +21,11 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApi({ db, temporal, config, logger, port: config.apiPort, host: config.bindHost });
   const reconciler = startReconciler({ db: db.db, client: temporal, logger });
+  const pruner = startOutputPruner({ db: db.db, logger, retentionSec: config.outputRetentionSec });
   logger.info({ url: api.url }, 'ready');
   stopOnSignal(logger, 'shutting down', async () => {
     await reconciler.stop();
+    await pruner.stop();
     await api.stop();
     await connection.close();
     await db.close();

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startGateway } from '../agent-gateway';
 import { startApi } from '../api';
+import { startOutputPruner } from '../batches/output-retention';
 import { startReconciler } from '../batches/reconciler';
 import type { ServerConfig } from '../config';
 import { openDatabase, type DatabaseHandle } from '../db/client';
@@ -85,6 +86,8 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     stops.push(() => api.stop());
     const reconciler = startReconciler({ db: db.db, client, logger });
     stops.push(() => reconciler.stop());
+    const pruner = startOutputPruner({ db: db.db, logger, retentionSec: config.outputRetentionSec });
+    stops.push(() => pruner.stop());
 
     let demo: DemoAgents | undefined;
     if (config.demoAgents > 0) {

@@ -7,7 +7,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
 import { checkPresence, finishBatch, finishExecution } from '../../src/db/queries/execution-state';
+import { currentPosition, readBatchEvents } from '../../src/db/queries/batch-events';
 import { batches } from '../../src/db/schema';
+import { BATCH_EVENTS_CHANNEL } from '../../src/domain/batch-events';
 import { insertBatch, insertDevices } from '../helpers/batches';
 
 let handle: DatabaseHandle;
@@ -40,6 +42,24 @@ describe('embedded PGlite', () => {
     expect(result).toEqual({ batchId: b.batchId, status: 'partial', counts: { succeeded: 1, skipped: 2 } });
     const [row] = await handle.db.select().from(batches).where(eq(batches.id, b.batchId));
     expect(row?.status).toBe('partial');
+  });
+
+  it('logs every status change through the triggers and wakes listeners', async () => {
+    const notices: string[] = [];
+    const unlisten = await handle.listen(BATCH_EVENTS_CHANNEL, (p) => notices.push(p));
+    const start = await currentPosition(handle.db);
+    const devs = await insertDevices(handle.db, 2);
+    const b = await insertBatch(handle.db, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 2, maxFailures: null } });
+    await finishExecution(handle.db, b.executionIds[0]!, 'failed', 'boom');
+    await finishBatch(handle.db, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
+    const rows = await readBatchEvents(handle.db, b.batchId, start, { limit: 100, output: false });
+    expect(rows.map((r) => [r.type, r.data.from, r.data.to])).toEqual([
+      ['execution', 'queued', 'failed'],
+      ['execution', 'queued', 'skipped'],
+      ['batch', 'running', 'failed'],
+    ]);
+    await expect.poll(() => notices).toContain(b.batchId);
+    await unlisten();
   });
 
   it('delivers NOTIFY to listeners', async () => {

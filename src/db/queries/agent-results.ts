@@ -52,6 +52,15 @@ export async function executionDevice(db: Database, executionId: string): Promis
   return row?.deviceId;
 }
 
+/** The execution's device and batch, for checking and routing what an agent sends about it. */
+export async function executionRoute(db: Database, executionId: string): Promise<{ deviceId: string; batchId: string } | undefined> {
+  const [row] = await db
+    .select({ deviceId: executions.deviceId, batchId: executions.batchId })
+    .from(executions)
+    .where(eq(executions.id, executionId));
+  return row;
+}
+
 const stripNul = (s: string): string => s.replaceAll('\u0000', '');
 
 /** Stores the agent's result unless a final status is already stored. Answers whether this call wrote it. */

@@ -1,0 +1,49 @@
+// Reads one Server-Sent Events response from the API (fetch + eventsource-parser), calling onEvent for
+// each event. Resolves when the server closes the stream; an HTTP error answers the API's error.
+import { createParser } from 'eventsource-parser';
+import { ApiError, toApiError } from './http';
+
+export interface StreamEvent {
+  event: string;
+  id: string | undefined;
+  data: string;
+}
+
+export interface EventStreamOptions {
+  headers: Record<string, string>;
+  /** Resume after this event id. */
+  lastEventId?: string;
+  signal?: AbortSignal;
+  onEvent(e: StreamEvent): void;
+}
+
+export async function readEventStream(url: string, opts: EventStreamOptions): Promise<void> {
+  const headers: Record<string, string> = { accept: 'text/event-stream', ...opts.headers };
+  if (opts.lastEventId !== undefined) headers['last-event-id'] = opts.lastEventId;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers, signal: opts.signal });
+  } catch (err) {
+    if (opts.signal?.aborted) return;
+    throw new ApiError(0, 'unreachable', `cannot reach ${new URL(url).origin}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (!res.body) return;
+  const parser = createParser({
+    onEvent: (m) => opts.onEvent({ event: m.event ?? 'message', id: m.id, data: m.data }),
+  });
+  const decoder = new TextDecoder();
+  const reader = res.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      parser.feed(decoder.decode(value, { stream: true }));
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) return;
+    throw err;
+  } finally {
+    reader.releaseLock();
+  }
+}
