@@ -3,14 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { DatabaseHandle } from '../db/client';
-import { markStarted, executionDevice, readOutcome, storeResult } from '../db/queries/agent-results';
+import { markStarted, executionDevice, executionRoute, readOutcome, storeResult } from '../db/queries/agent-results';
 import { findDeviceCredentials, markDeviceOnline, markSessionOffline } from '../db/queries/presence';
 import type { Logger } from '../logger';
 import { CLOSE_CODES } from '../protocol/constants';
 import { decodeAgentMessage, encodeGatewayMessage } from '../protocol/v1/codec';
-import type { AgentMessage, GatewayMessageBody, ResultMessage } from '../protocol/v1/messages';
+import type { AgentMessage, GatewayMessageBody, OutputMessage, ResultMessage } from '../protocol/v1/messages';
 import { tokenMatches } from '../security/secrets';
 import type { GatewayCounters } from './counters';
+import type { LiveOutputWriter } from './live-output-writer';
 import type { LiveSession, SessionRegistry } from './registry';
 
 export interface ConnectionDeps {
@@ -19,6 +20,7 @@ export interface ConnectionDeps {
   gatewayId: string;
   heartbeatMs: number;
   counters: GatewayCounters;
+  liveOutput: LiveOutputWriter;
   logger: Logger;
   /** Any frame from the device: liveness for the bulk last-seen flush. */
   touch(deviceId: string): void;
@@ -39,6 +41,8 @@ export class AgentConnection implements LiveSession {
   private authenticated = false;
   private closing = false;
   private queue: Promise<void> = Promise.resolve();
+  /** Batch of each execution this device streams output for (looked up once per execution). */
+  private readonly outputBatches = new Map<string, string>();
   private readonly helloTimer: NodeJS.Timeout;
   /** Settles once the close is handled (device marked offline, deliveries failed). */
   readonly closed: Promise<void>;
@@ -130,6 +134,9 @@ export class AgentConnection implements LiveSession {
       case 'result':
         await this.onResult(message);
         return;
+      case 'output':
+        await this.onOutput(message);
+        return;
     }
   }
 
@@ -172,8 +179,26 @@ export class AgentConnection implements LiveSession {
     this.deps.onOnline(this.deviceId, sessionId);
   }
 
+  private async onOutput(chunk: OutputMessage): Promise<void> {
+    let batchId = this.outputBatches.get(chunk.executionId);
+    if (batchId === undefined) {
+      const route = await executionRoute(this.deps.db.db, chunk.executionId);
+      if (route?.deviceId !== this.deviceId) {
+        this.deps.counters.policyViolations += 1;
+        this.reject(CLOSE_CODES.policyViolation, 'policy_violation', `output for execution ${chunk.executionId} that is not this device's`);
+        return;
+      }
+      batchId = route.batchId;
+      this.outputBatches.set(chunk.executionId, batchId);
+    }
+    this.deps.liveOutput.push({ batchId, executionId: chunk.executionId, deviceId: this.deviceId, stream: chunk.stream, text: chunk.text });
+  }
+
   private async onResult(result: ResultMessage): Promise<void> {
     const db = this.deps.db.db;
+    // Every chunk of live output is in the log before the result that ends it.
+    this.outputBatches.delete(result.executionId);
+    await this.deps.liveOutput.flush();
     const owner = await executionDevice(db, result.executionId);
     if (owner !== this.deviceId) {
       this.deps.counters.policyViolations += 1;

@@ -13,6 +13,7 @@ import { createGatewayActivities } from './activities';
 import { AgentConnection } from './connection';
 import { newCounters, type GatewayCounters } from './counters';
 import { startLastSeenFlusher } from './last-seen';
+import { startLiveOutputWriter } from './live-output-writer';
 import { SessionRegistry } from './registry';
 import { wakeDeviceWorkflows } from './wake';
 
@@ -51,6 +52,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   const counters = newCounters();
   const registry = new SessionRegistry();
   const connections = new Set<AgentConnection>();
+  const liveOutput = startLiveOutputWriter(db.db, logger);
   const lastSeen = startLastSeenFlusher(db.db, gatewayId, Math.max(250, Math.floor(config.heartbeatMs / 2)), logger);
 
   const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger });
@@ -101,7 +103,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   wss.on('connection', (ws, req) => {
     const conn = new AgentConnection(
       ws,
-      { db, registry, gatewayId, heartbeatMs: config.heartbeatMs, counters, logger, touch: lastSeen.touch, onOnline },
+      { db, registry, gatewayId, heartbeatMs: config.heartbeatMs, counters, liveOutput, logger, touch: lastSeen.touch, onOnline },
       req.socket.remoteAddress ?? 'unknown',
     );
     connections.add(conn);
@@ -139,6 +141,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
     await closedServer;
     lastSeen.stop();
     await lastSeen.flush();
+    await liveOutput.stop();
     await unlisten();
     logger.info('gateway stopped');
   };

@@ -11,6 +11,7 @@ import { abortableSleep, Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './
 import { collectFacts } from './facts';
 import { fitResult } from './fit-result';
 import { Journal } from './journal';
+import { LiveOutput } from './live-output';
 import { startCommand, type CommandResult, type RunningCommand } from './runner';
 
 export interface AgentOptions {
@@ -61,9 +62,14 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
     }
     journal.started(executionId);
     logger.info({ executionId }, 'exec start');
-    const cmd = startCommand(action, { onStarted: (startedAt) => send({ type: 'started', executionId, startedAt }) });
+    const live = new LiveOutput((stream, text) => send({ type: 'output', executionId, stream, text }));
+    const cmd = startCommand(action, {
+      onStarted: (startedAt) => send({ type: 'started', executionId, startedAt }),
+      onOutput: (stream, chunk) => live.push(stream, chunk),
+    });
     running.set(executionId, cmd);
     void cmd.result.then((raw) => {
+      live.flush();
       const result = fitResult(raw);
       journal.finished(executionId, result);
       running.delete(executionId);

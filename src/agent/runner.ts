@@ -13,6 +13,8 @@ export type CommandResult = Omit<ResultMessage, 'v' | 'id' | 'type' | 'execution
 export interface RunOptions {
   /** Called once the process exists, with its start time. */
   onStarted?: (startedAt: string) => void;
+  /** Called with every piece of output as the command prints it (live output). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   outputCapBytes?: number;
   killGraceMs?: number;
   /** After the shell exits, how long to wait for its output pipes to close (a background child may hold them). */
@@ -89,8 +91,14 @@ export function startCommand(action: CommandAction, opts: RunOptions = {}): Runn
   };
   const timeout = setTimeout(() => stop('timed_out'), action.timeoutSec * 1000);
 
-  child.stdout.on('data', (c: Buffer) => stdout.push(c));
-  child.stderr.on('data', (c: Buffer) => stderr.push(c));
+  child.stdout.on('data', (c: Buffer) => {
+    stdout.push(c);
+    opts.onOutput?.('stdout', c);
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr.push(c);
+    opts.onOutput?.('stderr', c);
+  });
 
   const result = new Promise<CommandResult>((resolve) => {
     let spawnError: Error | undefined;

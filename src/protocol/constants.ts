@@ -12,6 +12,10 @@ export const HEARTBEAT_MISSES_ALLOWED = 3;
 /** Each of stdout and stderr is kept up to this many bytes; beyond it the result is flagged truncated. */
 export const OUTPUT_CAP_BYTES = 1024 * 1024;
 
+/** Live output: an agent sends what a command printed at most this often, in chunks up to this size. */
+export const LIVE_OUTPUT_INTERVAL_MS = 200;
+export const LIVE_OUTPUT_CHUNK_BYTES = 16 * 1024;
+
 /** Default largest frame either side accepts. */
 export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 

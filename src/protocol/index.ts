@@ -6,6 +6,8 @@ export {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_MISSES_ALLOWED,
   KILL_GRACE_MS,
+  LIVE_OUTPUT_CHUNK_BYTES,
+  LIVE_OUTPUT_INTERVAL_MS,
   OUTPUT_CAP_BYTES,
   PROTOCOL_VERSION,
 } from './constants';
@@ -28,6 +30,7 @@ export {
   type DeviceFacts,
   type GatewayMessage,
   type GatewayMessageBody,
+  type OutputMessage,
   type ResultMessage,
 } from './v1/messages';
 export { decodeAgentMessage, decodeGatewayMessage, encodeAgentMessage, encodeGatewayMessage, type Decoded } from './v1/codec';

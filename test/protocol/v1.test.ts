@@ -8,7 +8,7 @@ const DIR = path.join(__dirname, 'fixtures/v1');
 const files = readdirSync(DIR).sort();
 const read = (f: string): string => readFileSync(path.join(DIR, f), 'utf8');
 
-const AGENT_TYPES = ['hello', 'heartbeat', 'started', 'result'];
+const AGENT_TYPES = ['hello', 'heartbeat', 'started', 'result', 'output'];
 const GATEWAY_TYPES = ['welcome', 'dispatch', 'cancel', 'result.ack', 'error'];
 
 describe('protocol v1 fixtures', () => {

@@ -1,7 +1,9 @@
 // The agent <-> gateway wire protocol, version 1. Every frame is JSON `{v, type, id, ...}` and is
 // checked by one discriminated union on each side. A breaking change goes into a v2 folder.
 import { z } from 'zod';
+import { OUTPUT_STREAMS } from '../../domain/batch-events';
 import { AGENT_RESULT_STATUSES } from '../../domain/status';
+import { LIVE_OUTPUT_CHUNK_BYTES } from '../constants';
 import { actionSchema } from './action';
 
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -42,8 +44,17 @@ export const resultFrame = frame('result', {
   error: z.string().max(4096).nullable(),
 });
 
-export const agentMessageSchema = z.discriminatedUnion('type', [helloFrame, heartbeatFrame, startedFrame, resultFrame]);
+/** A piece of a running command's output, sent as it comes; the result stays authoritative. */
+export const outputFrame = frame('output', {
+  executionId,
+  stream: z.enum(OUTPUT_STREAMS),
+  // A chunk is at most LIVE_OUTPUT_CHUNK_BYTES of UTF-8, plus a character carried over from the last one.
+  text: z.string().min(1).max(2 * LIVE_OUTPUT_CHUNK_BYTES),
+});
+
+export const agentMessageSchema = z.discriminatedUnion('type', [helloFrame, heartbeatFrame, startedFrame, resultFrame, outputFrame]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
+export type OutputMessage = z.infer<typeof outputFrame>;
 export type ResultMessage = z.infer<typeof resultFrame>;
 
 // Gateway -> agent
