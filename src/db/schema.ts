@@ -187,6 +187,8 @@ export const auditLog = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [index('audit_log_created_idx').on(t.createdAt, t.id), index('audit_log_actor_idx').on(t.actorId, t.createdAt)],
+);
+
 /**
  * Append-only log of what happened to a batch, written by triggers on every execution and batch status
  * change (see the batch_events_triggers migration) and by the gateway for live output chunks. `tx` is the

@@ -7,6 +7,7 @@ import { decodePosition, InvalidPositionError, type EventPosition } from '../../
 import type { Database } from '../../../db/client';
 import type { AppRouteHandler } from '../../context';
 import { ApiError, notFound } from '../../errors';
+import { scopeOf, type OwnerScope } from '../../ownership';
 import { progressOf, toBatchJson } from '../../schemas/batch';
 import type { EventsRoute } from './routes';
 
@@ -23,8 +24,8 @@ function resumePosition(raw: string | undefined): EventPosition | undefined {
   }
 }
 
-async function readHead(db: Database, id: string): Promise<{ status: string; view: Record<string, unknown> } | undefined> {
-  const row = await getBatch(db, id);
+async function readHead(db: Database, id: string, scope: OwnerScope): Promise<{ status: string; view: Record<string, unknown> } | undefined> {
+  const row = await getBatch(db, id, scope);
   const stats = (await batchStats(db, [id])).get(id);
   if (!row || !stats) return undefined;
   return { status: row.status, view: { batch: toBatchJson(row, stats), progress: progressOf(stats, row.targetCount) } };
@@ -35,7 +36,8 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const { output } = c.req.valid('query');
   const from = resumePosition(c.req.valid('header')['last-event-id']);
-  if (!(await getBatch(db.db, id))) throw notFound('batch', id);
+  const scope = scopeOf(c.var.principal);
+  if (!(await getBatch(db.db, id, scope))) throw notFound('batch', id);
   return streamSSE(
     c,
     async (stream) => {
@@ -47,7 +49,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
         output,
         heartbeatMs: config.sseHeartbeatMs,
         pollMs: POLL_MS,
-        readHead: () => readHead(db.db, id),
+        readHead: () => readHead(db.db, id, scope),
         write: (text) => stream.write(text).then(() => undefined),
         signal: abort.signal,
       });
