@@ -21,6 +21,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/batches',
       '/v1/batches/{id}',
       '/v1/batches/{id}/cancel',
+      '/v1/batches/{id}/events',
       '/v1/batches/{id}/executions',
       '/v1/batches/{id}/executions/{deviceId}',
       '/v1/devices',
@@ -41,5 +42,8 @@ describe('GET /v1/openapi.json', () => {
     expect(batchBody.required).toEqual(['targets', 'action']);
     expect(doc.components.schemas.Device.properties).not.toHaveProperty('tokenHash');
     expect(doc.components.schemas.Error.properties.error).toBeDefined();
+    const events = doc.paths['/v1/batches/{id}/events'].get;
+    expect(Object.keys(events.responses[200].content)).toEqual(['text/event-stream']);
+    expect(events.description).toContain('Last-Event-ID');
   });
 });
