@@ -35,6 +35,8 @@ export interface Cluster {
   restartGateway(id: string): Promise<void>;
   startGateway(id: string, port?: number): Promise<string>;
   startWorker(): Promise<RunningProcess>;
+  /** Starts the API (again) on its port. */
+  startApi(): Promise<RunningProcess>;
   /** Agent-side journal lines for an execution (how many times it was started on the device). */
   agentStarts(device: Device): string[];
   waitForBatch(batchId: string, timeoutMs?: number): Promise<BatchView>;
@@ -65,8 +67,14 @@ export interface ExecutionView {
 
 export const HEARTBEAT_MS = 1000;
 
-export async function startCluster(temporalAddress: string, opts: { gateways?: string[] } = {}): Promise<Cluster> {
-  const db = await createTestDatabase();
+export interface ClusterOptions {
+  gateways?: string[];
+  /** A PostgreSQL server of the test's own (default: the shared one). */
+  databaseAdminUrl?: string;
+}
+
+export async function startCluster(temporalAddress: string, opts: ClusterOptions = {}): Promise<Cluster> {
+  const db = await createTestDatabase(opts.databaseAdminUrl);
   const namespace = await createTestNamespace(temporalAddress, 'e2e');
   const tmp = mkdtempSync(path.join(tmpdir(), 'flotilla-e2e-'));
   const adminToken = `adm_${randomBytes(16).toString('hex')}`;
@@ -153,6 +161,13 @@ export async function startCluster(temporalAddress: string, opts: { gateways?: s
       cluster.worker = p;
       return p;
     },
+    async startApi() {
+      const p = startProcess('api', 'src/main/api.ts', { ...env, FLOTILLA_API_PORT: String(apiPort) });
+      procs.push(p);
+      cluster.api = p;
+      await p.waitForLine(READY, 60_000);
+      return p;
+    },
     agentStarts(device) {
       const file = path.join(agentDirs.get(device.id) ?? '', 'journal.jsonl');
       if (!existsSync(file)) return [];
@@ -188,12 +203,10 @@ export async function startCluster(temporalAddress: string, opts: { gateways?: s
     },
   };
 
-  const api = startProcess('api', 'src/main/api.ts', { ...env, FLOTILLA_API_PORT: String(apiPort) });
-  procs.push(api);
-  cluster.api = api;
+  const api = cluster.startApi();
   for (const id of opts.gateways ?? ['gw-a']) await cluster.startGateway(id);
   await cluster.startWorker();
-  await api.waitForLine(READY, 60_000);
+  await api;
   return cluster;
 }
 
