@@ -33,60 +33,23 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
-  const { Pool, Client } = await import('pg');
+  const { Pool } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const pool = new Pool({ connectionString: url, max: poolSize });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = drizzle(pool, { schema }) as unknown as Database;
-  let listener: InstanceType<typeof Client> | undefined;
-  const handlers = new Map<string, Set<(payload: string) => void>>();
-  const ensureListener = async (): Promise<InstanceType<typeof Client>> => {
-    if (listener) return listener;
-    const client = new Client({ connectionString: url });
-    client.on('error', () => undefined);
-    client.on('notification', (n) => {
-      for (const fn of handlers.get(n.channel) ?? []) fn(n.payload ?? '');
-    });
-    client.on('end', () => {
-      // Re-subscribe after a dropped connection so cross-gateway notices keep flowing.
-      if (listener !== client) return;
-      listener = undefined;
-      setTimeout(() => {
-        void ensureListener()
-          .then(async (c) => {
-            for (const channel of handlers.keys()) await c.query(`LISTEN "${channel}"`);
-          })
-          .catch(() => undefined);
-      }, 1000).unref();
-    });
-    await client.connect();
-    listener = client;
-    return client;
-  };
+  const { PgListener } = await import('./pg-listener');
+  const listener = new PgListener(url);
   return {
     db,
     kind: 'postgres',
-    async listen(channel, fn) {
-      const c = await ensureListener();
-      let set = handlers.get(channel);
-      if (!set) {
-        set = new Set();
-        handlers.set(channel, set);
-        await c.query(`LISTEN "${channel}"`);
-      }
-      set.add(fn);
-      return async () => {
-        set.delete(fn);
-      };
-    },
+    listen: (channel, fn) => listener.listen(channel, fn),
     async notify(channel, payload) {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
-      const l = listener;
-      listener = undefined;
-      await l?.end().catch(() => undefined);
+      await listener.close();
       await pool.end();
     },
   };
