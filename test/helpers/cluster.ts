@@ -29,7 +29,7 @@ export interface Cluster {
   env: Record<string, string>;
   http<T = unknown>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   addDevice(name: string, tags?: string[]): Promise<Device>;
-  /** Starts an agent connected to the given gateways (failover order), or the first gateway. */
+  /** Starts an agent connected to the given gateways (ids, or ws:// URLs such as a proxy's; failover order), or the first gateway. */
   startAgent(device: Device, gatewayIds?: string | string[]): Promise<RunningProcess>;
   /** Restarts a stopped gateway on its old id and port. */
   restartGateway(id: string): Promise<void>;
@@ -124,7 +124,7 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
     },
     async startAgent(device, gatewayIds) {
       const ids = gatewayIds === undefined ? [gateways.keys().next().value as string] : [gatewayIds].flat();
-      const urls = ids.map((id) => gateways.get(id)?.url);
+      const urls = ids.map((id) => (id.startsWith('ws://') ? id : gateways.get(id)?.url));
       if (urls.some((u) => u === undefined)) throw new Error(`unknown gateway in ${ids.join(',')}`);
       const dir = agentDirs.get(device.id) ?? path.join(tmp, 'agents', device.name);
       agentDirs.set(device.id, dir);
