@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_ATTRIBUTES, batchWorkflowId } from '../../src/workflows/definitions';
 import { command, unique } from './batch-fixtures';
 import { startHarness, type Harness, type Loose } from './harness';
-import { RESOURCES, type Call, type Fixture, type ResourceRow } from './tenant-resources';
+import { RESOURCES, type Call, type Fixture, type ResourceRow, type Write } from './tenant-resources';
 import { bearerOf, createUser, type TestUser } from './users-fixtures';
 
 let h: Harness;
@@ -62,7 +62,7 @@ async function auditCount(user: TestUser): Promise<number> {
   return (await h.json('GET', `/v1/audit?actor=${user.id}&limit=200`)).body.items.length;
 }
 
-const writesOf = (row: ResourceRow, f: Fixture): Call[] => [...row.updates, ...row.actions, ...(row.remove ? [row.remove] : [])].map((w) => w(f));
+const writesOf = (row: ResourceRow, f: Fixture): Write[] => [...row.updates, ...row.actions, ...(row.remove ? [row.remove] : [])].map((w) => w(f));
 
 for (const row of RESOURCES) {
   describe(`${row.resource} owned by an operator`, () => {
@@ -76,7 +76,7 @@ for (const row of RESOURCES) {
       const audited = await auditCount(bob);
       for (const call of [...row.reads.map((r) => r(f)), ...writesOf(row, f)]) {
         const foreign = await send(call, bearerOf(bob));
-        expect(foreign.status, `${call.method} ${call.path}`).toBe(404);
+        expect(foreign.status, `${call.method} ${call.path}`).toBe('denied' in call ? (call.denied ?? 404) : 404);
         const absent = missing(call, f);
         expect(shape(foreign, Object.values(f)), `${call.method} ${call.path}`).toEqual(shape(await send(absent.call, bearerOf(bob)), absent.ids));
       }

@@ -33,6 +33,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/me',
       '/v1/tokens/{id}',
       '/v1/users',
+      '/v1/users/{id}',
       '/v1/users/{id}/tokens',
     ]);
     expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);

@@ -16,8 +16,10 @@ export interface Call {
 export type Fixture = Record<string, string> & { id: string };
 
 export interface Write extends Call {
-  /** What the owner (or an admin) gets. */
+  /** What the owner gets. */
   ok: number;
+  /** What another operator gets; by default 404, exactly as for a missing row. */
+  denied?: number;
 }
 
 export interface ResourceRow {
@@ -88,7 +90,8 @@ export const RESOURCES: ResourceRow[] = [
     create: async (_h, owner) => ({ id: owner.id }),
     reads: [(f) => ({ method: 'GET', path: `/v1/users/${f.id}/tokens` })],
     list: () => '/v1/users?limit=200',
-    updates: [],
+    // Only admins change users, their own included.
+    updates: [(f) => ({ method: 'PATCH', path: `/v1/users/${f.id}`, body: { disabled: false }, ok: 403, denied: 403 })],
     actions: [(f) => ({ method: 'POST', path: `/v1/users/${f.id}/tokens`, body: { name: unique('tok') }, ok: 201 })],
   },
   {

@@ -113,6 +113,23 @@ describe('tokens', () => {
   });
 });
 
+describe('PATCH /v1/users/:id', () => {
+  it('an admin disables a user (every token refused at once), re-enables them, and changes roles; operators may not', async () => {
+    const dan = await createUser(h, 'dan', 'operator');
+    expect((await h.call('GET', '/v1/devices', undefined, bearerOf(dan))).status).toBe(200);
+    const off = await h.json('PATCH', `/v1/users/${dan.id}`, { disabled: true });
+    expect(off.body.user).toMatchObject({ id: dan.id, disabled: true });
+    expect((await h.call('GET', '/v1/devices', undefined, bearerOf(dan))).status).toBe(401);
+    expect((await h.json('PATCH', `/v1/users/${dan.id}`, { disabled: false, role: 'auditor' })).status).toBe(200);
+    expect((await h.call('GET', '/v1/devices', undefined, bearerOf(dan))).status).toBe(200);
+    expect((await h.json('POST', '/v1/devices', { name: 'd' }, bearerOf(dan))).status).toBe(403);
+    expect((await h.json('PATCH', `/v1/users/${dan.id}`, { role: 'admin' }, bearerOf(alice))).status).toBe(403);
+    expect((await h.json('PATCH', `/v1/users/${alice.id}`, { role: 'admin' }, bearerOf(alice))).status).toBe(403);
+    expect((await h.json('PATCH', `/v1/users/${dan.id}`, {})).status).toBe(400);
+    expect((await h.json('PATCH', '/v1/users/00000000-0000-4000-8000-000000000000', { disabled: true })).status).toBe(404);
+  });
+});
+
 describe('the auditor role', () => {
   it('reads every list but every write method answers 403 forbidden and writes nothing', async () => {
     for (const path of ['/v1/devices', '/v1/groups', '/v1/batches', '/v1/users', '/v1/audit']) {

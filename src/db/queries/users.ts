@@ -41,6 +41,11 @@ export async function getUser(db: Database, id: string): Promise<UserView | unde
   return row;
 }
 
+export async function updateUser(db: Database, id: string, patch: { role?: Role; disabled?: boolean }): Promise<UserView | undefined> {
+  const [row] = await db.update(users).set(patch).where(eq(users.id, id)).returning();
+  return row;
+}
+
 export interface UserFilter {
   /** Only this user (an operator sees themselves only). */
   id?: string;

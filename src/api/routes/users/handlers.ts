@@ -2,7 +2,7 @@
 // tokens; another user's tokens answer 404 like a missing user.
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../db/client';
-import { createToken as insertToken, createUserWithToken, getUser, listTokens as selectTokens, listUsers, type UserView } from '../../../db/queries/users';
+import { createToken as insertToken, createUserWithToken, getUser, listTokens as selectTokens, listUsers, updateUser, type UserView } from '../../../db/queries/users';
 import { BOOTSTRAP_ADMIN_ID } from '../../../domain/roles';
 import { hashToken, newToken } from '../../../security/secrets';
 import type { AppRouteHandler, Principal } from '../../context';
@@ -10,7 +10,7 @@ import { ApiError, isUniqueViolation, notFound } from '../../errors';
 import { assertAdmin, seesAll } from '../../ownership';
 import { toTokenJson, toUserJson } from '../../schemas/user';
 import { decodeTimeCursorOrFail } from '../cursor';
-import type { CreateRoute, CreateTokenRoute, ListRoute, ListTokensRoute, MeRoute } from './routes';
+import type { CreateRoute, CreateTokenRoute, ListRoute, ListTokensRoute, MeRoute, UpdateRoute } from './routes';
 
 /** API tokens: `flt_` and 32 random bytes. */
 export const API_TOKEN_PREFIX = 'flt';
@@ -57,6 +57,16 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
     after: decodeTimeCursorOrFail(q.cursor),
   });
   return c.json({ items: page.items.map(toUserJson), nextCursor: page.nextCursor }, 200);
+};
+
+export const update: AppRouteHandler<UpdateRoute> = async (c) => {
+  assertAdmin(c.var.principal);
+  const { id } = c.req.valid('param');
+  const body = c.req.valid('json');
+  const user = await updateUser(c.var.deps.db.db, id, body);
+  if (!user) throw notFound('user', id);
+  c.set('audit', { details: body });
+  return c.json({ user: toUserJson(user) }, 200);
 };
 
 export const me: AppRouteHandler<MeRoute> = (c) => {

@@ -35,6 +35,26 @@ export const list = createRoute({
   responses: { 200: jsonContent(pageOf(userSchema), 'A page of users'), ...commonErrors },
 });
 
+export const update = createRoute({
+  method: 'patch',
+  path: '/v1/users/{id}',
+  tags,
+  summary: 'Change a user\'s role or disable them (admins only); a disabled user\'s tokens are refused from the next request',
+  security: bearer,
+  request: {
+    params: idParam,
+    body: jsonBody(
+      z
+        .object({ role: roleSchema.optional(), disabled: z.boolean().optional() })
+        .strict()
+        .refine((b) => b.role !== undefined || b.disabled !== undefined, 'give role or disabled')
+        .openapi('UpdateUser'),
+      'Fields to change',
+    ),
+  },
+  responses: { 200: jsonContent(z.object({ user: userSchema }), 'The updated user'), ...commonErrors, 404: errorResponses[404] },
+});
+
 export const me = createRoute({
   method: 'get',
   path: '/v1/me',
@@ -73,5 +93,6 @@ export const listTokens = createRoute({
 export type CreateRoute = typeof create;
 export type ListRoute = typeof list;
 export type MeRoute = typeof me;
+export type UpdateRoute = typeof update;
 export type CreateTokenRoute = typeof createToken;
 export type ListTokensRoute = typeof listTokens;
