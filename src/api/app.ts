@@ -11,6 +11,7 @@ import { forbidReadOnlyWrites } from './middlewares/read-only';
 import { logRequests } from './middlewares/request-logger';
 import { auditRouter } from './routes/audit';
 import { batchEventsRouter } from './routes/batch-events';
+import { batchExportRouter } from './routes/batch-export';
 import { batchesRouter } from './routes/batches';
 import { devicesRouter } from './routes/devices';
 import { executionsRouter } from './routes/executions';
@@ -38,6 +39,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', groupsRouter);
   app.route('/', batchesRouter);
   app.route('/', batchEventsRouter);
+  app.route('/', batchExportRouter);
   app.route('/', executionsRouter);
   app.route('/', usersRouter);
   app.route('/', tokensRouter);

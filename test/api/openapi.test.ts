@@ -24,6 +24,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/batches/{id}/events',
       '/v1/batches/{id}/executions',
       '/v1/batches/{id}/executions/{deviceId}',
+      '/v1/batches/{id}/export',
       '/v1/devices',
       '/v1/devices/{id}',
       '/v1/groups',

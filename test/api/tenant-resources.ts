@@ -78,6 +78,7 @@ export const RESOURCES: ResourceRow[] = [
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}` }),
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/executions` }),
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/executions/${f.deviceId}` }),
+      (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/export?format=json` }),
     ],
     list: () => '/v1/batches?limit=200',
     updates: [],

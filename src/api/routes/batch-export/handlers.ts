@@ -1,0 +1,22 @@
+// The export handler: an unknown or hidden batch is a 404 before anything streams.
+import { EXPORT_CONTENT_TYPES, exportBatch } from '../../../batches/export';
+import { getBatch } from '../../../db/queries/batches';
+import type { AppRouteHandler } from '../../context';
+import { notFound } from '../../errors';
+import { scopeOf } from '../../ownership';
+import type { ExportRoute } from './routes';
+
+export const exportResults: AppRouteHandler<ExportRoute> = async (c) => {
+  const { db } = c.var.deps;
+  const { id } = c.req.valid('param');
+  const { format } = c.req.valid('query');
+  if (!(await getBatch(db.db, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
+  return new Response(exportBatch(db.db, id, format), {
+    status: 200,
+    headers: {
+      'content-type': EXPORT_CONTENT_TYPES[format],
+      'content-disposition': `attachment; filename="batch-${id}.${format}"`,
+      'cache-control': 'no-store',
+    },
+  });
+};
