@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_COMMAND_BYTES } from './protocol/v1/action';
 
 type Env = Record<string, string | undefined>;
 
@@ -43,6 +44,14 @@ const serverSchema = z.object({
   FLOTILLA_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   FLOTILLA_SSE_HEARTBEAT_MS: positiveInt(15_000),
   FLOTILLA_OUTPUT_RETENTION_SEC: z.coerce.number().int().min(0).default(3_600),
+  FLOTILLA_MAX_COMMAND_BYTES: positiveInt(MAX_COMMAND_BYTES).refine((n) => n <= MAX_COMMAND_BYTES, {
+    message: `FLOTILLA_MAX_COMMAND_BYTES must be at most the protocol's ceiling of ${MAX_COMMAND_BYTES} bytes`,
+  }),
+  FLOTILLA_MAX_RUNNING_BATCHES: positiveInt(50),
+  FLOTILLA_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(100),
+  FLOTILLA_MAX_AGENTS_PER_GATEWAY: positiveInt(20_000),
+  FLOTILLA_TLS_CERT: optionalString,
+  FLOTILLA_TLS_KEY: optionalString,
 });
 
 export interface ServerConfig {
@@ -70,6 +79,20 @@ export interface ServerConfig {
   sseHeartbeatMs: number;
   /** Live output chunks of a batch are kept this long after it ends (its results keep the output). */
   outputRetentionSec: number;
+  /** Largest command or script text a batch may carry, in bytes. */
+  maxCommandBytes: number;
+  /** Batches one user may have running at once. */
+  maxRunningBatches: number;
+  /** API requests per token per second; 0 turns the limit off. */
+  rateLimitRps: number;
+  maxAgentsPerGateway: number;
+  /** PEM certificate and key: the API serves https and the gateway wss. Unset: plain http and ws. */
+  tls: TlsFiles | undefined;
+}
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
 }
 
 export class ConfigError extends Error {
@@ -116,7 +139,29 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     trustProxy: e.FLOTILLA_TRUST_PROXY === 'true' || e.FLOTILLA_TRUST_PROXY === '1',
     sseHeartbeatMs: e.FLOTILLA_SSE_HEARTBEAT_MS,
     outputRetentionSec: e.FLOTILLA_OUTPUT_RETENTION_SEC,
+    maxCommandBytes: e.FLOTILLA_MAX_COMMAND_BYTES,
+    maxRunningBatches: e.FLOTILLA_MAX_RUNNING_BATCHES,
+    rateLimitRps: e.FLOTILLA_RATE_LIMIT_RPS,
+    maxAgentsPerGateway: e.FLOTILLA_MAX_AGENTS_PER_GATEWAY,
+    tls: readTlsFiles(e.FLOTILLA_TLS_CERT, e.FLOTILLA_TLS_KEY),
   };
+}
+
+/** Reads a PEM file named by a variable, or fails naming the variable. */
+function readPem(variable: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${variable}: cannot read ${file} (${err instanceof Error ? err.message : String(err)})`]);
+  }
+}
+
+function readTlsFiles(cert: string | undefined, key: string | undefined): TlsFiles | undefined {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    throw new ConfigError(['FLOTILLA_TLS_CERT and FLOTILLA_TLS_KEY must be set together (PEM files)']);
+  }
+  return { cert: readPem('FLOTILLA_TLS_CERT', cert), key: readPem('FLOTILLA_TLS_KEY', key) };
 }
 
 const agentSchema = z.object({
@@ -124,6 +169,7 @@ const agentSchema = z.object({
   FLOTILLA_DEVICE_ID: optionalString,
   FLOTILLA_AGENT_TOKEN: optionalString,
   FLOTILLA_AGENT_DATA_DIR: optionalString,
+  FLOTILLA_CA_FILE: optionalString,
   FLOTILLA_LOG_LEVEL: z.string().default('info'),
 });
 
@@ -133,11 +179,13 @@ export interface AgentConfig {
   deviceId: string;
   token: string;
   dataDir: string;
+  /** PEM of the CA that signed the gateway's certificate, when it is not a public one. */
+  ca: string | undefined;
   logLevel: string;
 }
 
 /** Agent settings: command-line flags win over FLOTILLA_* environment variables. */
-export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | 'token' | 'dataDir', string>>, env: Env = process.env): AgentConfig {
+export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | 'token' | 'dataDir' | 'ca', string>>, env: Env = process.env): AgentConfig {
   const e = parse(agentSchema, env);
   const raw = {
     gatewayUrl: flags.gateway ?? e.FLOTILLA_GATEWAY,
@@ -164,12 +212,18 @@ export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | '
     deviceId: v.deviceId,
     token: v.token,
     dataDir: path.resolve(v.dataDir ?? path.join('.data', 'agent', v.deviceId)),
+    ca: readCa(flags.ca ?? e.FLOTILLA_CA_FILE),
     logLevel: e.FLOTILLA_LOG_LEVEL,
   };
 }
 
+function readCa(file: string | undefined): string | undefined {
+  return file === undefined ? undefined : readPem('FLOTILLA_CA_FILE', file);
+}
+
 const cliSchema = z.object({
   FLOTILLA_API_URL: z.string().url().default('http://127.0.0.1:8080'),
+  FLOTILLA_CA_FILE: optionalString,
   FLOTILLA_TOKEN: optionalString,
   FLOTILLA_ADMIN_TOKEN: optionalString,
   FLOTILLA_DATA_DIR: z.string().min(1).default('.data'),
@@ -181,6 +235,8 @@ export const ADMIN_TOKEN_FILE = 'admin-token';
 export interface CliConfig {
   apiUrl: string;
   token: string | undefined;
+  /** PEM of the CA that signed the API's certificate, when it is not a public one. */
+  ca?: string;
 }
 
 /** Token from FLOTILLA_TOKEN or FLOTILLA_ADMIN_TOKEN, else the one the all-in-one wrote to its data folder. */
@@ -188,5 +244,9 @@ export function loadCliConfig(env: Env = process.env): CliConfig {
   const e = parse(cliSchema, env);
   const tokenFile = path.resolve(e.FLOTILLA_DATA_DIR, ADMIN_TOKEN_FILE);
   const fromFile = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() || undefined : undefined;
-  return { apiUrl: e.FLOTILLA_API_URL.replace(/\/$/, ''), token: e.FLOTILLA_TOKEN ?? e.FLOTILLA_ADMIN_TOKEN ?? fromFile };
+  return {
+    apiUrl: e.FLOTILLA_API_URL.replace(/\/$/, ''),
+    token: e.FLOTILLA_TOKEN ?? e.FLOTILLA_ADMIN_TOKEN ?? fromFile,
+    ca: readCa(e.FLOTILLA_CA_FILE),
+  };
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { DatabaseHandle } from '../db/client';
-import { markStarted, executionDevice, executionRoute, readOutcome, storeResult } from '../db/queries/agent-results';
+import { executionRoute, executionsNotDispatchedTo, markStarted, readOutcome, storeResult, wasDispatchedTo } from '../db/queries/agent-results';
 import { findDeviceCredentials, markDeviceOnline, markSessionOffline } from '../db/queries/presence';
 import type { Logger } from '../logger';
 import { CLOSE_CODES } from '../protocol/constants';
@@ -129,7 +129,9 @@ export class AgentConnection implements LiveSession {
       case 'heartbeat':
         return;
       case 'started':
-        await markStarted(this.deps.db.db, message.executionId, this.deviceId, new Date(message.startedAt));
+        if (await markStarted(this.deps.db.db, message.executionId, this.deviceId, new Date(message.startedAt))) return;
+        // Not changed: late (already running or final), or foreign.
+        if (!(await wasDispatchedTo(this.deps.db.db, message.executionId, this.deviceId))) this.foreign('started', [message.executionId]);
         return;
       case 'result':
         await this.onResult(message);
@@ -149,16 +151,21 @@ export class AgentConnection implements LiveSession {
       this.reject(CLOSE_CODES.unauthorized, 'unauthorized', device ? 'bad token' : 'unknown device');
       return;
     }
+    // Ids of executions the agent never had may not even name a row (a deleted batch): only
+    // executions that exist and were not dispatched to this device are foreign.
+    const foreign = await executionsNotDispatchedTo(this.deps.db.db, hello.deviceId, hello.running);
+    if (foreign.length > 0) return this.foreign('hello', foreign);
     const sessionId = randomUUID();
     const recorded = await markDeviceOnline(this.deps.db.db, {
       deviceId: hello.deviceId,
+      tokenHash: device.tokenHash,
       gatewayId: this.deps.gatewayId,
       sessionId,
       facts: hello.facts,
     });
     if (!recorded) {
       this.deps.counters.rejectedAuth += 1;
-      this.reject(CLOSE_CODES.unauthorized, 'unauthorized', 'unknown device');
+      this.reject(CLOSE_CODES.unauthorized, 'unauthorized', 'device deleted or token rotated');
       return;
     }
     this.sessionId = sessionId;
@@ -183,11 +190,7 @@ export class AgentConnection implements LiveSession {
     let batchId = this.outputBatches.get(chunk.executionId);
     if (batchId === undefined) {
       const route = await executionRoute(this.deps.db.db, chunk.executionId);
-      if (route?.deviceId !== this.deviceId) {
-        this.deps.counters.policyViolations += 1;
-        this.reject(CLOSE_CODES.policyViolation, 'policy_violation', `output for execution ${chunk.executionId} that is not this device's`);
-        return;
-      }
+      if (route?.deviceId !== this.deviceId || !route.dispatched) return this.foreign('output', [chunk.executionId]);
       batchId = route.batchId;
       this.outputBatches.set(chunk.executionId, batchId);
     }
@@ -199,17 +202,19 @@ export class AgentConnection implements LiveSession {
     // Every chunk of live output is in the log before the result that ends it.
     this.outputBatches.delete(result.executionId);
     await this.deps.liveOutput.flush();
-    const owner = await executionDevice(db, result.executionId);
-    if (owner !== this.deviceId) {
-      this.deps.counters.policyViolations += 1;
-      this.reject(CLOSE_CODES.policyViolation, 'policy_violation', `result for execution ${result.executionId} that is not this device's`);
-      return;
-    }
-    await storeResult(db, result);
+    // Not written: a re-send of a stored result (acknowledged again), or a foreign execution.
+    const written = await storeResult(db, this.deviceId, result);
+    if (!written && !(await wasDispatchedTo(db, result.executionId, this.deviceId))) return this.foreign('result', [result.executionId]);
     this.deps.counters.results += 1;
     this.send({ type: 'result.ack', executionId: result.executionId });
     const outcome = await readOutcome(db, result.executionId);
     if (outcome) this.deps.registry.resolveResult(result.executionId, outcome);
+  }
+
+  /** A frame naming executions never dispatched to this device: nothing is recorded, the connection ends. */
+  private foreign(frame: string, executionIds: string[]): void {
+    this.deps.counters.policyViolations += 1;
+    this.reject(CLOSE_CODES.policyViolation, 'policy_violation', `${frame} names execution ${executionIds.join(', ')}, not dispatched to this device`);
   }
 
   private onHandlerError(err: unknown): void {

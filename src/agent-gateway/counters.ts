@@ -10,6 +10,10 @@ export interface GatewayCounters {
   policyViolations: number;
   heartbeatTimeouts: number;
   replaced: number;
+  /** Sessions ended because the device's token was rotated or the device deleted. */
+  revoked: number;
+  /** Connections refused because the gateway held its maximum of agents. */
+  refusedFull: number;
   results: number;
   dispatches: number;
 }
@@ -25,6 +29,8 @@ export function newCounters(): GatewayCounters {
     policyViolations: 0,
     heartbeatTimeouts: 0,
     replaced: 0,
+    revoked: 0,
+    refusedFull: 0,
     results: 0,
     dispatches: 0,
   };

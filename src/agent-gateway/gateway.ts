@@ -1,13 +1,17 @@
 // The gateway process's core: a WebSocket server for agents and a Temporal worker that runs
 // deliverToAgent on this gateway's own task queue, where the devices' sockets are.
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { WebSocketServer } from 'ws';
 import type { ServerConfig } from '../config';
 import type { DatabaseHandle } from '../db/client';
+import { DEVICE_SESSION_CHANNEL, parseSessionNotice, publishSessionNotice } from '../db/session-notices';
 import type { Logger } from '../logger';
 import { CLOSE_CODES, HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
+import { encodeGatewayMessage } from '../protocol/v1/codec';
 import { gatewayTaskQueue, type GatewayActivities } from '../workflows/definitions';
 import { createGatewayActivities } from './activities';
 import { AgentConnection } from './connection';
@@ -15,10 +19,8 @@ import { newCounters, type GatewayCounters } from './counters';
 import { startLastSeenFlusher } from './last-seen';
 import { startLiveOutputWriter } from './live-output-writer';
 import { SessionRegistry } from './registry';
+import { onSessionNotice } from './session-notice';
 import { wakeDeviceWorkflows } from './wake';
-
-/** NOTIFY channel on which a gateway announces that it took over a device's session. */
-export const DEVICE_SESSION_CHANNEL = 'flotilla_device_session';
 
 export interface GatewayDeps {
   db: DatabaseHandle;
@@ -35,12 +37,6 @@ export interface Gateway {
   activities: GatewayActivities;
   sessionCount(): number;
   stop(): Promise<void>;
-}
-
-interface SessionNotice {
-  deviceId: string;
-  sessionId: string;
-  gatewayId: string;
 }
 
 /** How long stop() lets in-flight deliveries finish before closing the sessions. */
@@ -71,36 +67,40 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   });
 
   const unlisten = await db.listen(DEVICE_SESSION_CHANNEL, (payload) => {
-    let notice: SessionNotice;
-    try {
-      notice = JSON.parse(payload) as SessionNotice;
-    } catch {
-      return;
-    }
-    if (notice.gatewayId === gatewayId) return;
-    const local = registry.get(notice.deviceId);
-    if (local && local.sessionId !== notice.sessionId) {
-      counters.replaced += 1;
-      local.close(CLOSE_CODES.replaced, 'replaced by a connection on another gateway');
-    }
+    const notice = parseSessionNotice(payload);
+    if (notice) onSessionNotice(notice, { gatewayId, registry, counters, logger });
   });
 
   const onOnline = (deviceId: string, sessionId: string): void => {
-    void db
-      .notify(DEVICE_SESSION_CHANNEL, JSON.stringify({ deviceId, sessionId, gatewayId } satisfies SessionNotice))
+    void publishSessionNotice(db, { kind: 'moved', deviceId, sessionId, gatewayId })
       .catch((err: unknown) => logger.warn({ err: String(err) }, 'could not announce session'));
     void wakeDeviceWorkflows(db.db, temporal.client, deviceId, gatewayId, logger).catch((err: unknown) =>
       logger.warn({ deviceId, err: err instanceof Error ? err.message : String(err) }, 'could not wake device workflows'),
     );
   };
 
-  const wss = new WebSocketServer({ host: config.bindHost, port: config.gatewayPort, maxPayload: config.maxFrameBytes });
+  const server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }) : createHttpServer();
+  const wss = new WebSocketServer({ server, maxPayload: config.maxFrameBytes });
   await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+    server.once('error', reject);
+    server.listen(config.gatewayPort, config.bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  server.on('error', (err) => logger.error({ err: err.message }, 'gateway server error'));
+  // A TLS handshake that fails (a client that does not trust the certificate) is the client's problem.
+  server.on('tlsClientError', (err) => logger.debug({ err: err.message }, 'TLS handshake failed'));
   wss.on('error', (err) => logger.error({ err: err.message }, 'gateway server error'));
   wss.on('connection', (ws, req) => {
+    if (connections.size >= config.maxAgentsPerGateway) {
+      counters.refusedFull += 1;
+      logger.warn({ remote: req.socket.remoteAddress, limit: config.maxAgentsPerGateway }, 'agent refused: gateway full');
+      ws.send(encodeGatewayMessage({ type: 'error', code: 'gateway_full', message: `this gateway holds its maximum of ${config.maxAgentsPerGateway} agents` }));
+      ws.close(CLOSE_CODES.gatewayFull, 'gateway_full');
+      setTimeout(() => ws.terminate(), 2_000).unref();
+      return;
+    }
     const conn = new AgentConnection(
       ws,
       { db, registry, gatewayId, heartbeatMs: config.heartbeatMs, counters, liveOutput, logger, touch: lastSeen.touch, onOnline },
@@ -123,14 +123,14 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   }, Math.max(250, Math.floor(config.heartbeatMs / 2)));
   liveness.unref();
 
-  const port = (wss.address() as AddressInfo).port;
-  const url = `ws://${config.bindHost}:${port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `${config.tls ? 'wss' : 'ws'}://${config.bindHost}:${port}`;
   logger.info({ url, taskQueue: gatewayTaskQueue(gatewayId) }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     clearInterval(liveness);
-    const closedServer = new Promise<void>((resolve) => wss.close(() => resolve()));
+    const closedServer = new Promise<void>((resolve) => wss.close(() => server.close(() => resolve())));
     if (worker.getState() === 'RUNNING') worker.shutdown();
     // Let deliveries whose results are about to arrive finish; the rest fail as disconnected and are retried elsewhere.
     const drainUntil = Date.now() + DRAIN_MS;

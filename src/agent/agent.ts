@@ -8,6 +8,7 @@ import type { CommandAction } from '../protocol/v1/action';
 import { decodeGatewayMessage, encodeAgentMessage } from '../protocol/v1/codec';
 import type { AgentMessageBody, GatewayMessage } from '../protocol/v1/messages';
 import { abortableSleep, Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { logClosed, logConnectionError } from './connection-log';
 import { collectFacts } from './facts';
 import { fitResult } from './fit-result';
 import { Journal } from './journal';
@@ -98,7 +99,8 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
   /** One session, from connect to close. */
   function connectOnce(gatewayUrl: string): Promise<{ upMs: number }> {
     return new Promise((resolve) => {
-      const ws = new WebSocket(gatewayUrl, { maxPayload: DEFAULT_MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+      // ca undefined: Node's bundled public CAs verify wss:// gateways.
+      const ws = new WebSocket(gatewayUrl, { maxPayload: DEFAULT_MAX_FRAME_BYTES, handshakeTimeout: 10_000, ca: config.ca });
       socket = ws;
       let welcomedAt: number | undefined;
       let lastHeard = Date.now();
@@ -137,13 +139,13 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
         markReady();
         for (const { executionId, result } of journal.unacked()) sendResult(executionId, result);
       });
-      ws.on('error', (err) => logger.debug({ err: err.message }, 'connection error'));
+      ws.on('error', (err) => logConnectionError(logger, gatewayUrl, err));
       ws.on('close', (code, reason) => {
         clearTimeout(welcomeTimer);
         if (heartbeat) clearInterval(heartbeat);
         if (session === ws) session = undefined;
         if (socket === ws) socket = undefined;
-        if (welcomedAt !== undefined || code >= 4000) logger.info({ code, reason: reason.toString() }, 'disconnected');
+        logClosed(logger, code, reason.toString(), welcomedAt !== undefined);
         resolve({ upMs: welcomedAt === undefined ? 0 : Date.now() - welcomedAt });
       });
     });

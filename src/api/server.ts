@@ -1,4 +1,5 @@
-// Serves the app over HTTP with @hono/node-server.
+// Serves the app with @hono/node-server: over https when the configuration names a certificate.
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
@@ -17,13 +18,16 @@ export async function startApi(deps: ApiDeps & { port: number; host: string }): 
   const app = createApp(appDeps);
   let server: ReturnType<typeof serve> | undefined;
   const info = await new Promise<AddressInfo>((resolve, reject) => {
-    server = serve({ fetch: app.fetch, port, hostname: host }, resolve);
+    const tls = appDeps.config.tls;
+    server = tls
+      ? serve({ fetch: app.fetch, port, hostname: host, createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } }, resolve)
+      : serve({ fetch: app.fetch, port, hostname: host }, resolve);
     server.once('error', reject);
   });
   const running = server as ReturnType<typeof serve>;
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address;
   return {
-    url: `http://${shownHost}:${info.port}`,
+    url: `${appDeps.config.tls ? 'https' : 'http'}://${shownHost}:${info.port}`,
     async stop() {
       const http = running as ReturnType<typeof serve> & { closeIdleConnections?(): void; closeAllConnections?(): void };
       const force = setTimeout(() => http.closeAllConnections?.(), STOP_GRACE_MS);

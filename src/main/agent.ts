@@ -1,6 +1,7 @@
 // Entry point: the agent that runs on a device.
-//   npm run agent -- --gateway ws://HOST:PORT --device-id ID --token TOKEN [--data-dir DIR]
-// Flags may also come from FLOTILLA_GATEWAY, FLOTILLA_DEVICE_ID, FLOTILLA_AGENT_TOKEN, FLOTILLA_AGENT_DATA_DIR.
+//   npm run agent -- --gateway ws://HOST:PORT --device-id ID --token TOKEN [--data-dir DIR] [--ca FILE]
+// Flags may also come from FLOTILLA_GATEWAY, FLOTILLA_DEVICE_ID, FLOTILLA_AGENT_TOKEN, FLOTILLA_AGENT_DATA_DIR,
+// FLOTILLA_CA_FILE.
 import { parseArgs } from 'node:util';
 import { runAgent } from '../agent/agent';
 import { loadAgentConfig } from '../config';
@@ -17,10 +18,11 @@ async function main(): Promise<void> {
       'device-id': { type: 'string' },
       token: { type: 'string' },
       'data-dir': { type: 'string' },
+      ca: { type: 'string' },
     },
     strict: true,
   });
-  const config = loadAgentConfig({ gateway: values.gateway, deviceId: values['device-id'], token: values.token, dataDir: values['data-dir'] });
+  const config = loadAgentConfig({ gateway: values.gateway, deviceId: values['device-id'], token: values.token, dataDir: values['data-dir'], ca: values.ca });
   const logger = createLogger('agent', config.logLevel).child({ deviceId: config.deviceId });
   const agent = runAgent(config, logger);
   void agent.ready.then(() => logger.info({ gateways: config.gatewayUrls }, 'ready'));

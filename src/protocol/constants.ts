@@ -34,4 +34,10 @@ export const CLOSE_CODES = {
   heartbeatTimeout: 4004,
   policyViolation: 4008,
   shuttingDown: 4009,
+  /** The device's token was rotated: this session's token no longer authenticates. */
+  tokenRotated: 4010,
+  /** The device was deleted. */
+  deviceDeleted: 4011,
+  /** The gateway holds as many agents as it may: try another gateway, later. */
+  gatewayFull: 4012,
 } as const;

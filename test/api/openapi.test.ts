@@ -27,6 +27,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/batches/{id}/export',
       '/v1/devices',
       '/v1/devices/{id}',
+      '/v1/devices/{id}/rotate-token',
       '/v1/groups',
       '/v1/groups/{id}',
       '/v1/groups/{id}/devices',
@@ -47,5 +48,7 @@ describe('GET /v1/openapi.json', () => {
     const events = doc.paths['/v1/batches/{id}/events'].get;
     expect(Object.keys(events.responses[200].content)).toEqual(['text/event-stream']);
     expect(events.description).toContain('Last-Event-ID');
+    expect(doc.paths['/v1/devices/{id}/rotate-token'].post.responses).toHaveProperty('200');
+    expect(doc.paths['/v1/batches'].post.responses).toHaveProperty('429');
   });
 });

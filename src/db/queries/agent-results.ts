@@ -1,6 +1,6 @@
 // What the gateway writes about an execution: dispatch, start and the agent's result. Each write is
 // one conditional UPDATE, so a re-sent result or a late frame never overwrites a final status.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, executions } from '../schema';
 import { isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
@@ -34,37 +34,65 @@ export async function markDispatched(db: Database, executionId: string, gatewayI
     .where(and(eq(executions.id, executionId), inArray(executions.status, ['queued', 'delayed'])));
 }
 
-export async function markStarted(db: Database, executionId: string, deviceId: string, startedAt: Date): Promise<void> {
-  await db
+/** Answers whether the row changed; false for a final or running execution, or one not dispatched to this device. */
+export async function markStarted(db: Database, executionId: string, deviceId: string, startedAt: Date): Promise<boolean> {
+  const rows = await db
     .update(executions)
     .set({ status: 'running', startedAt, updatedAt: new Date() })
     .where(
       and(
         eq(executions.id, executionId),
         eq(executions.deviceId, deviceId),
+        isNotNull(executions.dispatchedAt),
         inArray(executions.status, ['queued', 'delayed', 'dispatched']),
       ),
-    );
+    )
+    .returning({ id: executions.id });
+  return rows.length > 0;
 }
 
-export async function executionDevice(db: Database, executionId: string): Promise<string | undefined> {
-  const [row] = await db.select({ deviceId: executions.deviceId }).from(executions).where(eq(executions.id, executionId));
-  return row?.deviceId;
+/** Of the given execution ids, those that exist but were never dispatched to this device. */
+export async function executionsNotDispatchedTo(db: Database, deviceId: string, executionIds: readonly string[]): Promise<string[]> {
+  if (executionIds.length === 0) return [];
+  const rows = await db
+    .select({ id: executions.id, deviceId: executions.deviceId, dispatchedAt: executions.dispatchedAt })
+    .from(executions)
+    .where(inArray(executions.id, [...new Set(executionIds)]));
+  return rows.filter((r) => r.deviceId !== deviceId || r.dispatchedAt === null).map((r) => r.id);
+}
+
+/** True when the execution exists, belongs to the device and was dispatched (to it, then). */
+export async function wasDispatchedTo(db: Database, executionId: string, deviceId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: executions.id })
+    .from(executions)
+    .where(and(eq(executions.id, executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt)));
+  return row !== undefined;
+}
+
+export interface ExecutionRoute {
+  deviceId: string;
+  batchId: string;
+  /** Whether it was ever dispatched (to its device). */
+  dispatched: boolean;
 }
 
 /** The execution's device and batch, for checking and routing what an agent sends about it. */
-export async function executionRoute(db: Database, executionId: string): Promise<{ deviceId: string; batchId: string } | undefined> {
+export async function executionRoute(db: Database, executionId: string): Promise<ExecutionRoute | undefined> {
   const [row] = await db
-    .select({ deviceId: executions.deviceId, batchId: executions.batchId })
+    .select({ deviceId: executions.deviceId, batchId: executions.batchId, dispatchedAt: executions.dispatchedAt })
     .from(executions)
     .where(eq(executions.id, executionId));
-  return row;
+  return row && { deviceId: row.deviceId, batchId: row.batchId, dispatched: row.dispatchedAt !== null };
 }
 
 const stripNul = (s: string): string => s.replaceAll('\u0000', '');
 
-/** Stores the agent's result unless a final status is already stored. Answers whether this call wrote it. */
-export async function storeResult(db: Database, r: ResultMessage): Promise<boolean> {
+/**
+ * Stores the agent's result unless a final status is already stored or the execution was never
+ * dispatched to this device. Answers whether this call wrote it.
+ */
+export async function storeResult(db: Database, deviceId: string, r: ResultMessage): Promise<boolean> {
   const rows = await db
     .update(executions)
     .set({
@@ -78,7 +106,7 @@ export async function storeResult(db: Database, r: ResultMessage): Promise<boole
       error: r.error === null ? null : stripNul(r.error),
       updatedAt: new Date(),
     })
-    .where(and(eq(executions.id, r.executionId), NOT_FINAL))
+    .where(and(eq(executions.id, r.executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt), NOT_FINAL))
     .returning({ id: executions.id });
   return rows.length > 0;
 }

@@ -3,6 +3,7 @@
 import { and, arrayContains, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { devices, groupMembers } from '../schema';
+import { sessionNoticeStatement } from '../session-notices';
 import type { DeviceFacts } from '../../protocol/v1/messages';
 import { ownedBy, type OwnerScope } from './ownership';
 import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
@@ -156,12 +157,31 @@ export async function updateDevice(db: Database, id: string, patch: DevicePatch,
   return updated.length === 0 ? undefined : getDevice(db, id, windowMs, scope);
 }
 
+/** Deletes the device; every gateway holding its session closes it when the deletion commits. */
 export async function deleteDevice(db: Database, id: string, scope: OwnerScope): Promise<boolean> {
-  const deleted = await db
-    .delete(devices)
-    .where(and(eq(devices.id, id), ownedBy(devices.owner, scope)))
-    .returning({ id: devices.id });
-  return deleted.length > 0;
+  return db.transaction(async (tx) => {
+    const deleted = await tx
+      .delete(devices)
+      .where(and(eq(devices.id, id), ownedBy(devices.owner, scope)))
+      .returning({ id: devices.id });
+    if (deleted.length === 0) return false;
+    await tx.execute(sessionNoticeStatement({ kind: 'revoked', deviceId: id, reason: 'device_deleted' }));
+    return true;
+  });
+}
+
+/** Replaces the device's token hash and ends its session: the old token stops working at once. */
+export async function rotateDeviceToken(db: Database, id: string, tokenHash: string, scope: OwnerScope): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(devices)
+      .set({ tokenHash, online: false, sessionId: null, updatedAt: sql`now()` })
+      .where(and(eq(devices.id, id), ownedBy(devices.owner, scope)))
+      .returning({ id: devices.id });
+    if (updated.length === 0) return false;
+    await tx.execute(sessionNoticeStatement({ kind: 'revoked', deviceId: id, reason: 'token_rotated' }));
+    return true;
+  });
 }
 
 /** The given ids that name no device of the scope's owner, in the order given. */

@@ -20,12 +20,17 @@ export async function findDeviceCredentials(db: Database, deviceId: string): Pro
 
 export interface OnlineMark {
   deviceId: string;
+  /** The token hash the agent authenticated against: a token rotated meanwhile records nothing. */
+  tokenHash: string;
   gatewayId: string;
   sessionId: string;
   facts: DeviceFacts;
 }
 
-/** Records the new session; the reported hostname fills devices.hostname only when it is empty. */
+/**
+ * Records the new session; the reported hostname fills devices.hostname only when it is empty.
+ * False when the device was deleted or its token rotated since the agent was authenticated.
+ */
 export async function markDeviceOnline(db: Database, m: OnlineMark): Promise<boolean> {
   const now = new Date();
   const rows = await db
@@ -39,7 +44,7 @@ export async function markDeviceOnline(db: Database, m: OnlineMark): Promise<boo
       hostname: sql`coalesce(${devices.hostname}, ${m.facts.hostname || null})`,
       updatedAt: now,
     })
-    .where(eq(devices.id, m.deviceId))
+    .where(and(eq(devices.id, m.deviceId), eq(devices.tokenHash, m.tokenHash)))
     .returning({ id: devices.id });
   return rows.length > 0;
 }

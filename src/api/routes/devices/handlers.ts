@@ -1,20 +1,22 @@
 // Device handlers: validate (done by the routes' schemas), call the device queries, shape the answer.
 import { randomUUID } from 'node:crypto';
-import { createDevice, deleteDevice, getDevice, listDevices, updateDevice } from '../../../db/queries/devices';
+import { createDevice, deleteDevice, getDevice, listDevices, rotateDeviceToken, updateDevice } from '../../../db/queries/devices';
 import { hashToken, newToken } from '../../../security/secrets';
 import { presenceWindowMs, type AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
 import { ApiError, isUniqueViolation, notFound } from '../../errors';
 import { toDeviceJson } from '../../schemas/device';
 import { decodeTimeCursorOrFail } from '../cursor';
-import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, UpdateRoute } from './routes';
+import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, RotateTokenRoute, UpdateRoute } from './routes';
+
+const newAgentToken = (): string => newToken('fla');
 
 const duplicateName = (name: string): ApiError => new ApiError(409, 'conflict', `a device named "${name}" already exists`);
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const body = c.req.valid('json');
-  const agentToken = newToken('fla');
+  const agentToken = newAgentToken();
   try {
     const device = await createDevice(
       db.db,
@@ -66,4 +68,11 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
   if (!(await deleteDevice(c.var.deps.db.db, id, scopeOf(c.var.principal)))) throw notFound('device', id);
   return c.body(null, 204);
+};
+
+export const rotateToken: AppRouteHandler<RotateTokenRoute> = async (c) => {
+  const { id } = c.req.valid('param');
+  const token = newAgentToken();
+  if (!(await rotateDeviceToken(c.var.deps.db.db, id, hashToken(token), scopeOf(c.var.principal)))) throw notFound('device', id);
+  return c.json({ token }, 200);
 };

@@ -89,10 +89,24 @@ export const remove = createRoute({
   method: 'delete',
   path: '/v1/devices/{id}',
   tags,
-  summary: 'Delete a device (its past executions stay)',
+  summary: 'Delete a device (its past executions stay); its agent is disconnected at once',
   security: bearer,
   request: { params: idParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors, 404: errorResponses[404] },
+});
+
+export const rotateToken = createRoute({
+  method: 'post',
+  path: '/v1/devices/{id}/rotate-token',
+  tags,
+  summary: "Issue a new agent token, shown only this once; the old one stops working and the device's session is closed at once",
+  security: bearer,
+  request: { params: idParam },
+  responses: {
+    200: jsonContent(z.object({ token: z.string() }), 'The new agent token'),
+    ...commonErrors,
+    404: errorResponses[404],
+  },
 });
 
 export type CreateRoute = typeof create;
@@ -100,3 +114,4 @@ export type ListRoute = typeof list;
 export type GetRoute = typeof get;
 export type UpdateRoute = typeof update;
 export type RemoveRoute = typeof remove;
+export type RotateTokenRoute = typeof rotateToken;
