@@ -1,4 +1,4 @@
-// The Hono app: middlewares in order (deps, logging, auth, read-only roles, body limits, JSON, audit), the /v1 routes, the
+// The Hono app: middlewares in order (deps, logging, auth, read-only roles, rate, body limits, JSON, audit), the /v1 routes, the
 // OpenAPI document generated from the same schemas, and the one error shape for every failure.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDeps, AppEnv } from './context';
@@ -8,6 +8,7 @@ import { recordWrites } from './middlewares/audit';
 import { limitBody, requireJsonBody } from './middlewares/body';
 import { provideDeps } from './middlewares/deps';
 import { forbidReadOnlyWrites } from './middlewares/read-only';
+import { limitRequestRate } from './middlewares/rate-limit';
 import { logRequests } from './middlewares/request-logger';
 import { auditRouter } from './routes/audit';
 import { batchEventsRouter } from './routes/batch-events';
@@ -30,6 +31,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.use('*', logRequests());
   app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
   app.use('/v1/*', forbidReadOnlyWrites());
+  app.use('/v1/*', limitRequestRate(deps.config.rateLimitRps));
   app.use('/v1/*', limitBody(deps.config.maxBodyBytes));
   app.use('/v1/*', requireJsonBody());
   app.use('/v1/*', recordWrites({ trustProxy: deps.config.trustProxy }));

@@ -3,9 +3,10 @@
 // scheduled runs; it starts nothing (the caller starts the workflow, or runs it as a child).
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
-import { getBatch, insertBatch, resolveTargets } from '../db/queries/batches';
+import { getBatch, insertBatch, resolveTargets, TooManyRunningBatchesError, type NewBatch, type Target } from '../db/queries/batches';
 import { ownerScopeOf } from '../db/queries/users';
 import type { BatchRow } from '../db/schema';
+import { oversizedTexts } from '../domain/action-size';
 import { resolveStrategy, type BatchRequest } from '../domain/batch';
 import { batchWorkflowId } from '../workflows/definitions';
 import { BatchRejected } from './rejected';
@@ -14,7 +15,23 @@ import { storedAction } from './stored-action';
 export interface CreateBatchDeps {
   db: Database;
   maxTargets: number;
+  /** Largest command or script text, in bytes. */
+  maxCommandBytes: number;
+  /** Batches one owner may have running at once. */
+  maxRunningBatches: number;
   secretKey: string | undefined;
+}
+
+/** What Retry-After suggests when the owner has too many running batches: batches end on no schedule. */
+const RUNNING_BATCHES_RETRY_AFTER_SEC = 30;
+
+function checkActionSize(action: BatchRequest['action'], maxBytes: number): void {
+  const details = oversizedTexts(action, maxBytes).map((t) => ({
+    path: `action.${t.path}`,
+    message: `must be at most ${maxBytes} bytes (FLOTILLA_MAX_COMMAND_BYTES); it has ${t.bytes}`,
+  }));
+  const first = details[0];
+  if (first) throw new BatchRejected('command_too_large', `${first.path}: ${first.message}`, details);
 }
 
 export interface CreateBatchInput {
@@ -32,6 +49,7 @@ export interface CreatedBatch {
 export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput): Promise<CreatedBatch> {
   const { db, maxTargets, secretKey } = deps;
   const { request } = input;
+  checkActionSize(request.action, deps.maxCommandBytes);
   // A batch may target only devices (and groups) its owner owns, unless the owner is an admin.
   const scope = await ownerScopeOf(db, input.owner);
   const { targets, unknownDeviceIds, unknownGroupIds } = await resolveTargets(db, request.targets, scope);
@@ -40,10 +58,13 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
   }
   if (targets.length === 0) throw new BatchRejected('no_targets', 'the targets match no device');
   if (targets.length > maxTargets) {
-    throw new BatchRejected('too_many_targets', `the targets match ${targets.length} devices; at most ${maxTargets} per batch`);
+    throw new BatchRejected('too_many_targets', `the targets match ${targets.length} devices; at most ${maxTargets} per batch (FLOTILLA_MAX_TARGETS)`, {
+      matched: targets.length,
+      limit: maxTargets,
+    });
   }
   const id = randomUUID();
-  await insertBatch(
+  await insertBatchWithin(
     db,
     {
       id,
@@ -58,9 +79,18 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
       requestHash: input.requestHash,
     },
     targets,
-    randomUUID,
+    deps.maxRunningBatches,
   );
   const row = await getBatch(db, id, input.owner);
   if (!row) throw new Error(`batch ${id} vanished after insert`);
   return { row, deviceIds: targets.map((t) => t.id) };
+}
+
+async function insertBatchWithin(db: Database, batch: NewBatch, targets: readonly Target[], maxRunning: number): Promise<void> {
+  try {
+    await insertBatch(db, batch, targets, randomUUID, maxRunning);
+  } catch (err) {
+    if (!(err instanceof TooManyRunningBatchesError)) throw err;
+    throw new BatchRejected('too_many_running_batches', `${err.message}; wait for one to finish or cancel one`, { limit: err.limit }, RUNNING_BATCHES_RETRY_AFTER_SEC);
+  }
 }

@@ -1,14 +1,18 @@
 // The embedded mode (no DATABASE_URL): PGlite in the data folder, migrated from the same drizzle/
 // folder, running the same state transitions and NOTIFY the gateways rely on.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
+import { insertBatch as insertQueriedBatch, TooManyRunningBatchesError } from '../../src/db/queries/batches';
+import { deleteDevice, rotateDeviceToken } from '../../src/db/queries/devices';
 import { checkPresence, finishBatch, finishExecution } from '../../src/db/queries/execution-state';
 import { currentPosition, readBatchEvents } from '../../src/db/queries/batch-events';
 import { batches } from '../../src/db/schema';
+import { DEVICE_SESSION_CHANNEL, parseSessionNotice, type SessionNotice } from '../../src/db/session-notices';
 import { BATCH_EVENTS_CHANNEL } from '../../src/domain/batch-events';
 import { insertBatch, insertDevices } from '../helpers/batches';
 
@@ -68,5 +72,34 @@ describe('embedded PGlite', () => {
     await handle.notify('flotilla_test', 'hello');
     await expect.poll(() => got).toEqual(['hello']);
     await unlisten();
+  });
+
+  it('sends revocation notices when a token is rotated or a device deleted, and counts running batches under a lock', async () => {
+    const [a, b] = await insertDevices(handle.db, 2);
+    const got: SessionNotice[] = [];
+    const unlisten = await handle.listen(DEVICE_SESSION_CHANNEL, (p) => got.push(parseSessionNotice(p)!));
+    expect(await rotateDeviceToken(handle.db, a!.id, 'ff'.repeat(32), undefined)).toBe(true);
+    expect(await deleteDevice(handle.db, b!.id, undefined)).toBe(true);
+    await expect.poll(() => got).toEqual([
+      { kind: 'revoked', deviceId: a!.id, reason: 'token_rotated' },
+      { kind: 'revoked', deviceId: b!.id, reason: 'device_deleted' },
+    ]);
+    await unlisten();
+    const batch = (id: string) => ({
+      id,
+      owner: 'limit-owner',
+      action: { type: 'command' as const, command: 'true', shell: 'sh' as const, timeoutSec: 5 },
+      strategy: { mode: 'parallel' as const, concurrency: 1, maxFailures: null, requested: { concurrency: 1, maxFailures: null } },
+      targets: { deviceIds: [a!.id] },
+      deliveryTimeoutSec: 5,
+      deadlineSec: null,
+      workflowId: `batch-${id}`,
+      idempotencyKey: null,
+      requestHash: 'x',
+    });
+    await insertQueriedBatch(handle.db, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1);
+    await expect(insertQueriedBatch(handle.db, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1)).rejects.toBeInstanceOf(
+      TooManyRunningBatchesError,
+    );
   });
 });

@@ -10,6 +10,7 @@ import { BOOTSTRAP_ADMIN_ID } from '../../domain/roles';
 import { hashToken, tokenMatches } from '../../security/secrets';
 import type { AppEnv, Principal } from '../context';
 import { errorResponse } from '../errors';
+import { bearerToken } from './bearer';
 
 export const BOOTSTRAP_ADMIN: Principal = { id: BOOTSTRAP_ADMIN_ID, name: 'admin', role: 'admin', tokenId: null };
 
@@ -18,9 +19,7 @@ export function authenticate(opts: { adminToken: string | undefined; publicPaths
   const publicPaths = new Set(opts.publicPaths);
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.method === 'GET' && publicPaths.has(c.req.path)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const token = match?.[1];
+    const token = bearerToken(c.req.header('authorization'));
     if (!token) {
       c.header('WWW-Authenticate', 'Bearer');
       return errorResponse(c, 401, 'unauthorized', 'send Authorization: Bearer <token>');

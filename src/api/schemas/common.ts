@@ -21,6 +21,7 @@ export const commonErrors = {
   403: json('The caller\'s role may not do this (forbidden; auditors never write)'),
   413: json('Body larger than the server accepts'),
   415: json('Body is not application/json'),
+  429: json('Too many requests for this token (rate_limited); see Retry-After'),
   500: json('Unexpected server error'),
 } as const;
 

@@ -75,9 +75,26 @@ export interface NewBatch {
 
 const INSERT_CHUNK = 1_000;
 
-/** The batch row and one queued execution per target (seq = position), all or nothing. */
-export async function insertBatch(db: Database, batch: NewBatch, targets: readonly Target[], executionId: () => string): Promise<void> {
+/** The owner already has the most running batches allowed; nothing was written. */
+export class TooManyRunningBatchesError extends Error {
+  constructor(readonly limit: number) {
+    super(`at most ${limit} running batches per user`);
+    this.name = 'TooManyRunningBatchesError';
+  }
+}
+
+/**
+ * The batch row and one queued execution per target (seq = position), all or nothing. With
+ * maxRunning, the owner's running batches are counted under a per-owner lock in the same transaction,
+ * so concurrent requests cannot both slip under the limit.
+ */
+export async function insertBatch(db: Database, batch: NewBatch, targets: readonly Target[], executionId: () => string, maxRunning?: number): Promise<void> {
   await db.transaction(async (tx) => {
+    if (maxRunning !== undefined) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flotilla.running-batches:${batch.owner}`}))`);
+      const running = await tx.$count(batches, and(eq(batches.owner, batch.owner), eq(batches.status, 'running')));
+      if (running >= maxRunning) throw new TooManyRunningBatchesError(maxRunning);
+    }
     await tx.insert(batches).values({ ...batch, status: 'running', targetCount: targets.length });
     for (let i = 0; i < targets.length; i += INSERT_CHUNK) {
       await tx.insert(executions).values(

@@ -65,12 +65,14 @@ async function createNew(c: Context<AppEnv>, body: BatchRequest, key: string | u
   let created: CreatedBatch;
   try {
     created = await createBatch(
-      { db: db.db, maxTargets: config.maxTargets, secretKey: config.secretKey },
+      { db: db.db, maxTargets: config.maxTargets, maxCommandBytes: config.maxCommandBytes, maxRunningBatches: config.maxRunningBatches, secretKey: config.secretKey },
       { owner: c.var.principal.id, request: body, idempotencyKey: key ?? null, requestHash: hash },
     );
   } catch (err) {
-    if (err instanceof BatchRejected) throw new ApiError(400, err.code, err.message, err.details);
-    throw err;
+    if (!(err instanceof BatchRejected)) throw err;
+    if (err.retryAfterSec === undefined) throw new ApiError(400, err.code, err.message, err.details);
+    c.header('Retry-After', String(err.retryAfterSec));
+    throw new ApiError(429, err.code, err.message, err.details);
   }
   const { row, deviceIds } = created;
   await ensureStarted(c, row);
