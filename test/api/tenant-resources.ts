@@ -52,7 +52,7 @@ export const RESOURCES: ResourceRow[] = [
     reads: [(f) => ({ method: 'GET', path: `/v1/devices/${f.id}` })],
     list: () => '/v1/devices?limit=200',
     updates: [(f) => ({ method: 'PATCH', path: `/v1/devices/${f.id}`, body: { tags: ['patched'] }, ok: 200 })],
-    actions: [],
+    actions: [(f) => ({ method: 'POST', path: `/v1/devices/${f.id}/rotate-token`, ok: 200 })],
     remove: (f) => ({ method: 'DELETE', path: `/v1/devices/${f.id}`, ok: 204 }),
   },
   {
