@@ -25,7 +25,14 @@ afterAll(async () => {
 });
 
 const ADMIN = {};
-const send = (call: Call, headers: Record<string, string>): Promise<{ status: number; body: Loose }> => h.json(call.method, call.path, call.body, headers);
+async function send(call: Call, headers: Record<string, string>): Promise<{ status: number; body: Loose }> {
+  if (!call.stream) return h.json(call.method, call.path, call.body, headers);
+  const res = await h.call(call.method, call.path, call.body, headers);
+  if (res.status !== 200) return { status: res.status, body: await res.json() };
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  await res.body?.cancel();
+  return { status: 200, body: null };
+}
 
 /** The answer with every id of the fixture replaced, so a foreign row's 404 compares with a missing one's. */
 function shape(res: { status: number; body: Loose }, ids: string[]): unknown {

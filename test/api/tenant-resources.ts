@@ -10,6 +10,8 @@ export interface Call {
   method: string;
   path: string;
   body?: unknown;
+  /** An event stream: allowed callers get 200 and the stream is closed unread. */
+  stream?: boolean;
 }
 
 /** What a row created: its id, and other ids its calls need. */
@@ -79,6 +81,7 @@ export const RESOURCES: ResourceRow[] = [
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/executions` }),
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/executions/${f.deviceId}` }),
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/export?format=json` }),
+      (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/events`, stream: true }),
     ],
     list: () => '/v1/batches?limit=200',
     updates: [],
