@@ -70,7 +70,7 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
       id,
       owner: input.owner,
       action: storedAction(request.action, secretKey),
-      strategy: resolveStrategy(request.strategy, targets.length),
+      strategy: resolveStrategy(request.strategy, targets.length, (a) => storedAction(a, secretKey)),
       targets: request.targets,
       deliveryTimeoutSec: request.deliveryTimeoutSec,
       deadlineSec: request.deadlineSec ?? null,

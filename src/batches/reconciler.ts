@@ -3,7 +3,8 @@
 // - a batch whose workflow was terminated, timed out or failed outside its own code is ended `cancelled`,
 //   with every device that has no final status ended too.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, inArray, lt } from 'drizzle-orm';
+import { ACTIVE_BATCH_STATUSES } from '../domain/status';
 import type { Database } from '../db/client';
 import { finishBatch } from '../db/queries/execution-state';
 import { batches } from '../db/schema';
@@ -21,7 +22,7 @@ export async function reconcileBatches(db: Database, client: Client, minAgeMs: n
   const rows = await db
     .select()
     .from(batches)
-    .where(and(eq(batches.status, 'running'), lt(batches.createdAt, new Date(Date.now() - minAgeMs))))
+    .where(and(inArray(batches.status, [...ACTIVE_BATCH_STATUSES]), lt(batches.createdAt, new Date(Date.now() - minAgeMs))))
     .orderBy(asc(batches.createdAt))
     .limit(limit);
   for (const row of rows) {

@@ -1,23 +1,10 @@
 // Starting a batch's workflow. Built from the stored row, so a replayed Idempotency-Key request can
 // start the same workflow again after a crash; a workflow id is never reused for a second run.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { describeAction } from '../domain/batch';
 import type { BatchRow } from '../db/schema';
 import { batchWorkflow } from '../workflows';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE, type BatchWorkflowInput } from '../workflows/definitions';
-
-export function workflowInput(row: BatchRow): BatchWorkflowInput {
-  return {
-    batchId: row.id,
-    owner: row.owner,
-    targetCount: row.targetCount,
-    strategy: { mode: row.strategy.mode, concurrency: row.strategy.concurrency, maxFailures: row.strategy.maxFailures },
-    deliveryTimeoutSec: row.deliveryTimeoutSec,
-    deadlineSec: row.deadlineSec ?? null,
-    timeoutSec: row.action.timeoutSec,
-    summary: describeAction(row.action),
-  };
-}
+import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
+import { workflowInput } from './workflow-input';
 
 /** Starts the batch's workflow; true when this call started it, false when it already existed. */
 export async function startBatchWorkflow(client: Client, row: BatchRow): Promise<boolean> {

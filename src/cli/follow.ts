@@ -1,6 +1,7 @@
 // Follows a running batch until it is final: a progress bar on stderr, polling the API. The first Ctrl-C
 // cancels the batch and keeps following so every device still ends in a final status; a second one quits.
 import { SingleBar } from 'cli-progress';
+import { isActiveBatchStatus } from '../domain/status';
 import type { BatchDetail } from './api-types';
 import { formatCounts, finishedCount } from './format';
 import type { ApiClient } from './http';
@@ -39,11 +40,11 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
     for (;;) {
       const detail = await api.get<BatchDetail>(`/v1/batches/${batchId}`);
       const { batch } = detail;
-      const payload = { status: cancelling && batch.status === 'running' ? 'cancelling' : batch.status, counts: formatCounts(batch.stats) };
+      const payload = { status: cancelling && isActiveBatchStatus(batch.status) ? 'cancelling' : batch.status, counts: formatCounts(batch.stats) };
       if (bar && !started) bar.start(batch.targetCount, finishedCount(batch.stats), payload);
       else bar?.update(finishedCount(batch.stats), payload);
       started = true;
-      if (batch.status !== 'running') {
+      if (!isActiveBatchStatus(batch.status)) {
         bar?.stop();
         return detail;
       }

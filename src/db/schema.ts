@@ -1,6 +1,7 @@
 // The relational model. Migrations in drizzle/ are generated from this file by drizzle-kit.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -15,7 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { DeviceFacts } from '../protocol/v1/messages';
-import type { BatchStatus, ExecutionStatus } from '../domain/status';
+import type { BatchPurpose, BatchStatus, ExecutionStatus } from '../domain/status';
 import type { Role } from '../domain/roles';
 import type { StoredAction, StoredStrategy, StoredTargets } from '../domain/batch';
 import type { BatchEventType } from '../domain/batch-events';
@@ -92,6 +93,11 @@ export const batches = pgTable(
     /** sha256 of the request body, so a reused Idempotency-Key with another body is refused. */
     requestHash: text('request_hash'),
     error: text('error'),
+    /** `run`, or `health_check`: a wave's health check, run as a child of parentBatchId. */
+    purpose: text('purpose').$type<BatchPurpose>().notNull().default('run'),
+    parentBatchId: uuid('parent_batch_id').references((): AnyPgColumn => batches.id, { onDelete: 'cascade' }),
+    /** The batch this one retries (its devices that ended in the chosen statuses). */
+    retryOf: uuid('retry_of').references((): AnyPgColumn => batches.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
@@ -101,6 +107,8 @@ export const batches = pgTable(
     index('batches_created_idx').on(t.createdAt, t.id),
     index('batches_status_idx').on(t.status, t.createdAt),
     index('batches_owner_idx').on(t.owner, t.createdAt, t.id),
+    index('batches_parent_idx').on(t.parentBatchId),
+    index('batches_retry_of_idx').on(t.retryOf),
   ],
 );
 

@@ -1,14 +1,10 @@
 // A batch request as clients send it, and the resolved form stored and handed to the workflow.
 import { z } from 'zod';
-import { actionSchema, type CommandAction } from '../protocol/v1/action';
+import { actionSchema, type Action, type CommandAction } from '../protocol/v1/action';
+import { WAVE_ONLY_FIELDS, countOrPercent, resolveWaves, waveFields, type StoredWaves } from './waves';
 
 /** Largest sliding window; keeps a batch run well below Temporal's 2,000 pending children. */
 export const MAX_CONCURRENCY = 1000;
-
-const countOrPercent = z.union([
-  z.number().int().min(0),
-  z.string().regex(/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/, 'must be a whole number or a percentage like "10%"'),
-]);
 
 export const targetsSchema = z
   .object({
@@ -23,16 +19,26 @@ export const targetsSchema = z
 
 export const strategySchema = z
   .object({
-    mode: z.enum(['parallel', 'sequential']).default('parallel'),
+    mode: z.enum(['parallel', 'sequential', 'waves']).default('parallel'),
     concurrency: countOrPercent
       .refine((v) => typeof v === 'string' || v >= 1, 'must be at least 1')
       .default(10),
     maxFailures: countOrPercent.optional(),
     stopOnFailure: z.boolean().optional(),
+    ...waveFields,
   })
   .strict()
   .refine((s) => !(s.stopOnFailure === true && s.maxFailures !== undefined && s.maxFailures !== 0), {
     message: 'stopOnFailure: true means maxFailures 0; do not give both',
+  })
+  .superRefine((s, ctx) => {
+    if (s.mode === 'waves' && s.waveSize === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['waveSize'], message: 'is required when mode is "waves"' });
+    }
+    if (s.mode === 'waves') return;
+    for (const field of WAVE_ONLY_FIELDS) {
+      if (s[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'applies only when mode is "waves"' });
+    }
   });
 
 export const batchRequestSchema = z
@@ -52,13 +58,15 @@ export type StoredTargets = z.infer<typeof targetsSchema>;
 export type StoredAction = Omit<CommandAction, 'env'> & { envKeys?: string[]; envSealed?: string };
 
 export interface StoredStrategy {
-  mode: 'parallel' | 'sequential';
-  /** Resolved against the target count. */
+  mode: 'parallel' | 'sequential' | 'waves';
+  /** Resolved against the target count (in waves mode: the wave size, a whole wave runs at once). */
   concurrency: number;
   /** Resolved; failures beyond this stop the batch. null: no limit. */
   maxFailures: number | null;
-  /** As the client gave them, for display. */
-  requested: { concurrency: number | string; maxFailures: number | string | null };
+  /** Waves mode only. */
+  waves?: StoredWaves<StoredAction>;
+  /** As the client gave them, for display and to resolve them again for a retry's target count. */
+  requested: { concurrency: number | string; maxFailures: number | string | null; waveSize?: number | string; maxFailuresPerWave?: number | string | null };
 }
 
 /** "10%" of total rounded up (at least 1), or the number itself. */
@@ -72,14 +80,37 @@ export function resolveMaxFailures(value: number | string, total: number): numbe
   return typeof value === 'number' ? value : Math.floor((parseFloat(value) / 100) * total);
 }
 
-export function resolveStrategy(s: BatchRequest['strategy'], total: number): StoredStrategy {
+/**
+ * Percentages resolved against `total`. In waves mode a whole wave runs at once, so the window is the
+ * wave size and `concurrency` is not used. `seal` stores a health check action as the batch action is.
+ */
+export function resolveStrategy(s: BatchRequest['strategy'], total: number, seal: (a: Action) => StoredAction): StoredStrategy {
   const requestedFailures = s.stopOnFailure === true ? 0 : (s.maxFailures ?? null);
+  const maxFailures = requestedFailures === null ? null : resolveMaxFailures(requestedFailures, total);
+  if (s.mode === 'waves') {
+    const waves = resolveWaves(s, total, MAX_CONCURRENCY, seal);
+    const requested = { concurrency: waves.size, maxFailures: requestedFailures, waveSize: s.waveSize ?? 1, maxFailuresPerWave: s.maxFailuresPerWave ?? null };
+    return { mode: s.mode, concurrency: waves.size, maxFailures, waves, requested };
+  }
   return {
     mode: s.mode,
     concurrency: s.mode === 'sequential' ? 1 : resolveConcurrency(s.concurrency, total),
-    maxFailures: requestedFailures === null ? null : resolveMaxFailures(requestedFailures, total),
+    maxFailures,
     requested: { concurrency: s.mode === 'sequential' ? 1 : s.concurrency, maxFailures: requestedFailures },
   };
+}
+
+/** A stored strategy resolved again for another target count (a retry's): the same request, new numbers. */
+export function reresolveStrategy(s: StoredStrategy, total: number): StoredStrategy {
+  const r = s.requested;
+  const maxFailures = r.maxFailures === null ? null : resolveMaxFailures(r.maxFailures, total);
+  if (s.mode === 'waves' && s.waves) {
+    const w = s.waves;
+    const again = { waveSize: r.waveSize, maxFailuresPerWave: r.maxFailuresPerWave ?? undefined, pauseBetweenWavesSec: w.pauseBetweenSec, approveAfterFirstWave: w.approveAfterFirstWave };
+    const waves = { ...resolveWaves(again, total, MAX_CONCURRENCY, () => null), healthCheck: w.healthCheck };
+    return { ...s, concurrency: waves.size, maxFailures, waves };
+  }
+  return { ...s, concurrency: s.mode === 'sequential' ? 1 : resolveConcurrency(r.concurrency, total), maxFailures };
 }
 
 /** A short human line for Temporal UI summaries: never includes env values. */

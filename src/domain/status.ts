@@ -31,7 +31,7 @@ export const FAILURE_STATUSES = ['failed', 'timed_out', 'undeliverable'] as cons
 export const AGENT_RESULT_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'] as const satisfies readonly FinalExecutionStatus[];
 export type AgentResultStatus = (typeof AGENT_RESULT_STATUSES)[number];
 
-export const BATCH_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'stopped', 'cancelled'] as const;
+export const BATCH_STATUSES = ['running', 'paused', 'succeeded', 'partial', 'failed', 'stopped', 'cancelled'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 /** A batch in one of these has ended for good: nothing about it changes any more. */
@@ -39,6 +39,17 @@ export const FINAL_BATCH_STATUSES = ['succeeded', 'partial', 'failed', 'stopped'
 
 export function isFinalBatchStatus(s: string): boolean {
   return (FINAL_BATCH_STATUSES as readonly string[]).includes(s);
+}
+
+/** What a batch is for: an operator's run, or the health check of one wave of a waves batch. */
+export const BATCH_PURPOSES = ['run', 'health_check'] as const;
+export type BatchPurpose = (typeof BATCH_PURPOSES)[number];
+
+/** A batch whose workflow is still going: dispatching (running) or holding new dispatches (paused). */
+export const ACTIVE_BATCH_STATUSES = ['running', 'paused'] as const satisfies readonly BatchStatus[];
+
+export function isActiveBatchStatus(s: string): boolean {
+  return (ACTIVE_BATCH_STATUSES as readonly string[]).includes(s);
 }
 
 export function isFinalExecutionStatus(s: string): s is FinalExecutionStatus {

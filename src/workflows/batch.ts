@@ -1,6 +1,7 @@
-// A batch: a sliding window of device workflows over the batch's targets, in target order, with a
-// failure threshold, cancellation (API signal or Temporal cancel), a deadline, and continue-as-new
-// every MAX_CHILDREN_PER_RUN devices so 10,000-device batches stay far below Temporal's limits.
+// A batch: device workflows over the batch's targets in target order, as a sliding window (parallel,
+// sequential) or in rolling waves, with a failure threshold, pause/resume, cancellation (API signal or
+// Temporal cancel), a deadline, and continue-as-new every MAX_CHILDREN_PER_RUN devices so
+// 10,000-device batches stay far below Temporal's limits.
 import {
   CancellationScope,
   ChildWorkflowCancellationType,
@@ -9,189 +10,128 @@ import {
   continueAsNew,
   executeChild,
   isCancellation,
-  proxyLocalActivities,
+  patched,
   setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { isFailureStatus, type FinalExecutionStatus } from '../domain/status';
+import { BatchRun, db, freshCarry } from './batch-run';
 import {
   SEARCH_ATTRIBUTES,
+  batchWorkflowId,
   cancelBatchSignal,
-  deviceWorkflowId,
+  pauseBatchSignal,
   progressQuery,
-  type BatchCarry,
-  type BatchProgress,
+  resumeBatchSignal,
   type BatchWorkflowInput,
   type BatchWorkflowResult,
-  type DbActivities,
-  type DeviceOutcome,
-  type TargetRef,
 } from './definitions';
-import { deviceWorkflow } from './device';
-
-const db = proxyLocalActivities<DbActivities>({
-  startToCloseTimeout: '60s',
-  retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
-});
+import { runWaves } from './waves';
 
 /** Children started per run before continuing as new (each costs ~3 parent history events). */
 export const MAX_CHILDREN_PER_RUN = 1000;
-const TARGET_PAGE = 250;
+
+/** Pause/resume handlers exist only for executions that reach this code fresh, never on an old replay. */
+const PAUSE_PATCH = 'batch-pause-resume';
+
+function stopMessage(run: BatchRun): string | null {
+  const { strategy, deadlineSec } = run.input;
+  switch (run.stopping) {
+    case 'threshold':
+      return `stopped after ${run.failures} failures (maxFailures ${strategy.maxFailures})`;
+    case 'wave_threshold':
+      return `stopped after wave ${run.wavesDone + 1}: ${run.waveFailures} failures (maxFailuresPerWave ${strategy.waves?.maxFailuresPerWave})`;
+    case 'deadline':
+      return `deadline of ${deadlineSec}s reached`;
+    case 'cancel':
+      return 'cancelled';
+    default:
+      return null;
+  }
+}
+
+async function finish(run: BatchRun): Promise<BatchWorkflowResult> {
+  await condition(() => run.inFlight === 0);
+  const s = run.stopping;
+  const reason = s === 'no' ? null : s === 'wave_threshold' ? 'threshold' : s;
+  const result = await db.finishBatch({
+    batchId: run.input.batchId,
+    leftover: reason === 'threshold' || reason === null ? 'skipped' : 'cancelled',
+    reason,
+    error: stopMessage(run),
+  });
+  upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: result.status }]);
+  setCurrentDetails(`**${result.status}**: ${JSON.stringify(result.counts)}`);
+  return result;
+}
+
+/** A health check batch runs as this batch's child, by this same workflow. */
+function runChildBatch(parent: BatchWorkflowInput): (input: BatchWorkflowInput) => Promise<BatchWorkflowResult> {
+  return (input) =>
+    executeChild(batchWorkflow, {
+      workflowId: batchWorkflowId(input.batchId),
+      args: [input],
+      staticSummary: `health check of wave ${input.healthCheckOf?.wave ?? '?'}: ${input.summary}`,
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.batchId, value: input.batchId },
+        { key: SEARCH_ATTRIBUTES.owner, value: parent.owner },
+        { key: SEARCH_ATTRIBUTES.status, value: 'running' },
+      ],
+      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    });
+}
 
 export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWorkflowResult> {
-  const carry: BatchCarry = input.carry ?? {
-    nextSeq: 0,
-    started: 0,
-    failures: 0,
-    counts: {},
-    deadlineAt: input.deadlineSec ? Date.now() + input.deadlineSec * 1000 : null,
-    stopping: 'no',
-  };
-  const counts = { ...carry.counts };
-  let { nextSeq, started, failures, stopping } = carry;
-  let inFlight = 0;
-  let startedThisRun = 0;
-  let buffer: TargetRef[] = [];
-  const { batchId, targetCount, strategy } = input;
-
-  const completed = (): number => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-  const progress = (): BatchProgress => ({
-    batchId,
-    targetCount,
-    started,
-    inFlight,
-    completed: completed(),
-    failures,
-    counts: { ...counts },
-    stopping,
-    percent: targetCount === 0 ? 100 : Math.round((completed() / targetCount) * 1000) / 10,
-  });
-  const describe = (): void => {
-    const p = progress();
-    setCurrentDetails(
-      `**${p.completed}/${targetCount}** done (${p.percent}%), ${inFlight} running, ${failures} failed` +
-        (stopping === 'no' ? '' : `, stopping: ${stopping}`),
-    );
-  };
-  setHandler(progressQuery, progress);
-
-  // Children are started inside this scope so an API cancel can cancel exactly them; a Temporal cancel of
-  // the batch reaches them too, since the scope is a child of the workflow's root scope.
-  const children = new CancellationScope();
-  const stop = (why: BatchProgress['stopping']): void => {
-    if (stopping === 'cancel' || stopping === 'deadline') return;
-    stopping = why;
-    if (why === 'cancel' || why === 'deadline') children.cancel();
-    describe();
-  };
-  setHandler(cancelBatchSignal, () => stop('cancel'));
+  const carry = input.carry ?? freshCarry(input, Date.now());
+  const run = new BatchRun(input, carry);
+  const { strategy } = input;
+  setHandler(progressQuery, () => run.progress());
+  setHandler(cancelBatchSignal, () => run.stop('cancel'));
+  if (patched(PAUSE_PATCH)) {
+    setHandler(pauseBatchSignal, () => run.pause('operator'));
+    setHandler(resumeBatchSignal, () => run.resume());
+  }
   if (carry.deadlineAt !== null) {
     const wait = carry.deadlineAt - Date.now();
-    if (wait <= 0) stop('deadline');
-    else void sleep(wait).then(() => stop('deadline'), () => undefined);
+    if (wait <= 0) run.stop('deadline');
+    else void sleep(wait).then(() => run.stop('deadline'), () => undefined);
   }
-
-  const record = (status: FinalExecutionStatus): void => {
-    counts[status] = (counts[status] ?? 0) + 1;
-    inFlight--;
-    if (isFailureStatus(status)) {
-      failures++;
-      if (strategy.maxFailures !== null && failures > strategy.maxFailures && stopping === 'no') stop('threshold');
-    }
-    describe();
-  };
-
-  const launch = (t: TargetRef): void => {
-    inFlight++;
-    started++;
-    startedThisRun++;
-    const run = children.run(() =>
-      executeChild(deviceWorkflow, {
-        workflowId: deviceWorkflowId(batchId, t.deviceId),
-        args: [
-          {
-            batchId,
-            executionId: t.executionId,
-            deviceId: t.deviceId,
-            deliveryTimeoutSec: input.deliveryTimeoutSec,
-            timeoutSec: input.timeoutSec,
-          },
-        ],
-        staticSummary: `${t.deviceName}: ${input.summary}`,
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.batchId, value: batchId },
-          { key: SEARCH_ATTRIBUTES.owner, value: input.owner },
-          { key: SEARCH_ATTRIBUTES.deviceId, value: t.deviceId },
-        ],
-        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-        // Terminating a batch still asks its devices to stop their commands and record a status.
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      }),
-    );
-    run.then(
-      (outcome: DeviceOutcome) => record(outcome.status),
-      (err: unknown) => record(isCancellation(err) ? 'cancelled' : 'failed'),
-    );
-  };
-
-  const finish = async (): Promise<BatchWorkflowResult> => {
-    await condition(() => inFlight === 0);
-    const reason = stopping === 'no' ? null : stopping;
-    const result = await db.finishBatch({
-      batchId,
-      leftover: stopping === 'threshold' || stopping === 'no' ? 'skipped' : 'cancelled',
-      reason,
-      error:
-        reason === 'threshold'
-          ? `stopped after ${failures} failures (maxFailures ${strategy.maxFailures})`
-          : reason === 'deadline'
-            ? `deadline of ${input.deadlineSec}s reached`
-            : reason === 'cancel'
-              ? 'cancelled'
-              : null,
-    });
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: result.status }]);
-    setCurrentDetails(`**${result.status}**: ${JSON.stringify(result.counts)}`);
-    return result;
-  };
+  const mustContinue = (): boolean => run.startedThisRun >= MAX_CHILDREN_PER_RUN || workflowInfo().continueAsNewSuggested;
+  const continueRun = (): Promise<never> => continueAsNew<typeof batchWorkflow>({ ...input, carry: run.carryOn() });
 
   try {
-    if (!input.carry) await db.markBatchRunning(batchId);
-    describe();
+    if (!input.carry) await db.markBatchRunning(input.batchId);
+    run.describe();
+    if (strategy.waves) {
+      const w = strategy.waves;
+      const roomForAnotherWave = (): boolean => run.startedThisRun + w.size <= MAX_CHILDREN_PER_RUN && !workflowInfo().continueAsNewSuggested;
+      if ((await runWaves(run, w, runChildBatch(input), roomForAnotherWave)) === 'continue') return await continueRun();
+      return await finish(run);
+    }
     for (;;) {
-      while (stopping === 'no' && inFlight < strategy.concurrency && startedThisRun < MAX_CHILDREN_PER_RUN) {
-        if (buffer.length === 0) {
-          if (nextSeq >= targetCount) break;
-          buffer = await db.loadTargets(batchId, nextSeq, TARGET_PAGE);
-          if (buffer.length === 0) {
-            nextSeq = targetCount;
-            break;
-          }
-        }
-        const next = buffer.shift() as TargetRef;
-        nextSeq = next.seq + 1;
-        launch(next);
+      while (run.stopping === 'no' && run.paused === null && run.inFlight < strategy.concurrency && run.startedThisRun < MAX_CHILDREN_PER_RUN) {
+        const target = await run.nextTarget();
+        if (!target) break;
+        run.launch(target);
       }
-      const moreToStart = nextSeq < targetCount || buffer.length > 0;
-      if (stopping !== 'no' || !moreToStart) return await finish();
-      if (startedThisRun >= MAX_CHILDREN_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      if (run.stopping !== 'no' || !run.moreToStart()) return await finish(run);
+      if (mustContinue()) {
         // Drain, then start a fresh history carrying only counters: no child is pending across runs.
-        await condition(() => inFlight === 0);
-        if (stopping !== 'no') return await finish();
-        const next: BatchCarry = { nextSeq: buffer[0]?.seq ?? nextSeq, started, failures, counts, deadlineAt: carry.deadlineAt, stopping };
-        return await continueAsNew<typeof batchWorkflow>({ ...input, carry: next });
+        await run.waitFor(() => run.inFlight === 0);
+        if (run.stopping !== 'no') return await finish(run);
+        return await continueRun();
       }
-      await condition(() => stopping !== 'no' || inFlight < strategy.concurrency);
+      await run.waitFor(() => run.paused === null && run.inFlight < strategy.concurrency);
     }
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // Cancelled from the Temporal UI or CLI: the children were cancelled with us; wait for them to record
     // their statuses, end the rest, and report the batch cancelled.
-    stopping = 'cancel';
-    await CancellationScope.nonCancellable(finish);
+    run.stopping = 'cancel';
+    await CancellationScope.nonCancellable(() => finish(run));
     throw err;
   }
 }

@@ -4,6 +4,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BatchStatus, ExecutionStatus, FinalExecutionStatus } from '../domain/status';
+import type { ResolvedWaves } from '../domain/waves';
 
 export const WORKFLOW_TASK_QUEUE = 'flotilla-workflows';
 
@@ -38,6 +39,15 @@ export interface CancelRequest {
 /** Stop dispatching, cancel running devices (their agents kill the commands). */
 export const cancelBatchSignal = defineSignal<[CancelRequest]>('cancel');
 
+/** Stop dispatching new devices (running ones finish); the batch shows `paused` until resumed. */
+export const pauseBatchSignal = defineSignal<[PauseRequest]>('pause');
+/** Dispatch again after a pause, or approve the next wave after the first. */
+export const resumeBatchSignal = defineSignal<[PauseRequest]>('resume');
+export interface PauseRequest {
+  /** Who asked, for the logs (never a secret). */
+  by: string;
+}
+
 export interface DeviceConnected {
   gatewayId: string;
 }
@@ -53,15 +63,21 @@ export interface BatchProgress {
   completed: number;
   failures: number;
   counts: Partial<Record<FinalExecutionStatus, number>>;
-  stopping: 'no' | 'threshold' | 'cancel' | 'deadline';
+  stopping: 'no' | 'threshold' | 'wave_threshold' | 'cancel' | 'deadline';
   percent: number;
+  /** Set while no new device is dispatched: by an operator, or waiting for approval after the first wave. */
+  paused: 'operator' | 'approval' | null;
+  /** Waves mode only: the current wave (1-based), how many there are, and its failures so far. */
+  wave: { index: number; count: number; size: number; failures: number } | null;
 }
 export const progressQuery = defineQuery<BatchProgress>('progress');
 
 export interface ResolvedStrategy {
-  mode: 'parallel' | 'sequential';
+  mode: 'parallel' | 'sequential' | 'waves';
   concurrency: number;
   maxFailures: number | null;
+  /** Waves mode only (a new input field: executions started before waves existed never have it). */
+  waves?: ResolvedWaves;
 }
 
 /** Carried across continue-as-new so a 10,000-device batch stays within history limits. */
@@ -72,6 +88,12 @@ export interface BatchCarry {
   counts: Partial<Record<FinalExecutionStatus, number>>;
   deadlineAt: number | null;
   stopping: BatchProgress['stopping'];
+  /** Absent in carries written before pause and waves existed. */
+  paused?: BatchProgress['paused'];
+  /** Whether the batch row and search attribute currently show `paused`. */
+  shownPaused?: boolean;
+  /** Waves completed so far (the next run starts the following wave). */
+  wavesDone?: number;
 }
 
 export interface BatchWorkflowInput {
@@ -85,6 +107,8 @@ export interface BatchWorkflowInput {
   /** Short description of the action for child summaries (no env values). */
   summary: string;
   carry?: BatchCarry;
+  /** Set on a health check batch: the wave it checks, for its summary. */
+  healthCheckOf?: { batchId: string; wave: number };
 }
 
 export interface BatchWorkflowResult {
@@ -120,6 +144,16 @@ export type Presence =
   | { kind: 'online'; gatewayId: string; status: ExecutionStatus }
   | { kind: 'offline'; status: ExecutionStatus };
 
+export interface HealthCheckInput {
+  parentBatchId: string;
+  /** Chosen by the workflow (deterministic), so a retried activity never creates a second batch. */
+  healthCheckBatchId: string;
+  wave: number;
+  /** The wave's devices: parent executions with seq in [fromSeq, toSeq). */
+  fromSeq: number;
+  toSeq: number;
+}
+
 export interface FinishBatchInput {
   batchId: string;
   /** What devices never dispatched end as. */
@@ -132,6 +166,13 @@ export interface FinishBatchInput {
 /** Database activities, run by the worker. */
 export interface DbActivities {
   markBatchRunning(batchId: string): Promise<void>;
+  /** Shows the batch `paused` or `running` again, unless it has already finished. */
+  setBatchPaused(batchId: string, paused: boolean): Promise<void>;
+  /**
+   * Stores a health check batch (purpose health_check, linked to its parent) over the wave's devices that
+   * succeeded, and answers its workflow input; null when no device of the wave succeeded.
+   */
+  createHealthCheck(input: HealthCheckInput): Promise<BatchWorkflowInput | null>;
   loadTargets(batchId: string, fromSeq: number, limit: number): Promise<TargetRef[]>;
   /** Current state of one execution; marks it delayed when its device is offline. */
   checkPresence(executionId: string): Promise<Presence>;

@@ -191,7 +191,7 @@ describe('Idempotency-Key', () => {
         id: orphanId,
         owner: 'admin',
         action: request.action,
-        strategy: resolveStrategy(request.strategy, 1),
+        strategy: resolveStrategy(request.strategy, 1, (a) => a),
         targets: request.targets,
         deliveryTimeoutSec: request.deliveryTimeoutSec,
         deadlineSec: null,

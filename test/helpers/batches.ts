@@ -1,9 +1,11 @@
 // Creates devices and batches straight in the database, for tests below the HTTP API.
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/client';
+import { workflowInput } from '../../src/batches/workflow-input';
 import { batches, devices, executions } from '../../src/db/schema';
+import type { StoredStrategy } from '../../src/domain/batch';
 import { hashToken, newToken } from '../../src/security/secrets';
-import { batchWorkflowId, type BatchWorkflowInput, type ResolvedStrategy } from '../../src/workflows/definitions';
+import { batchWorkflowId, type BatchWorkflowInput } from '../../src/workflows/definitions';
 
 export async function insertDevices(
   db: Database,
@@ -35,11 +37,11 @@ export async function insertDevices(
 export async function insertBatch(
   db: Database,
   deviceRows: Array<{ id: string; name: string }>,
-  opts: { command: string; strategy: ResolvedStrategy; timeoutSec?: number; deliveryTimeoutSec?: number; deadlineSec?: number },
+  opts: { command: string; strategy: Omit<StoredStrategy, 'requested'>; timeoutSec?: number; deliveryTimeoutSec?: number; deadlineSec?: number },
 ): Promise<{ batchId: string; input: BatchWorkflowInput; executionIds: string[] }> {
   const batchId = randomUUID();
   const timeoutSec = opts.timeoutSec ?? 30;
-  await db.insert(batches).values({
+  const [row] = await db.insert(batches).values({
     id: batchId,
     owner: 'admin',
     action: { type: 'command', command: opts.command, shell: 'sh', timeoutSec },
@@ -49,7 +51,8 @@ export async function insertBatch(
     deliveryTimeoutSec: opts.deliveryTimeoutSec ?? 5,
     deadlineSec: opts.deadlineSec ?? null,
     workflowId: batchWorkflowId(batchId),
-  });
+  }).returning();
+  if (!row) throw new Error('batch insert returned nothing');
   const executionIds = deviceRows.map(() => randomUUID());
   for (let i = 0; i < deviceRows.length; i += 1000) {
     await db.insert(executions).values(
@@ -62,18 +65,5 @@ export async function insertBatch(
       })),
     );
   }
-  return {
-    batchId,
-    executionIds,
-    input: {
-      batchId,
-      owner: 'admin',
-      targetCount: deviceRows.length,
-      strategy: opts.strategy,
-      deliveryTimeoutSec: opts.deliveryTimeoutSec ?? 5,
-      deadlineSec: opts.deadlineSec ?? null,
-      timeoutSec,
-      summary: opts.command,
-    },
-  };
+  return { batchId, executionIds, input: { ...workflowInput(row), summary: opts.command } };
 }

@@ -191,7 +191,7 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
         `batch ${batchId} to finish`,
         async () => {
           const r = await cluster.http<BatchView>('GET', `/v1/batches/${batchId}`);
-          return r.status === 200 && r.body.batch.status !== 'running' ? r.body : undefined;
+          return r.status === 200 && !['running', 'paused'].includes(r.body.batch.status) ? r.body : undefined;
         },
         timeoutMs,
         250,

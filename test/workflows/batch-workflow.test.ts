@@ -1,146 +1,28 @@
 // Workflow logic on the real Temporal dev server and real PostgreSQL. The agent side is a scripted
-import path from 'node:path';
 // activity on a gateway task queue (the real gateway and agents are covered by test/e2e): the command
 // text says what the "device" does: "ok", "fail", or "sleep <ms>".
-import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { and, eq, sql } from 'drizzle-orm';
+import { WorkflowFailedError } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { batches, executions } from '../../src/db/schema';
-import { createLogger } from '../../src/logger';
-import { installTemporalRuntime } from '../../src/temporal/runtime';
-import { startWorker, type RunningWorker } from '../../src/worker';
-import { batchWorkflow } from '../../src/workflows';
-import {
-  SEARCH_ATTRIBUTES,
-  WORKFLOW_TASK_QUEUE,
-  batchWorkflowId,
-  cancelBatchSignal,
-  gatewayTaskQueue,
-  progressQuery,
-  type DeliverInput,
-  type DeviceOutcome,
-  type GatewayActivities,
-} from '../../src/workflows/definitions';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { insertBatch, insertDevices } from '../helpers/batches';
-import { createTestNamespace } from '../helpers/namespace';
+import { batches } from '../../src/db/schema';
+import { SEARCH_ATTRIBUTES, batchWorkflowId, cancelBatchSignal, progressQuery } from '../../src/workflows/definitions';
 import { peakOverlap } from '../helpers/overlap';
+import { startScriptedStack, type ScriptedStack } from '../helpers/scripted-stack';
 
-let tdb: TestDatabase;
-let client: Client;
-let nativeConnection: NativeConnection;
-let workflowWorker: RunningWorker;
-let gatewayWorker: Worker;
-let gatewayRun: Promise<void>;
-const gatewayId = `wf-test-${randomUUID().slice(0, 8)}`;
-const spans: Array<{ executionId: string; start: number; end: number }> = [];
+let s: ScriptedStack;
 
-function scriptedGateway(): GatewayActivities {
-  return {
-    async deliverToAgent({ executionId }: DeliverInput): Promise<DeviceOutcome> {
-      const [row] = await tdb.handle.db
-        .select({ action: batches.action, status: executions.status, exitCode: executions.exitCode })
-        .from(executions)
-        .innerJoin(batches, eq(batches.id, executions.batchId))
-        .where(eq(executions.id, executionId));
-      if (!row) throw new Error('unknown execution');
-      const start = Date.now();
-      const command = row.action.command;
-      let status: DeviceOutcome['status'] = 'succeeded';
-      let exitCode: number | null = 0;
-      if (command === 'fail') {
-        status = 'failed';
-        exitCode = 1;
-      } else if (command.startsWith('sleep ')) {
-        const ms = Number(command.slice(6));
-        const ctx = Context.current();
-        const until = Date.now() + ms;
-        while (Date.now() < until && !ctx.cancellationSignal.aborted) {
-          ctx.heartbeat();
-          await ctx.sleep(Math.min(100, until - Date.now())).catch(() => undefined);
-        }
-        if (ctx.cancellationSignal.aborted) {
-          status = 'cancelled';
-          exitCode = null;
-        }
-      }
-      const end = Date.now();
-      spans.push({ executionId, start, end });
-      await tdb.handle.db
-        .update(executions)
-        .set({ status, exitCode, startedAt: new Date(start), completedAt: new Date(end) })
-        .where(and(eq(executions.id, executionId), sql`${executions.status} not in ('succeeded','failed','timed_out','cancelled','undeliverable','skipped')`));
-      return { status, exitCode };
-    },
-  };
-}
-
-async function statusesOf(batchId: string): Promise<Record<string, number>> {
-  const rows = await tdb.handle.db
-    .select({ status: executions.status, n: sql<number>`count(*)::int` })
-    .from(executions)
-    .where(eq(executions.batchId, batchId))
-    .groupBy(executions.status);
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
-
-const maxOverlap = (ids: Set<string>): number => peakOverlap(spans.filter((s) => ids.has(s.executionId)));
+const maxOverlap = (ids: Set<string>): number => peakOverlap(s.spans.filter((x) => ids.has(x.executionId)));
 
 beforeAll(async () => {
-  installTemporalRuntime();
-  tdb = await createTestDatabase();
-  const address = inject('temporalAddress');
-  const namespace = await createTestNamespace(address, 'wf');
-  client = new Client({ connection: await Connection.connect({ address }), namespace });
-  nativeConnection = await NativeConnection.connect({ address });
-  const bundle: WorkflowBundleWithSourceMap = await bundleWorkflowCode({
-    workflowsPath: path.resolve(__dirname, '../../src/workflows/index.ts'),
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-  });
-  workflowWorker = await startWorker({
-    connection: nativeConnection,
-    namespace,
-    db: tdb.handle.db,
-    heartbeatMs: 3_600_000,
-    logger: createLogger('test-worker', 'warn'),
-    workflowBundle: bundle,
-  });
-  gatewayWorker = await Worker.create({
-    connection: nativeConnection,
-    namespace,
-    taskQueue: gatewayTaskQueue(gatewayId),
-    activities: scriptedGateway(),
-    maxConcurrentActivityTaskExecutions: 500,
-  });
-  gatewayRun = gatewayWorker.run();
+  s = await startScriptedStack(inject('temporalAddress'), 'wf');
 });
 
 afterAll(async () => {
-  gatewayWorker?.shutdown();
-  await gatewayRun?.catch(() => undefined);
-  await workflowWorker?.stop();
-  await nativeConnection?.close();
-  await tdb?.drop();
+  await s?.stop();
 });
 
-async function run(n: number, command: string, strategy: { mode: 'parallel' | 'sequential'; concurrency: number; maxFailures: number | null }) {
-  const devs = await insertDevices(tdb.handle.db, n, { online: { gatewayId } });
-  const b = await insertBatch(tdb.handle.db, devs, { command, strategy });
-  const handle = await client.workflow.start(batchWorkflow, {
-    workflowId: batchWorkflowId(b.batchId),
-    taskQueue: WORKFLOW_TASK_QUEUE,
-    args: [b.input],
-    typedSearchAttributes: [
-      { key: SEARCH_ATTRIBUTES.batchId, value: b.batchId },
-      { key: SEARCH_ATTRIBUTES.owner, value: 'admin' },
-      { key: SEARCH_ATTRIBUTES.status, value: 'running' },
-    ],
-  });
-  return { ...b, devs, handle };
-}
+const run: ScriptedStack['run'] = (...args) => s.run(...args);
+const statusesOf = (batchId: string): Promise<Record<string, number>> => s.statusesOf(batchId);
 
 describe('batchWorkflow', () => {
   it('keeps at most `concurrency` devices in flight and fills the window', async () => {
@@ -156,7 +38,7 @@ describe('batchWorkflow', () => {
   it('runs sequential batches one device at a time in target order', async () => {
     const { handle, executionIds } = await run(5, 'sleep 50', { mode: 'sequential', concurrency: 1, maxFailures: null });
     await handle.result();
-    const order = spans.filter((s) => executionIds.includes(s.executionId)).sort((a, b) => a.start - b.start).map((s) => s.executionId);
+    const order = s.spans.filter((s) => executionIds.includes(s.executionId)).sort((a, b) => a.start - b.start).map((s) => s.executionId);
     expect(order).toEqual(executionIds);
     expect(maxOverlap(new Set(executionIds))).toBe(1);
   });
@@ -166,7 +48,7 @@ describe('batchWorkflow', () => {
     const result = await handle.result();
     expect(result.status).toBe('stopped');
     expect(await statusesOf(batchId)).toEqual({ failed: 3, skipped: 7 });
-    const [row] = await tdb.handle.db.select().from(batches).where(eq(batches.id, batchId));
+    const [row] = await s.tdb.handle.db.select().from(batches).where(eq(batches.id, batchId));
     expect(row?.status).toBe('stopped');
     expect(row?.completedAt).toBeInstanceOf(Date);
   });
@@ -186,7 +68,7 @@ describe('batchWorkflow', () => {
     await handle.cancel();
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     expect(await statusesOf(batchId)).toEqual({ cancelled: 4 });
-    const [row] = await tdb.handle.db.select().from(batches).where(eq(batches.id, batchId));
+    const [row] = await s.tdb.handle.db.select().from(batches).where(eq(batches.id, batchId));
     expect(row?.status).toBe('cancelled');
   });
 
@@ -196,7 +78,7 @@ describe('batchWorkflow', () => {
     expect(result.status).toBe('succeeded');
     expect(await statusesOf(batchId)).toEqual({ succeeded: 1100 });
     const runs: string[] = [];
-    for await (const wf of client.workflow.list({ query: `WorkflowId = '${batchWorkflowId(batchId)}'` })) runs.push(wf.runId);
+    for await (const wf of s.client.workflow.list({ query: `WorkflowId = '${batchWorkflowId(batchId)}'` })) runs.push(wf.runId);
     expect(runs.length).toBeGreaterThanOrEqual(2);
   }, 180_000);
 });

@@ -1,10 +1,11 @@
 // A batch and its executions as the API shows them. Env values never leave the server: the action
 // shows env keys with redacted values.
 import { z } from '@hono/zod-openapi';
+import type { BatchLinks } from '../../db/queries/batch-links';
 import type { ExecutionStats, ExecutionView } from '../../db/queries/batches';
 import type { BatchRow } from '../../db/schema';
 import type { StoredAction } from '../../domain/batch';
-import { BATCH_STATUSES, EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../../domain/status';
+import { BATCH_PURPOSES, BATCH_STATUSES, EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../../domain/status';
 import { SHELLS } from '../../protocol/v1/action';
 import { iso, timestamp } from './common';
 
@@ -34,11 +35,31 @@ export const batchSchema = z
     status: batchStatusSchema,
     action: shownActionSchema,
     strategy: z.object({
-      mode: z.enum(['parallel', 'sequential']),
+      mode: z.enum(['parallel', 'sequential', 'waves']),
       concurrency: z.number().int(),
       maxFailures: z.number().int().nullable(),
-      requested: z.object({ concurrency: countOrPercent, maxFailures: countOrPercent.nullable() }),
+      waves: z
+        .object({
+          size: z.number().int(),
+          pauseBetweenSec: z.number().int(),
+          maxFailuresPerWave: z.number().int().nullable(),
+          approveAfterFirstWave: z.boolean(),
+          healthCheck: shownActionSchema.nullable(),
+        })
+        .optional()
+        .openapi({ description: 'waves mode: the resolved wave settings' }),
+      requested: z.object({
+        concurrency: countOrPercent,
+        maxFailures: countOrPercent.nullable(),
+        waveSize: countOrPercent.optional(),
+        maxFailuresPerWave: countOrPercent.nullable().optional(),
+      }),
     }),
+    purpose: z.enum(BATCH_PURPOSES).openapi({ description: 'run, or health_check: the health check of one wave of parentBatchId' }),
+    parentBatchId: z.uuid().nullable(),
+    retryOf: z.uuid().nullable().openapi({ description: 'the batch this one retries' }),
+    retries: z.array(z.uuid()).openapi({ description: 'batches that retry this one, oldest first' }),
+    healthChecks: z.array(z.uuid()).openapi({ description: 'waves mode: the health check batch of each wave, in order' }),
     targetCount: z.number().int(),
     deliveryTimeoutSec: z.number().int(),
     deadlineSec: z.number().int().nullable(),
@@ -64,12 +85,17 @@ export function showAction(a: StoredAction): z.infer<typeof shownActionSchema> {
   };
 }
 
-export function toBatchJson(b: BatchRow, stats: ExecutionStats): BatchJson {
+export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLinks = { retries: [], healthChecks: [] }): BatchJson {
+  const { waves, ...strategy } = b.strategy;
   return {
     id: b.id,
     status: b.status,
     action: showAction(b.action),
-    strategy: b.strategy,
+    strategy: waves ? { ...strategy, waves: { ...waves, healthCheck: waves.healthCheck && showAction(waves.healthCheck) } } : strategy,
+    purpose: b.purpose,
+    parentBatchId: b.parentBatchId,
+    retryOf: b.retryOf,
+    ...links,
     targetCount: b.targetCount,
     deliveryTimeoutSec: b.deliveryTimeoutSec,
     deadlineSec: b.deadlineSec,

@@ -1,9 +1,9 @@
 // Batches as the API creates and reads them: target resolution, the one-transaction insert of a
 // batch with its executions, counts per status, and execution pages with their output cut short.
-import { and, arrayContains, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions, groupMembers, type BatchRow } from '../schema';
-import { EXECUTION_STATUSES, type BatchStatus, type ExecutionStatus } from '../../domain/status';
+import { ACTIVE_BATCH_STATUSES, EXECUTION_STATUSES, type BatchPurpose, type BatchStatus, type ExecutionStatus } from '../../domain/status';
 import type { StoredAction, StoredStrategy, StoredTargets } from '../../domain/batch';
 import { devicesByIds } from './devices';
 import { missingGroupIds } from './groups';
@@ -71,6 +71,9 @@ export interface NewBatch {
   workflowId: string;
   idempotencyKey: string | null;
   requestHash: string | null;
+  purpose?: BatchPurpose;
+  parentBatchId?: string | null;
+  retryOf?: string | null;
 }
 
 const INSERT_CHUNK = 1_000;
@@ -181,11 +184,11 @@ export async function batchDeviceIds(db: Database, batchId: string): Promise<str
   return rows.map((r) => r.deviceId);
 }
 
-/** Deletes a batch (executions cascade) unless it is still running. */
+/** Deletes a batch (executions cascade) unless it is still running or paused. */
 export async function deleteFinishedBatch(db: Database, id: string, scope: OwnerScope): Promise<'deleted' | 'running' | 'not_found'> {
   const deleted = await db
     .delete(batches)
-    .where(and(eq(batches.id, id), ne(batches.status, 'running'), ownedBy(batches.owner, scope)))
+    .where(and(eq(batches.id, id), notInArray(batches.status, [...ACTIVE_BATCH_STATUSES]), ownedBy(batches.owner, scope)))
     .returning({ id: batches.id });
   if (deleted.length > 0) return 'deleted';
   return (await getBatch(db, id, scope)) ? 'running' : 'not_found';

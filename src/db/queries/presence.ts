@@ -4,6 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions } from '../schema';
 import type { DeviceFacts } from '../../protocol/v1/messages';
+import { ACTIVE_BATCH_STATUSES } from '../../domain/status';
 
 export interface DeviceCredentials {
   id: string;
@@ -78,7 +79,7 @@ export interface AwaitingExecution {
   executionId: string;
 }
 
-/** Executions of running batches still waiting for (or running on) this device. */
+/** Executions of running or paused batches still waiting for (or running on) this device. */
 export async function executionsAwaitingDevice(db: Database, deviceId: string): Promise<AwaitingExecution[]> {
   return db
     .select({ batchId: executions.batchId, executionId: executions.id })
@@ -88,7 +89,7 @@ export async function executionsAwaitingDevice(db: Database, deviceId: string): 
       and(
         eq(executions.deviceId, deviceId),
         inArray(executions.status, ['queued', 'delayed', 'dispatched', 'running']),
-        eq(batches.status, 'running'),
+        inArray(batches.status, [...ACTIVE_BATCH_STATUSES]),
       ),
     );
 }

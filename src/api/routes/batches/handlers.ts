@@ -1,6 +1,5 @@
 // Batch handlers. Creation validates everything first (nothing is written or started for bad input),
 // writes the batch and its executions in one transaction, then starts the workflow.
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Context } from 'hono';
 import {
   batchDeviceIds,
@@ -10,16 +9,17 @@ import {
   getBatch,
   listBatches,
 } from '../../../db/queries/batches';
+import { batchLinks } from '../../../db/queries/batch-links';
 import type { BatchRow } from '../../../db/schema';
 import type { BatchRequest, StoredAction, StoredTargets } from '../../../domain/batch';
-import { cancelBatchSignal } from '../../../workflows/definitions';
+import { isActiveBatchStatus } from '../../../domain/status';
 import type { AppEnv, AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
 import { ApiError, isUniqueViolation, notFound } from '../../errors';
 import { progressOf, toBatchJson } from '../../schemas/batch';
 import { decodeTimeCursorOrFail } from '../cursor';
 import { requestHash } from './request';
-import type { CancelRoute, CreateRoute, GetRoute, ListRoute, RemoveRoute } from './routes';
+import type { CreateRoute, GetRoute, ListRoute, RemoveRoute } from './routes';
 import { createBatch, type CreatedBatch } from '../../../batches/create-batch';
 import { BatchRejected } from '../../../batches/rejected';
 import { startBatchWorkflow } from '../../../batches/start-workflow';
@@ -54,7 +54,7 @@ async function replay(c: Context<AppEnv>, row: BatchRow, hash: string): Promise<
     throw new ApiError(409, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', { batchId: row.id });
   }
   // Covers a crash between the insert and the start; a finished batch's workflow is never started again.
-  if (row.status === 'running') await ensureStarted(c, row);
+  if (isActiveBatchStatus(row.status)) await ensureStarted(c, row);
   c.header('Idempotent-Replayed', 'true');
   c.set('audit', { action: 'batch.start', resourceId: row.id, details: { ...startDetails(row.action, row.targets, row.targetCount), replayed: true } });
   return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds: await batchDeviceIds(c.var.deps.db.db, row.id) };
@@ -105,15 +105,13 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { db } = c.var.deps;
   const q = c.req.valid('query');
   const page = await listBatches(db.db, { owner: scopeOf(c.var.principal), status: q.status, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
-  const stats = await batchStats(
-    db.db,
-    page.items.map((b) => b.id),
-  );
+  const ids = page.items.map((b) => b.id);
+  const [stats, links] = [await batchStats(db.db, ids), await batchLinks(db.db, ids)];
   return c.json(
     {
       items: page.items.flatMap((b) => {
         const s = stats.get(b.id);
-        return s ? [toBatchJson(b, s)] : [];
+        return s ? [toBatchJson(b, s, links.get(b.id))] : [];
       }),
       nextCursor: page.nextCursor,
     },
@@ -128,27 +126,8 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   if (!row) throw notFound('batch', id);
   const stats = (await batchStats(db.db, [id])).get(id);
   if (!stats) throw notFound('batch', id);
-  return c.json({ batch: toBatchJson(row, stats), progress: progressOf(stats, row.targetCount) }, 200);
-};
-
-const finished = (id: string, status: string): ApiError =>
-  new ApiError(409, 'batch_finished', `batch ${id} already finished (${status})`, { status });
-const noWorkflow = (id: string): ApiError =>
-  new ApiError(409, 'batch_finished', `batch ${id} has no running workflow to cancel`);
-
-export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
-  const { db, temporal } = c.var.deps;
-  const { id } = c.req.valid('param');
-  const row = await getBatch(db.db, id, scopeOf(c.var.principal));
-  if (!row) throw notFound('batch', id);
-  if (row.status !== 'running') throw finished(id, row.status);
-  try {
-    await temporal.workflow.getHandle(row.workflowId).signal(cancelBatchSignal, { reason: 'api' });
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw noWorkflow(id);
-    throw err;
-  }
-  return c.json({ batchId: id, status: 'cancelling' as const }, 202);
+  const links = (await batchLinks(db.db, [id])).get(id);
+  return c.json({ batch: toBatchJson(row, stats, links), progress: progressOf(stats, row.targetCount) }, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {

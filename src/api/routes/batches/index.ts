@@ -1,4 +1,6 @@
 import { createRouter } from '../router';
+import * as control from './control-handlers';
+import * as controlRoutes from './control-routes';
 import * as handlers from './handlers';
 import * as routes from './routes';
 
@@ -6,5 +8,7 @@ export const batchesRouter = createRouter()
   .openapi(routes.create, handlers.create)
   .openapi(routes.list, handlers.list)
   .openapi(routes.get, handlers.get)
-  .openapi(routes.cancel, handlers.cancel)
+  .openapi(controlRoutes.cancel, control.cancel)
+  .openapi(controlRoutes.pause, control.pause)
+  .openapi(controlRoutes.resume, control.resume)
   .openapi(routes.remove, handlers.remove);

@@ -62,20 +62,6 @@ export const get = createRoute({
   },
 });
 
-export const cancel = createRoute({
-  method: 'post',
-  path: '/v1/batches/{id}/cancel',
-  tags,
-  summary: 'Stop dispatching and cancel running commands',
-  security: bearer,
-  request: { params: idParam },
-  responses: {
-    202: jsonContent(z.object({ batchId: z.uuid(), status: z.literal('cancelling') }), 'Cancellation requested'),
-    ...commonErrors,
-    ...errorResponses,
-  },
-});
-
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/batches/{id}',
@@ -89,5 +75,4 @@ export const remove = createRoute({
 export type CreateRoute = typeof create;
 export type ListRoute = typeof list;
 export type GetRoute = typeof get;
-export type CancelRoute = typeof cancel;
 export type RemoveRoute = typeof remove;

@@ -1,0 +1,59 @@
+// Rolling waves: a batch run in fixed-size waves, each one finished (and optionally health-checked)
+// before the next starts. The request fields, their checks, and their resolved form.
+import { z } from 'zod';
+import { actionSchema, type Action } from '../protocol/v1/action';
+
+/** Whole number, or a percentage like "10%" (of the targets for waveSize, of the wave for maxFailuresPerWave). */
+export const countOrPercent = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/, 'must be a whole number or a percentage like "10%"'),
+]);
+
+/** Longest wait between two waves (7 days). */
+export const MAX_WAVE_PAUSE_SEC = 7 * 24 * 3600;
+
+export const waveFields = {
+  waveSize: countOrPercent.refine((v) => typeof v === 'string' || v >= 1, 'must be at least 1').optional(),
+  pauseBetweenWavesSec: z.number().int().min(0).max(MAX_WAVE_PAUSE_SEC).optional(),
+  maxFailuresPerWave: countOrPercent.optional(),
+  healthCheck: actionSchema.optional(),
+  approveAfterFirstWave: z.boolean().optional(),
+};
+
+export const WAVE_ONLY_FIELDS = Object.keys(waveFields) as Array<keyof typeof waveFields>;
+
+/** The wave settings handed to the workflow. */
+export interface ResolvedWaves {
+  size: number;
+  pauseBetweenSec: number;
+  /** Failures (device or health check) in one wave beyond this stop the batch. null: no limit. */
+  maxFailuresPerWave: number | null;
+  approveAfterFirstWave: boolean;
+  healthCheck: boolean;
+}
+
+/** As stored with the batch: the health check action itself, its env sealed like the batch action. */
+export type StoredWaves<A> = Omit<ResolvedWaves, 'healthCheck'> & { healthCheck: A | null };
+
+interface WaveRequest {
+  waveSize?: number | string;
+  pauseBetweenWavesSec?: number;
+  maxFailuresPerWave?: number | string;
+  healthCheck?: Action;
+  approveAfterFirstWave?: boolean;
+}
+
+const percentOf = (value: number | string, total: number, round: (n: number) => number): number =>
+  typeof value === 'number' ? value : round((parseFloat(value) / 100) * total);
+
+/** waveSize "N%" of the targets rounded up (at least 1, at most maxSize); maxFailuresPerWave "N%" of a wave rounded down. */
+export function resolveWaves<A>(w: WaveRequest, total: number, maxSize: number, seal: (a: Action) => A): StoredWaves<A> {
+  const size = Math.max(1, Math.min(percentOf(w.waveSize ?? 1, total, Math.ceil), maxSize, Math.max(total, 1)));
+  return {
+    size,
+    pauseBetweenSec: w.pauseBetweenWavesSec ?? 0,
+    maxFailuresPerWave: w.maxFailuresPerWave === undefined ? null : percentOf(w.maxFailuresPerWave, size, Math.floor),
+    approveAfterFirstWave: w.approveAfterFirstWave ?? false,
+    healthCheck: w.healthCheck === undefined ? null : seal(w.healthCheck),
+  };
+}

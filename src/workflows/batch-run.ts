@@ -1,0 +1,248 @@
+// The state of one batch workflow run and the moves every dispatch loop shares: launching a device's
+// child workflow, recording its outcome, stopping, pausing, reading targets page by page, and reporting
+// progress (query, Temporal UI details, search attribute).
+import {
+  CancellationScope,
+  ChildWorkflowCancellationType,
+  ParentClosePolicy,
+  condition,
+  executeChild,
+  isCancellation,
+  proxyLocalActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { isFailureStatus, type FinalExecutionStatus } from '../domain/status';
+import {
+  SEARCH_ATTRIBUTES,
+  deviceWorkflowId,
+  type BatchCarry,
+  type BatchProgress,
+  type BatchWorkflowInput,
+  type DbActivities,
+  type DeviceOutcome,
+  type TargetRef,
+} from './definitions';
+import { deviceWorkflow } from './device';
+
+export const db = proxyLocalActivities<DbActivities>({
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
+});
+
+const TARGET_PAGE = 250;
+
+export function freshCarry(input: BatchWorkflowInput, now: number): BatchCarry {
+  return {
+    nextSeq: 0,
+    started: 0,
+    failures: 0,
+    counts: {},
+    deadlineAt: input.deadlineSec ? now + input.deadlineSec * 1000 : null,
+    stopping: 'no',
+  };
+}
+
+export class BatchRun {
+  readonly counts: Partial<Record<FinalExecutionStatus, number>>;
+  nextSeq: number;
+  started: number;
+  failures: number;
+  stopping: BatchProgress['stopping'];
+  paused: BatchProgress['paused'];
+  shownPaused: boolean;
+  wavesDone: number;
+  /** Failures recorded since the current wave began (waves mode). */
+  waveFailures = 0;
+  inFlight = 0;
+  startedThisRun = 0;
+  private buffer: TargetRef[] = [];
+  /** Children (devices, health checks) run in this scope, so an API cancel cancels exactly them. */
+  readonly children = new CancellationScope();
+
+  constructor(
+    readonly input: BatchWorkflowInput,
+    readonly carry: BatchCarry,
+  ) {
+    this.counts = { ...carry.counts };
+    this.nextSeq = carry.nextSeq;
+    this.started = carry.started;
+    this.failures = carry.failures;
+    this.stopping = carry.stopping;
+    this.paused = carry.paused ?? null;
+    this.shownPaused = carry.shownPaused ?? false;
+    this.wavesDone = carry.wavesDone ?? 0;
+  }
+
+  completed(): number {
+    return Object.values(this.counts).reduce((a, b) => a + (b ?? 0), 0);
+  }
+
+  progress(): BatchProgress {
+    const { batchId, targetCount, strategy } = this.input;
+    const done = this.completed();
+    const w = strategy.waves;
+    return {
+      batchId,
+      targetCount,
+      started: this.started,
+      inFlight: this.inFlight,
+      completed: done,
+      failures: this.failures,
+      counts: { ...this.counts },
+      stopping: this.stopping,
+      percent: targetCount === 0 ? 100 : Math.round((done / targetCount) * 1000) / 10,
+      paused: this.paused,
+      wave: w ? this.waveProgress(w.size) : null,
+    };
+  }
+
+  private waveProgress(size: number): NonNullable<BatchProgress['wave']> {
+    const count = Math.ceil(this.input.targetCount / size);
+    return { index: Math.min(this.wavesDone + 1, count), count, size, failures: this.waveFailures };
+  }
+
+  describe(): void {
+    const p = this.progress();
+    setCurrentDetails(
+      `**${p.completed}/${p.targetCount}** done (${p.percent}%), ${p.inFlight} running, ${p.failures} failed` +
+        (p.wave ? `, wave ${p.wave.index}/${p.wave.count}` : '') +
+        (p.paused === 'operator' ? ', **paused**' : p.paused === 'approval' ? ', **paused: waiting for approval (resume)**' : '') +
+        (p.stopping === 'no' ? '' : `, stopping: ${p.stopping}`),
+    );
+  }
+
+  stop(why: Exclude<BatchProgress['stopping'], 'no'>): void {
+    if (this.stopping === 'cancel' || this.stopping === 'deadline') return;
+    this.stopping = why;
+    if (why === 'cancel' || why === 'deadline') this.children.cancel();
+    this.describe();
+  }
+
+  pause(why: 'operator' | 'approval'): void {
+    if (this.stopping !== 'no' || this.paused !== null) return;
+    this.paused = why;
+    this.describe();
+  }
+
+  resume(): void {
+    this.paused = null;
+    this.describe();
+  }
+
+  /** Counts a failure; past the batch's maxFailures, nothing more is dispatched. */
+  countFailures(n: number): void {
+    if (n <= 0) return;
+    this.failures += n;
+    this.waveFailures += n;
+    const max = this.input.strategy.maxFailures;
+    if (max !== null && this.failures > max && this.stopping === 'no') this.stop('threshold');
+  }
+
+  private record(status: FinalExecutionStatus): void {
+    this.counts[status] = (this.counts[status] ?? 0) + 1;
+    this.inFlight--;
+    if (isFailureStatus(status)) this.countFailures(1);
+    this.describe();
+  }
+
+  launch(t: TargetRef): void {
+    const input = this.input;
+    const batchId = input.batchId;
+    this.inFlight++;
+    this.started++;
+    this.startedThisRun++;
+    const run = this.children.run(() =>
+      executeChild(deviceWorkflow, {
+        workflowId: deviceWorkflowId(batchId, t.deviceId),
+        args: [{ batchId, executionId: t.executionId, deviceId: t.deviceId, deliveryTimeoutSec: input.deliveryTimeoutSec, timeoutSec: input.timeoutSec }],
+        staticSummary: `${t.deviceName}: ${input.summary}`,
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.batchId, value: batchId },
+          { key: SEARCH_ATTRIBUTES.owner, value: input.owner },
+          { key: SEARCH_ATTRIBUTES.deviceId, value: t.deviceId },
+        ],
+        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        // Terminating a batch still asks its devices to stop their commands and record a status.
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      }),
+    );
+    run.then(
+      (outcome: DeviceOutcome) => this.record(outcome.status),
+      (err: unknown) => this.record(isCancellation(err) ? 'cancelled' : 'failed'),
+    );
+  }
+
+  /** The next target in seq order, or null when every target has been taken. */
+  async nextTarget(): Promise<TargetRef | null> {
+    if (this.buffer.length === 0) {
+      if (this.nextSeq >= this.input.targetCount) return null;
+      this.buffer = await db.loadTargets(this.input.batchId, this.nextSeq, TARGET_PAGE);
+      if (this.buffer.length === 0) {
+        this.nextSeq = this.input.targetCount;
+        return null;
+      }
+    }
+    const next = this.buffer.shift() as TargetRef;
+    this.nextSeq = next.seq + 1;
+    return next;
+  }
+
+  moreToStart(): boolean {
+    return this.nextSeq < this.input.targetCount || this.buffer.length > 0;
+  }
+
+  /** Where the next run starts after continue-as-new (targets read but not started are read again). */
+  resumeSeq(): number {
+    return this.buffer[0]?.seq ?? this.nextSeq;
+  }
+
+  /** True when the pause state changed and the batch row / search attribute do not show it yet. */
+  pauseOutOfSync(): boolean {
+    return (this.paused !== null) !== this.shownPaused;
+  }
+
+  /** Makes the batch row and the FlotillaStatus search attribute show the current pause state. */
+  async syncPause(): Promise<void> {
+    while (this.pauseOutOfSync() && this.stopping === 'no') {
+      const paused = this.paused !== null;
+      await db.setBatchPaused(this.input.batchId, paused);
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: paused ? 'paused' : 'running' }]);
+      this.shownPaused = paused;
+    }
+  }
+
+  /** Waits until `ready` holds or the batch is stopping, keeping the shown pause state in sync meanwhile. */
+  async waitFor(ready: () => boolean): Promise<void> {
+    for (;;) {
+      await this.syncPause();
+      if (this.stopping !== 'no' || ready()) return;
+      await condition(() => this.stopping !== 'no' || ready() || this.pauseOutOfSync());
+    }
+  }
+
+  /** Sleeps ms (a durable timer) unless the batch stops first, keeping the shown pause state in sync. */
+  async sleep(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    for (;;) {
+      await this.syncPause();
+      const left = until - Date.now();
+      if (left <= 0 || this.stopping !== 'no') return;
+      await condition(() => this.stopping !== 'no' || this.pauseOutOfSync(), left);
+    }
+  }
+
+  carryOn(): BatchCarry {
+    return {
+      nextSeq: this.resumeSeq(),
+      started: this.started,
+      failures: this.failures,
+      counts: this.counts,
+      deadlineAt: this.carry.deadlineAt,
+      stopping: this.stopping,
+      paused: this.paused,
+      shownPaused: this.shownPaused,
+      wavesDone: this.wavesDone,
+    };
+  }
+}
