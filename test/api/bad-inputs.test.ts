@@ -114,6 +114,8 @@ const cases: Case[] = [
   { name: 'garbage cursor', method: 'GET', path: () => '/v1/devices?cursor=%%%garbage', status: 400, code: 'invalid_cursor' },
   { name: 'cursor of other JSON', method: 'GET', path: () => `/v1/batches?cursor=${Buffer.from('{"id":1}').toString('base64url')}`, status: 400, code: 'invalid_cursor' },
   { name: 'cursor with a bad time', method: 'GET', path: () => `/v1/groups?cursor=${Buffer.from('["t","yesterday","00000000-0000-4000-8000-000000000000"]').toString('base64url')}`, status: 400, code: 'invalid_cursor' },
+  { name: 'cursor with Feb 30', method: 'GET', path: () => `/v1/batches?cursor=${Buffer.from('["t","2026-02-30T10:00:00.000000Z","00000000-0000-4000-8000-000000000000"]').toString('base64url')}`, status: 400, code: 'invalid_cursor' },
+  { name: 'cursor at 24:00', method: 'GET', path: () => `/v1/devices?cursor=${Buffer.from('["t","2026-01-01T24:00:00.000000Z","00000000-0000-4000-8000-000000000000"]').toString('base64url')}`, status: 400, code: 'invalid_cursor' },
   { name: 'cursor that is not base64 JSON', method: 'GET', path: () => '/v1/devices?cursor=aGVsbG8', status: 400, code: 'invalid_cursor' },
   { name: 'huge cursor', method: 'GET', path: () => `/v1/devices?cursor=${'A'.repeat(5000)}`, status: 400, code: 'validation_error' },
 ];

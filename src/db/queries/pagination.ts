@@ -40,6 +40,16 @@ function decode(cursor: string): unknown {
   }
 }
 
+/**
+ * The exact format naming a day and time that exist: Date.parse takes Feb 30, 24:00 and year 0, which
+ * PostgreSQL refuses (a forged cursor must be a 400, never a failed query).
+ */
+function isRealInstant(text: string): boolean {
+  if (!EXACT_TIME.test(text) || text.startsWith('0000')) return false;
+  const ms = Date.parse(text);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19);
+}
+
 export function encodeTimeCursor(key: TimeKey): string {
   return encode(['t', key.createdAt, key.id]);
 }
@@ -48,9 +58,7 @@ export function decodeTimeCursor(cursor: string): TimeKey {
   const v = decode(cursor);
   if (!Array.isArray(v) || v.length !== 3 || v[0] !== 't') throw new InvalidCursorError();
   const [, createdAt, id] = v as unknown[];
-  if (typeof createdAt !== 'string' || !EXACT_TIME.test(createdAt) || Number.isNaN(Date.parse(createdAt))) {
-    throw new InvalidCursorError();
-  }
+  if (typeof createdAt !== 'string' || !isRealInstant(createdAt)) throw new InvalidCursorError();
   if (typeof id !== 'string' || !UUID.test(id)) throw new InvalidCursorError();
   return { createdAt, id };
 }
