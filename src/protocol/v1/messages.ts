@@ -9,7 +9,11 @@ import { actionSchema } from './action';
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ v: z.literal(1), type: z.literal(type), id: z.string().min(1).max(64), ...shape }).strict();
 
-const isoTime = z.string().datetime({ offset: true });
+/** An ISO-8601 time that names an instant PostgreSQL can store (year 1 or later, after its offset). */
+const isoTime = z
+  .string()
+  .datetime({ offset: true })
+  .refine((v) => new Date(v).getUTCFullYear() >= 1, 'must be in year 1 or later');
 const executionId = z.string().uuid();
 
 export const deviceFactsSchema = z
