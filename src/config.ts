@@ -38,6 +38,7 @@ const serverSchema = z.object({
   FLOTILLA_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   FLOTILLA_MAX_FRAME_BYTES: positiveInt(8 * 1024 * 1024),
   FLOTILLA_HEARTBEAT_MS: positiveInt(10_000),
+  FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC: positiveInt(500),
   FLOTILLA_MAX_BODY_BYTES: positiveInt(1024 * 1024),
   FLOTILLA_MAX_TARGETS: positiveInt(10_000),
   FLOTILLA_GATEWAY_ACTIVITY_SLOTS: positiveInt(2_000),
@@ -70,6 +71,8 @@ export interface ServerConfig {
   logLevel: string;
   maxFrameBytes: number;
   heartbeatMs: number;
+  /** Frames per second one agent connection may send (bursts up to twice that); beyond, it is closed. */
+  agentMaxMessagesPerSec: number;
   maxBodyBytes: number;
   maxTargets: number;
   gatewayActivitySlots: number;
@@ -133,6 +136,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     logLevel: e.FLOTILLA_LOG_LEVEL,
     maxFrameBytes: e.FLOTILLA_MAX_FRAME_BYTES,
     heartbeatMs: e.FLOTILLA_HEARTBEAT_MS,
+    agentMaxMessagesPerSec: e.FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC,
     maxBodyBytes: e.FLOTILLA_MAX_BODY_BYTES,
     maxTargets: e.FLOTILLA_MAX_TARGETS,
     gatewayActivitySlots: e.FLOTILLA_GATEWAY_ACTIVITY_SLOTS,

@@ -11,6 +11,7 @@ import { decodeAgentMessage, encodeGatewayMessage } from '../protocol/v1/codec';
 import type { AgentMessage, GatewayMessageBody, OutputMessage, ResultMessage } from '../protocol/v1/messages';
 import { tokenMatches } from '../security/secrets';
 import type { GatewayCounters } from './counters';
+import { frameRate, type FrameRate } from './frame-rate';
 import type { LiveOutputWriter } from './live-output-writer';
 import type { LiveSession, SessionRegistry } from './registry';
 
@@ -19,6 +20,8 @@ export interface ConnectionDeps {
   registry: SessionRegistry;
   gatewayId: string;
   heartbeatMs: number;
+  /** Frames per second the agent may send; a flood closes the connection. */
+  maxMessagesPerSec: number;
   counters: GatewayCounters;
   liveOutput: LiveOutputWriter;
   logger: Logger;
@@ -44,6 +47,7 @@ export class AgentConnection implements LiveSession {
   /** Batch of each execution this device streams output for (looked up once per execution). */
   private readonly outputBatches = new Map<string, string>();
   private readonly helloTimer: NodeJS.Timeout;
+  private readonly rate: FrameRate;
   /** Settles once the close is handled (device marked offline, deliveries failed). */
   readonly closed: Promise<void>;
 
@@ -53,9 +57,11 @@ export class AgentConnection implements LiveSession {
     readonly remote: string,
   ) {
     deps.counters.connections += 1;
+    this.rate = frameRate(deps.maxMessagesPerSec);
     this.helloTimer = setTimeout(() => this.reject(CLOSE_CODES.heartbeatTimeout, 'hello_timeout', 'no hello within 10s'), HELLO_TIMEOUT_MS);
     ws.on('message', (data: WebSocket.RawData) => {
       this.lastFrameAt = Date.now();
+      if (!this.rate.allow()) return this.onFlood();
       const raw = data.toString();
       this.queue = this.queue.then(() => this.onFrame(raw)).catch((err: unknown) => this.onHandlerError(err));
     });
@@ -215,6 +221,12 @@ export class AgentConnection implements LiveSession {
   private foreign(frame: string, executionIds: string[]): void {
     this.deps.counters.policyViolations += 1;
     this.reject(CLOSE_CODES.policyViolation, 'policy_violation', `${frame} names execution ${executionIds.join(', ')}, not dispatched to this device`);
+  }
+
+  private onFlood(): void {
+    if (this.closing) return;
+    this.deps.counters.rateLimited += 1;
+    this.reject(CLOSE_CODES.rateLimited, 'rate_limited', `more than ${this.deps.maxMessagesPerSec} frames per second`);
   }
 
   private onHandlerError(err: unknown): void {

@@ -8,6 +8,8 @@ export interface GatewayCounters {
   oversizedFrames: number;
   unsupportedVersion: number;
   policyViolations: number;
+  /** Connections closed for sending frames faster than FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC. */
+  rateLimited: number;
   heartbeatTimeouts: number;
   replaced: number;
   /** Sessions ended because the device's token was rotated or the device deleted. */
@@ -27,6 +29,7 @@ export function newCounters(): GatewayCounters {
     oversizedFrames: 0,
     unsupportedVersion: 0,
     policyViolations: 0,
+    rateLimited: 0,
     heartbeatTimeouts: 0,
     replaced: 0,
     revoked: 0,

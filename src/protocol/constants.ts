@@ -33,6 +33,7 @@ export const CLOSE_CODES = {
   unsupportedVersion: 4003,
   heartbeatTimeout: 4004,
   policyViolation: 4008,
+  rateLimited: 4029,
   shuttingDown: 4009,
   /** The device's token was rotated: this session's token no longer authenticates. */
   tokenRotated: 4010,
