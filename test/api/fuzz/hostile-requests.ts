@@ -3,7 +3,7 @@
 // method) in an otherwise well-formed request, often aimed at rows that exist, so nothing but the
 // fault stands between the request and a write.
 import fc from 'fast-check';
-import { invalidValue } from './invalid-values';
+import { badString, invalidValue } from './invalid-values';
 import type { JsonSchema, Operation, Parameter } from './openapi-operations';
 import { badPathSegment, badQueryValue } from './query-values';
 import { validValue } from './valid-values';
@@ -77,7 +77,8 @@ export function hostileRequests(op: Operation, ctx: FuzzContext): fc.Arbitrary<H
     }
   }
   for (const p of op.params.filter((x) => x.in === 'header')) {
-    const bad = invalidValue(p.schema, ctx.resolve)?.filter((v): v is string => typeof v === 'string' && v.length > 0 && v.length < 8192 && printable(v));
+    const strings = badString(ctx.resolve(p.schema));
+    const bad = strings.length === 0 ? undefined : fc.oneof(...strings).filter((v) => v.length > 0 && v.length < 8192 && printable(v));
     if (bad !== undefined) kinds.push(fc.tuple(base, bad).map(([parts, v]) => toRequest(op, ctx, `header ${p.name}`, { ...parts, headers: { ...parts.headers, [p.name]: v } })));
   }
   for (const p of op.params.filter((x) => x.in === 'path')) {

@@ -9,6 +9,8 @@ import { validValue } from './valid-values';
 type Resolve = (s: JsonSchema) => JsonSchema;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Looser than any ISO-8601 date-time check: what fails it fails them all. */
+const LOOSE_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 /** Hostile text: control characters, bidi overrides, lone surrogates, NUL, SQL and shell metacharacters. */
 const NASTY = ['\u0000', '\u0007', '\n', '\r\n', '\t', ' ', ',', '\u202e', '\ud800', '\ufeff', '💣', "' OR 1=1 --", '$(reboot)', '../../etc/passwd', '%00', '\\'];
 const nastyString = fc.oneof(
@@ -20,8 +22,9 @@ const nastyString = fc.oneof(
 const huge = (over: number): fc.Arbitrary<string> =>
   fc.tuple(fc.constantFrom('x', 'é', '💣', '\u0000'), fc.integer({ min: over + 1, max: Math.max(over + 1, 400_000) })).map(([c, n]) => c.repeat(n));
 
-function badString(s: JsonSchema): fc.Arbitrary<unknown>[] {
-  const arbs: fc.Arbitrary<unknown>[] = [];
+/** Strings the schema rejects (none when any string fits it). */
+export function badString(s: JsonSchema): fc.Arbitrary<string>[] {
+  const arbs: fc.Arbitrary<string>[] = [];
   if ((s.minLength ?? 0) > 0) arbs.push(fc.string({ maxLength: s.minLength! - 1 }));
   if (s.maxLength !== undefined) arbs.push(huge(s.maxLength), fc.string({ minLength: s.maxLength + 1, maxLength: s.maxLength + 3 }));
   // Lengths in UTF-16 code units and patterns without the u flag, as zod checks them.
@@ -34,11 +37,13 @@ function badString(s: JsonSchema): fc.Arbitrary<unknown>[] {
   if (s.format === 'uuid') {
     arbs.push(fc.oneof(nastyString, fc.uuid().map((u) => `${u}0`), fc.constant('00000000-0000-0000-0000-00000000000g')).filter((v) => !UUID.test(v)));
   }
+  if (s.format === 'date-time') arbs.push(fc.oneof(nastyString, fc.constantFrom('yesterday', '2026-13-01', '1700000000', '2026-01-01 00:00')).filter((v) => !LOOSE_DATE_TIME.test(v)));
   return arbs;
 }
 
-function badNumber(s: JsonSchema, integer: boolean): fc.Arbitrary<unknown>[] {
-  const arbs: fc.Arbitrary<unknown>[] = [];
+/** Numbers the schema rejects (none for an unbounded number). */
+export function badNumber(s: JsonSchema, integer: boolean): fc.Arbitrary<number>[] {
+  const arbs: fc.Arbitrary<number>[] = [];
   if (integer) arbs.push(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Number.isInteger(v)));
   const min = s.minimum ?? s.exclusiveMinimum;
   const max = s.maximum ?? s.exclusiveMaximum;

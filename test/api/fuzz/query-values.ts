@@ -1,7 +1,7 @@
 // Bad query-string and path values. Everything in a URL is text, so "wrong type" means text the
 // parameter cannot be read as; cursors get their own forgeries, since any short text fits their schema.
 import fc from 'fast-check';
-import { invalidValue } from './invalid-values';
+import { badNumber, badString, invalidValue } from './invalid-values';
 import type { JsonSchema } from './openapi-operations';
 
 type Resolve = (s: JsonSchema) => JsonSchema;
@@ -36,13 +36,11 @@ export function badQueryValue(name: string, schema: JsonSchema, resolve: Resolve
   const arbs: fc.Arbitrary<string>[] = [];
   if (name === 'cursor') arbs.push(badCursor);
   if (single.type === 'integer' || single.type === 'number') {
-    const numbers = invalidValue({ ...single, type: single.type }, resolve)?.filter((v): v is number => typeof v === 'number').map(String);
-    if (numbers !== undefined) arbs.push(numbers);
+    arbs.push(...badNumber(single, single.type === 'integer').map((a) => a.map(String)));
     arbs.push(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }).filter((v) => v.trim() !== '' && Number.isNaN(Number(v))));
   }
   if (single.type === 'string') {
-    const texts = invalidValue(single, resolve)?.filter((v): v is string => typeof v === 'string');
-    if (texts !== undefined) arbs.push(texts);
+    arbs.push(...badString(single));
   }
   return arbs.length === 0 ? undefined : fc.oneof(...arbs);
 }

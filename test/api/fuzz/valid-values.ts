@@ -8,7 +8,7 @@ type Resolve = (s: JsonSchema) => JsonSchema;
 function validString(s: JsonSchema): fc.Arbitrary<string> {
   if (s.enum !== undefined) return fc.constantFrom(...(s.enum as string[]));
   if (s.format === 'uuid') return fc.uuid({ version: 4 });
-  if (s.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
+  if (s.format === 'date-time') return fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
   const min = s.minLength ?? 0;
   const max = Math.min(s.maxLength ?? 40, min + 40);
   const base = s.pattern === undefined ? fc.string({ unit: 'grapheme', minLength: min, maxLength: max }) : fc.stringMatching(new RegExp(s.pattern));
