@@ -3,31 +3,19 @@
 // another owner's rows; someone else's row answers exactly like a missing one; nothing changes and
 // nothing is audited for refused calls. Then references across owners inside request bodies.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_ATTRIBUTES, batchWorkflowId } from '../../src/workflows/definitions';
 import { command, unique } from './batch-fixtures';
-import { startHarness, type Harness, type Loose } from './harness';
+import type { Loose } from './harness';
 import { RESOURCES, type Call, type Fixture, type ResourceRow, type Write } from './tenant-resources';
-import { bearerOf, createUser, type TestUser } from './users-fixtures';
+import { bearerOf, useCastSuite, type TestUser } from './users-fixtures';
 
-let h: Harness;
-let alice: TestUser;
-let bob: TestUser;
-let audra: TestUser;
-beforeAll(async () => {
-  h = await startHarness();
-  alice = await createUser(h, 'alice', 'operator');
-  bob = await createUser(h, 'bob', 'operator');
-  audra = await createUser(h, 'audra', 'auditor');
-});
-afterAll(async () => {
-  await h.close();
-});
+const s = useCastSuite();
 
 const ADMIN = {};
 async function send(call: Call, headers: Record<string, string>): Promise<{ status: number; body: Loose }> {
-  if (!call.stream) return h.json(call.method, call.path, call.body, headers);
-  const res = await h.call(call.method, call.path, call.body, headers);
+  if (!call.stream) return s.h.json(call.method, call.path, call.body, headers);
+  const res = await s.h.call(call.method, call.path, call.body, headers);
   if (res.status !== 200) return { status: res.status, body: await res.json() };
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   await res.body?.cancel();
@@ -54,7 +42,7 @@ function missing(call: Call, f: Fixture): { call: Call; ids: string[] } {
 }
 
 async function listed(row: ResourceRow, f: Fixture, headers: Record<string, string>): Promise<boolean> {
-  const res = await h.json('GET', row.list(f), undefined, headers);
+  const res = await s.h.json('GET', row.list(f), undefined, headers);
   if (res.status === 404) return false;
   expect(res.status).toBe(200);
   return res.body.items.some((item: Loose) => item.id === f.id);
@@ -62,11 +50,11 @@ async function listed(row: ResourceRow, f: Fixture, headers: Record<string, stri
 
 /** What the owner sees of the row through every read. */
 async function snapshot(row: ResourceRow, f: Fixture): Promise<unknown[]> {
-  return Promise.all(row.reads.map(async (read) => (await send(read(f), bearerOf(alice))).body));
+  return Promise.all(row.reads.map(async (read) => (await send(read(f), bearerOf(s.alice))).body));
 }
 
 async function auditCount(user: TestUser): Promise<number> {
-  return (await h.json('GET', `/v1/audit?actor=${user.id}&limit=200`)).body.items.length;
+  return (await s.h.json('GET', `/v1/audit?actor=${user.id}&limit=200`)).body.items.length;
 }
 
 const writesOf = (row: ResourceRow, f: Fixture): Write[] => [...row.updates, ...row.actions, ...(row.remove ? [row.remove] : [])].map((w) => w(f));
@@ -75,29 +63,29 @@ for (const row of RESOURCES) {
   describe(`${row.resource} owned by an operator`, () => {
     let f: Fixture;
     beforeAll(async () => {
-      f = await row.create(h, alice);
+      f = await row.create(s.h, s.alice);
     });
 
     it('another operator: every read and write answers 404 exactly like a missing id, lists omit it, nothing changes or is audited', async () => {
       const before = await snapshot(row, f);
-      const audited = await auditCount(bob);
+      const audited = await auditCount(s.bob);
       for (const call of [...row.reads.map((r) => r(f)), ...writesOf(row, f)]) {
-        const foreign = await send(call, bearerOf(bob));
+        const foreign = await send(call, bearerOf(s.bob));
         expect(foreign.status, `${call.method} ${call.path}`).toBe('denied' in call ? (call.denied ?? 404) : 404);
         const absent = missing(call, f);
-        expect(shape(foreign, Object.values(f)), `${call.method} ${call.path}`).toEqual(shape(await send(absent.call, bearerOf(bob)), absent.ids));
+        expect(shape(foreign, Object.values(f)), `${call.method} ${call.path}`).toEqual(shape(await send(absent.call, bearerOf(s.bob)), absent.ids));
       }
-      expect(await listed(row, f, bearerOf(bob))).toBe(false);
+      expect(await listed(row, f, bearerOf(s.bob))).toBe(false);
       expect(await snapshot(row, f)).toEqual(before);
-      expect(await auditCount(bob)).toBe(audited);
+      expect(await auditCount(s.bob)).toBe(audited);
     });
 
     it('an auditor: reads and lists it; every write is 403 forbidden and changes nothing', async () => {
       const before = await snapshot(row, f);
-      for (const read of row.reads) expect((await send(read(f), bearerOf(audra))).status, read(f).path).toBe(200);
-      expect(await listed(row, f, bearerOf(audra))).toBe(true);
+      for (const read of row.reads) expect((await send(read(f), bearerOf(s.audra))).status, read(f).path).toBe(200);
+      expect(await listed(row, f, bearerOf(s.audra))).toBe(true);
       for (const call of writesOf(row, f)) {
-        const res = await send(call, bearerOf(audra));
+        const res = await send(call, bearerOf(s.audra));
         expect(res.status, `${call.method} ${call.path}`).toBe(403);
         expect(res.body.error.code).toBe('forbidden');
       }
@@ -110,19 +98,19 @@ for (const row of RESOURCES) {
     });
 
     it('its owner: reads, lists, updates, acts on and deletes it', async () => {
-      for (const read of row.reads) expect((await send(read(f), bearerOf(alice))).status, read(f).path).toBe(200);
-      expect(await listed(row, f, bearerOf(alice))).toBe(true);
+      for (const read of row.reads) expect((await send(read(f), bearerOf(s.alice))).status, read(f).path).toBe(200);
+      expect(await listed(row, f, bearerOf(s.alice))).toBe(true);
       for (const write of [...row.updates, ...row.actions].map((w) => w(f))) {
-        const res = await send(write, bearerOf(alice));
+        const res = await send(write, bearerOf(s.alice));
         expect(res.status, `${write.method} ${write.path}: ${JSON.stringify(res.body)}`).toBe(write.ok);
       }
       if (!row.remove) return;
       const remove = row.remove(f);
-      expect((await send(remove, bearerOf(alice))).status).toBe(remove.ok);
+      expect((await send(remove, bearerOf(s.alice))).status).toBe(remove.ok);
       if (remove.ok !== 204) return;
-      if (row.afterRemove) return row.afterRemove(h, f);
-      for (const read of row.reads) expect((await send(read(f), bearerOf(alice))).status).toBe(404);
-      expect(await listed(row, f, bearerOf(alice))).toBe(false);
+      if (row.afterRemove) return row.afterRemove(s.h, f);
+      for (const read of row.reads) expect((await send(read(f), bearerOf(s.alice))).status).toBe(404);
+      expect(await listed(row, f, bearerOf(s.alice))).toBe(false);
     });
   });
 }
@@ -133,50 +121,50 @@ describe('references to another owner’s rows inside a request', () => {
   let tag: string;
   beforeAll(async () => {
     tag = unique('only-alice');
-    device = (await h.json('POST', '/v1/devices', { name: 'db-1', tags: [tag] }, bearerOf(alice))).body.device.id;
-    group = (await h.json('POST', '/v1/groups', { name: 'db', deviceIds: [device] }, bearerOf(alice))).body.group.id;
+    device = (await s.h.json('POST', '/v1/devices', { name: 'db-1', tags: [tag] }, bearerOf(s.alice))).body.device.id;
+    group = (await s.h.json('POST', '/v1/groups', { name: 'db', deviceIds: [device] }, bearerOf(s.alice))).body.group.id;
   });
 
   it('a batch naming her device or group is the same 400 as for missing ids; her tags match none of his devices; nothing is written', async () => {
     const ghost = randomUUID();
-    const counts = await h.counts();
-    const byDevice = await h.json('POST', '/v1/batches', { targets: { deviceIds: [device] }, action: command() }, bearerOf(bob));
-    const byGhost = await h.json('POST', '/v1/batches', { targets: { deviceIds: [ghost] }, action: command() }, bearerOf(bob));
+    const counts = await s.h.counts();
+    const byDevice = await s.h.json('POST', '/v1/batches', { targets: { deviceIds: [device] }, action: command() }, bearerOf(s.bob));
+    const byGhost = await s.h.json('POST', '/v1/batches', { targets: { deviceIds: [ghost] }, action: command() }, bearerOf(s.bob));
     expect(byDevice.status).toBe(400);
     expect(shape(byDevice, [device])).toEqual(shape(byGhost, [ghost]));
-    const byGroup = await h.json('POST', '/v1/batches', { targets: { groupIds: [group] }, action: command() }, bearerOf(bob));
+    const byGroup = await s.h.json('POST', '/v1/batches', { targets: { groupIds: [group] }, action: command() }, bearerOf(s.bob));
     expect(byGroup.body.error).toMatchObject({ code: 'unknown_targets', details: { deviceIds: [], groupIds: [group] } });
-    const byTag = await h.json('POST', '/v1/batches', { targets: { tags: [tag] }, action: command() }, bearerOf(bob));
+    const byTag = await s.h.json('POST', '/v1/batches', { targets: { tags: [tag] }, action: command() }, bearerOf(s.bob));
     expect(byTag.body.error.code).toBe('no_targets');
-    expect(await h.counts()).toEqual(counts);
+    expect(await s.h.counts()).toEqual(counts);
   });
 
   it('his groups may not take her devices, on create or on replace', async () => {
-    const created = await h.json('POST', '/v1/groups', { name: 'mine', deviceIds: [device] }, bearerOf(bob));
+    const created = await s.h.json('POST', '/v1/groups', { name: 'mine', deviceIds: [device] }, bearerOf(s.bob));
     expect(created.body.error).toMatchObject({ code: 'unknown_devices', details: { deviceIds: [device] } });
-    const own = await h.json('POST', '/v1/groups', { name: 'mine', deviceIds: [] }, bearerOf(bob));
+    const own = await s.h.json('POST', '/v1/groups', { name: 'mine', deviceIds: [] }, bearerOf(s.bob));
     expect(own.status).toBe(201);
-    const replaced = await h.json('PUT', `/v1/groups/${own.body.group.id}/devices`, { deviceIds: [device] }, bearerOf(bob));
+    const replaced = await s.h.json('PUT', `/v1/groups/${own.body.group.id}/devices`, { deviceIds: [device] }, bearerOf(s.bob));
     expect(replaced.body.error.code).toBe('unknown_devices');
   });
 
   it('a tag both use resolves to the caller’s own devices only; an admin reaches every owner’s', async () => {
-    const his = (await h.json('POST', '/v1/devices', { name: unique('db'), tags: [tag] }, bearerOf(bob))).body.device.id;
-    const bobs = await h.json('POST', '/v1/batches', { targets: { tags: [tag] }, action: command() }, bearerOf(bob));
+    const his = (await s.h.json('POST', '/v1/devices', { name: unique('db'), tags: [tag] }, bearerOf(s.bob))).body.device.id;
+    const bobs = await s.h.json('POST', '/v1/batches', { targets: { tags: [tag] }, action: command() }, bearerOf(s.bob));
     expect(bobs.body.deviceIds).toEqual([his]);
-    const admins = await h.json('POST', '/v1/batches', { targets: { tags: [tag] }, action: command() });
+    const admins = await s.h.json('POST', '/v1/batches', { targets: { tags: [tag] }, action: command() });
     expect([...admins.body.deviceIds].sort()).toEqual([device, his].sort());
   });
 
   it('names are per owner: the same device or group name for another owner is no conflict and reveals nothing', async () => {
-    expect((await h.json('POST', '/v1/devices', { name: 'db-1' }, bearerOf(bob))).status).toBe(201);
-    expect((await h.json('POST', '/v1/groups', { name: 'db' }, bearerOf(bob))).status).toBe(201);
-    expect((await h.json('POST', '/v1/devices', { name: 'db-1' }, bearerOf(alice))).status).toBe(409);
+    expect((await s.h.json('POST', '/v1/devices', { name: 'db-1' }, bearerOf(s.bob))).status).toBe(201);
+    expect((await s.h.json('POST', '/v1/groups', { name: 'db' }, bearerOf(s.bob))).status).toBe(201);
+    expect((await s.h.json('POST', '/v1/devices', { name: 'db-1' }, bearerOf(s.alice))).status).toBe(409);
   });
 
   it('her batch workflow carries her id as FlotillaOwner', async () => {
-    const res = await h.json('POST', '/v1/batches', { targets: { deviceIds: [device] }, action: command() }, bearerOf(alice));
-    const description = await h.client.workflow.getHandle(batchWorkflowId(res.body.batchId)).describe();
-    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.owner)).toBe(alice.id);
+    const res = await s.h.json('POST', '/v1/batches', { targets: { deviceIds: [device] }, action: command() }, bearerOf(s.alice));
+    const description = await s.h.client.workflow.getHandle(batchWorkflowId(res.body.batchId)).describe();
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.owner)).toBe(s.alice.id);
   });
 });
