@@ -1,1 +1,2 @@
 export { createDbActivities, type DbActivityDeps } from './db-activities';
+export { createScheduleActivities } from './schedule-activities';

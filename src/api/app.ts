@@ -18,6 +18,7 @@ import { devicesRouter } from './routes/devices';
 import { executionsRouter } from './routes/executions';
 import { groupsRouter } from './routes/groups';
 import { healthRouter } from './routes/health';
+import { schedulesRouter } from './routes/schedules';
 import { createRouter } from './routes/router';
 import { tokensRouter } from './routes/tokens';
 import { usersRouter } from './routes/users';
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', usersRouter);
   app.route('/', tokensRouter);
   app.route('/', auditRouter);
+  app.route('/', schedulesRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

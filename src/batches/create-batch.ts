@@ -12,14 +12,23 @@ import { batchWorkflowId } from '../workflows/definitions';
 import { BatchRejected } from './rejected';
 import { storedAction } from './stored-action';
 
-export interface CreateBatchDeps {
-  db: Database;
+/** The limits every new batch is held to, and the key its secrets are sealed with. */
+export interface BatchLimits {
   maxTargets: number;
   /** Largest command or script text, in bytes. */
   maxCommandBytes: number;
   /** Batches one owner may have running at once. */
   maxRunningBatches: number;
   secretKey: string | undefined;
+}
+
+export function batchLimitsOf(config: BatchLimits): BatchLimits {
+  const { maxTargets, maxCommandBytes, maxRunningBatches, secretKey } = config;
+  return { maxTargets, maxCommandBytes, maxRunningBatches, secretKey };
+}
+
+export interface CreateBatchDeps extends BatchLimits {
+  db: Database;
 }
 
 /** What Retry-After suggests when the owner has too many running batches: batches end on no schedule. */
@@ -39,6 +48,8 @@ export interface CreateBatchInput {
   request: BatchRequest;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** Set when a schedule started this batch. */
+  scheduleId?: string | null;
 }
 
 export interface CreatedBatch {
@@ -77,6 +88,7 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
       workflowId: batchWorkflowId(id),
       idempotencyKey: input.idempotencyKey,
       requestHash: input.requestHash,
+      scheduleId: input.scheduleId ?? null,
     },
     targets,
     deps.maxRunningBatches,

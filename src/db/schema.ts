@@ -18,7 +18,8 @@ import {
 import type { DeviceFacts } from '../protocol/v1/messages';
 import type { BatchPurpose, BatchStatus, ExecutionStatus } from '../domain/status';
 import type { Role } from '../domain/roles';
-import type { StoredAction, StoredStrategy, StoredTargets } from '../domain/batch';
+import type { BatchRequest, StoredAction, StoredStrategy, StoredTargets } from '../domain/batch';
+import type { OverlapPolicy, ScheduleSpecInput } from '../domain/schedule-spec';
 import type { BatchEventType } from '../domain/batch-events';
 
 const timestamps = {
@@ -92,6 +93,8 @@ export const batches = pgTable(
     idempotencyKey: text('idempotency_key'),
     /** sha256 of the request body, so a reused Idempotency-Key with another body is refused. */
     requestHash: text('request_hash'),
+    /** The schedule whose run created this batch; no foreign key, past runs outlive their schedule. */
+    scheduleId: uuid('schedule_id'),
     error: text('error'),
     /** `run`, or `health_check`: a wave's health check, run as a child of parentBatchId. */
     purpose: text('purpose').$type<BatchPurpose>().notNull().default('run'),
@@ -109,6 +112,7 @@ export const batches = pgTable(
     index('batches_owner_idx').on(t.owner, t.createdAt, t.id),
     index('batches_parent_idx').on(t.parentBatchId),
     index('batches_retry_of_idx').on(t.retryOf),
+    index('batches_schedule_idx').on(t.scheduleId),
   ],
 );
 
@@ -220,6 +224,56 @@ export const batchEvents = pgTable(
   (t) => [index('batch_events_batch_position_idx').on(t.batchId, t.tx, t.id)],
 );
 
+export const schedules = pgTable(
+  'schedules',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    owner: text('owner').notNull(),
+    /** The spec as the client gave it; mapped to a Temporal ScheduleSpec when sent. */
+    spec: jsonb('spec').$type<ScheduleSpecInput>().notNull(),
+    timezone: text('timezone').notNull(),
+    overlap: text('overlap').$type<OverlapPolicy>().notNull(),
+    /** The POST /v1/batches body as given, env values redacted, for display. */
+    batch: jsonb('batch').$type<BatchRequest>().notNull(),
+    /** The whole body sealed under FLOTILLA_SECRET_KEY, for runs; null when the server has no key (then it has no env). */
+    batchSealed: text('batch_sealed'),
+    catchupWindowSec: integer('catchup_window_sec').notNull(),
+    startAt: timestamp('start_at', { withTimezone: true, mode: 'date' }),
+    endAt: timestamp('end_at', { withTimezone: true, mode: 'date' }),
+    /** Temporal holds the live paused state and note; this copy rebuilds a lost Temporal schedule. */
+    paused: boolean('paused').notNull().default(false),
+    note: text('note'),
+    temporalScheduleId: text('temporal_schedule_id').notNull(),
+    /** Set before the Temporal schedule is deleted, so a crash mid-delete is finished, never undone. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('schedules_owner_name_key').on(t.owner, t.name),
+    uniqueIndex('schedules_temporal_id_key').on(t.temporalScheduleId),
+    index('schedules_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/** One row per run a schedule's workflow took: the batch it started, or why it could not start one. */
+export const scheduleRuns = pgTable(
+  'schedule_runs',
+  {
+    id: uuid('id').primaryKey(),
+    scheduleId: uuid('schedule_id')
+      .notNull()
+      .references(() => schedules.id, { onDelete: 'cascade' }),
+    /** The Temporal workflow id of the run (the schedule's workflow id plus the scheduled time). */
+    workflowId: text('workflow_id').notNull(),
+    batchId: uuid('batch_id').references(() => batches.id, { onDelete: 'set null' }),
+    outcome: text('outcome').$type<'started' | 'failed'>().notNull(),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('schedule_runs_workflow_key').on(t.workflowId), index('schedule_runs_schedule_idx').on(t.scheduleId, t.createdAt, t.id)],
+);
+
 export type DeviceRow = typeof devices.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
@@ -227,3 +281,5 @@ export type ExecutionRow = typeof executions.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type ScheduleRow = typeof schedules.$inferSelect;
+export type ScheduleRunRow = typeof scheduleRuns.$inferSelect;

@@ -7,6 +7,7 @@ import { startGateway } from '../agent-gateway';
 import { startApi } from '../api';
 import { startOutputPruner } from '../batches/output-retention';
 import { startReconciler } from '../batches/reconciler';
+import { batchLimitsOf } from '../batches/create-batch';
 import type { ServerConfig } from '../config';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
@@ -77,6 +78,7 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
       namespace: config.temporal.namespace,
       db: db.db,
       heartbeatMs: config.heartbeatMs,
+      batchLimits: batchLimitsOf(config),
       logger,
     });
     stops.push(() => worker.stop());

@@ -1,8 +1,9 @@
-// The workflow worker: runs batch and device workflows and their database activities.
+// The workflow worker: runs batch, device and scheduled-run workflows and their database activities.
 import path from 'node:path';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from '../logger';
-import { createDbActivities } from '../activities';
+import { createDbActivities, createScheduleActivities } from '../activities';
+import type { BatchLimits } from '../batches/create-batch';
 import type { Database } from '../db/client';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 import { DISPATCH_PRESENCE_SLACK_MS, presenceWindowMs } from '../domain/presence';
@@ -12,6 +13,8 @@ export interface WorkerDeps {
   namespace: string;
   db: Database;
   heartbeatMs: number;
+  /** What a scheduled run's batch is held to, as POST /v1/batches is. */
+  batchLimits: BatchLimits;
   logger: Logger;
   /** A pre-built workflow bundle (tests and the bench build it once); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleOption;
@@ -35,7 +38,10 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     namespace: deps.namespace,
     taskQueue: WORKFLOW_TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: path.join(__dirname, '../workflows/index.ts') }),
-    activities: createDbActivities({ db: deps.db, presenceStaleMs: presenceStaleMs(deps.heartbeatMs) }),
+    activities: {
+      ...createDbActivities({ db: deps.db, presenceStaleMs: presenceStaleMs(deps.heartbeatMs) }),
+      ...createScheduleActivities({ db: deps.db, ...deps.batchLimits }),
+    },
     maxConcurrentWorkflowTaskExecutions: 100,
     maxConcurrentLocalActivityExecutions: 100,
     maxCachedWorkflows: 2000,

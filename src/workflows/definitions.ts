@@ -21,11 +21,17 @@ export function deviceWorkflowId(batchId: string, deviceId: string): string {
   return `batch-${batchId}-device-${deviceId}`;
 }
 
+/** Temporal schedule id of a Flotilla schedule; also the prefix of its runs' workflow ids (Temporal adds the time). */
+export function scheduleTemporalId(name: string, scheduleId: string): string {
+  return `schedule-${name}-${scheduleId.slice(0, 8)}`;
+}
+
 export const SEARCH_ATTRIBUTES = {
   batchId: defineSearchAttributeKey('FlotillaBatchId', SearchAttributeType.KEYWORD),
   owner: defineSearchAttributeKey('FlotillaOwner', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('FlotillaStatus', SearchAttributeType.KEYWORD),
   deviceId: defineSearchAttributeKey('FlotillaDeviceId', SearchAttributeType.KEYWORD),
+  scheduleId: defineSearchAttributeKey('FlotillaScheduleId', SearchAttributeType.KEYWORD),
 } as const;
 
 /** name=TYPE pairs for `temporal server start-dev --search-attribute` and the operator API. */
@@ -191,6 +197,31 @@ export interface DeliverInput {
 export interface GatewayActivities {
   /** Sends the execution to the agent, heartbeats until its result is stored, answers the outcome. */
   deliverToAgent(input: DeliverInput): Promise<DeviceOutcome>;
+}
+
+// ---- Scheduled runs ----
+
+/** The whole input of a schedule's action: everything else is read from PostgreSQL at run time. */
+export interface ScheduledBatchInput {
+  scheduleId: string;
+}
+
+export type ScheduledRunStart =
+  | { kind: 'batch'; batch: BatchWorkflowInput; scheduleName: string }
+  /** Nothing to run (no device matched, the schedule was deleted...): recorded as a failed run. */
+  | { kind: 'failed'; reason: string };
+
+export interface ScheduledBatchResult {
+  scheduleId: string;
+  batchId: string | null;
+  status: BatchStatus | 'failed';
+  error: string | null;
+}
+
+/** Run by the workflow worker as a local activity. */
+export interface ScheduleActivities {
+  /** Creates (once per run workflow id) the run's batch from the stored request, resolving targets now. */
+  startScheduledRun(scheduleId: string, runWorkflowId: string): Promise<ScheduledRunStart>;
 }
 
 /** ApplicationFailure types thrown by deliverToAgent that the device workflow handles. */

@@ -1,2 +1,3 @@
 export { batchWorkflow } from './batch';
 export { deviceWorkflow } from './device';
+export { scheduledBatchWorkflow } from './scheduled-batch';

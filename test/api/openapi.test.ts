@@ -39,6 +39,12 @@ describe('GET /v1/openapi.json', () => {
       '/v1/users',
       '/v1/users/{id}',
       '/v1/users/{id}/tokens',
+      '/v1/schedules',
+      '/v1/schedules/{id}',
+      '/v1/schedules/{id}/pause',
+      '/v1/schedules/{id}/resume',
+      '/v1/schedules/{id}/runs',
+      '/v1/schedules/{id}/trigger',
     ]);
     expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/v1/health'].get.security).toBeUndefined();

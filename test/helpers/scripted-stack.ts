@@ -121,6 +121,7 @@ export async function startScriptedStack(address: string, prefix: string): Promi
     namespace,
     db: tdb.handle.db,
     heartbeatMs: 3_600_000,
+    batchLimits: { maxTargets: 10_000, maxCommandBytes: 65_536, maxRunningBatches: 1_000, secretKey: undefined },
     logger: createLogger('test-worker', 'warn'),
     workflowBundle: bundle,
   });

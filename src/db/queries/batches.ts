@@ -74,6 +74,7 @@ export interface NewBatch {
   purpose?: BatchPurpose;
   parentBatchId?: string | null;
   retryOf?: string | null;
+  scheduleId?: string | null;
 }
 
 const INSERT_CHUNK = 1_000;

@@ -1,0 +1,56 @@
+// A schedule request as clients send it: a name, when (spec + timezone), what (exactly the body of
+// POST /v1/batches), and how runs may overlap. PATCH changes spec, batch, overlap or timezone.
+import { z } from 'zod';
+import { batchRequestSchema } from './batch';
+import { OVERLAP_POLICIES, scheduleSpecSchema, timezoneSchema } from './schedule-spec';
+
+/** Names become part of Temporal schedule and workflow ids: letters, digits, dot, dash, underscore. */
+export const scheduleNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be 1 to 63 letters, digits, ".", "-" or "_", starting with a letter or digit');
+
+/** Temporal refuses catch-up windows under 10 s; past a missed time by more than this, the run is skipped. */
+export const DEFAULT_CATCHUP_WINDOW_SEC = 300;
+
+const instant = z.iso.datetime({ offset: true });
+
+export const createScheduleSchema = z
+  .object({
+    name: scheduleNameSchema,
+    spec: scheduleSpecSchema,
+    batch: batchRequestSchema,
+    timezone: timezoneSchema.default('UTC'),
+    overlap: z.enum(OVERLAP_POLICIES).default('skip'),
+    paused: z.boolean().default(false),
+    note: z.string().max(1000).optional(),
+    startAt: instant.optional(),
+    endAt: instant.refine((v) => Date.parse(v) > Date.now(), 'must be in the future').optional(),
+    catchupWindowSec: z
+      .number()
+      .int()
+      .min(10)
+      .max(365 * 24 * 3600)
+      .default(DEFAULT_CATCHUP_WINDOW_SEC),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.startAt !== undefined && s.endAt !== undefined && Date.parse(s.endAt) <= Date.parse(s.startAt)) {
+      ctx.addIssue({ code: 'custom', path: ['endAt'], message: 'must be after startAt' });
+    }
+  });
+
+export type CreateScheduleRequest = z.infer<typeof createScheduleSchema>;
+
+export const patchScheduleSchema = z
+  .object({
+    spec: scheduleSpecSchema.optional(),
+    batch: batchRequestSchema.optional(),
+    overlap: z.enum(OVERLAP_POLICIES).optional(),
+    timezone: timezoneSchema.optional(),
+  })
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one of spec, batch, overlap, timezone' });
+
+export type PatchScheduleRequest = z.infer<typeof patchScheduleSchema>;
+
+export const pauseScheduleSchema = z.object({ note: z.string().max(1000).optional() }).strict();
