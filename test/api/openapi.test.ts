@@ -35,16 +35,16 @@ describe('GET /v1/openapi.json', () => {
       '/v1/groups/{id}/devices',
       '/v1/health',
       '/v1/me',
-      '/v1/tokens/{id}',
-      '/v1/users',
-      '/v1/users/{id}',
-      '/v1/users/{id}/tokens',
       '/v1/schedules',
       '/v1/schedules/{id}',
       '/v1/schedules/{id}/pause',
       '/v1/schedules/{id}/resume',
       '/v1/schedules/{id}/runs',
       '/v1/schedules/{id}/trigger',
+      '/v1/tokens/{id}',
+      '/v1/users',
+      '/v1/users/{id}',
+      '/v1/users/{id}/tokens',
     ]);
     expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/v1/health'].get.security).toBeUndefined();
