@@ -95,7 +95,7 @@ describe('an entry for every write', () => {
 });
 
 describe('GET /v1/audit', () => {
-  it('shows an operator their own entries only; admins see everyone’s; filters by actor, resource and since', async () => {
+  it('shows an operator their own entries only; admins and auditors see everyone’s; filters by actor, resource and since', async () => {
     const since = new Date().toISOString();
     await h.json('POST', '/v1/devices', { name: 'bob-1' }, bearerOf(bob));
     await h.json('POST', '/v1/devices', { name: 'alice-9' }, bearerOf(alice));
@@ -105,6 +105,9 @@ describe('GET /v1/audit', () => {
     expect((await h.json('GET', `/v1/audit?actor=${alice.id}`, undefined, bearerOf(bob))).body.items).toEqual([]);
     const recent = await h.json('GET', `/v1/audit?since=${encodeURIComponent(since)}&resource=device`);
     expect(recent.body.items.map((e: Loose) => e.actor.name).sort()).toEqual(['alice', 'bob']);
+    const auditor = await createUser(h, 'audra', 'auditor');
+    const seen = await h.json('GET', `/v1/audit?since=${encodeURIComponent(since)}&resource=device`, undefined, bearerOf(auditor));
+    expect(seen.body.items).toEqual(recent.body.items);
     const byAlice = await h.json('GET', `/v1/audit?actor=${alice.id}&limit=200`);
     expect(byAlice.body.items.every((e: Loose) => e.actor.id === alice.id)).toBe(true);
   });
