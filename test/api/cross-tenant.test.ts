@@ -139,6 +139,19 @@ describe('references to another owner’s rows inside a request', () => {
     expect(await s.h.counts()).toEqual(counts);
   });
 
+  it('a schedule naming her group is the same 400 as for a missing group', async () => {
+    const ghost = randomUUID();
+    const schedule = (groupId: string): unknown => ({
+      name: unique('sched'),
+      spec: { daily: { time: '02:00' } },
+      batch: { targets: { groupIds: [groupId] }, action: command() },
+    });
+    const hers = await s.h.json('POST', '/v1/schedules', schedule(group), bearerOf(s.bob));
+    expect(hers.status).toBe(400);
+    const missingOne = await s.h.json('POST', '/v1/schedules', schedule(ghost), bearerOf(s.bob));
+    expect(shape(hers, [group])).toEqual(shape(missingOne, [ghost]));
+  });
+
   it('his groups may not take her devices, on create or on replace', async () => {
     const created = await s.h.json('POST', '/v1/groups', { name: 'mine', deviceIds: [device] }, bearerOf(s.bob));
     expect(created.body.error).toMatchObject({ code: 'unknown_devices', details: { deviceIds: [device] } });

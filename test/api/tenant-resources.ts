@@ -90,6 +90,27 @@ export const RESOURCES: ResourceRow[] = [
     remove: (f) => ({ method: 'DELETE', path: `/v1/batches/${f.id}`, ok: 409 }),
   },
   {
+    resource: 'schedule',
+    create: async (h, owner) => {
+      const groupId = (await created(h, owner, '/v1/groups', { name: unique('sched'), deviceIds: [await device(h, owner)] })).group.id;
+      const body = await created(h, owner, '/v1/schedules', {
+        name: unique('nightly'),
+        spec: { daily: { time: '02:00' } },
+        batch: { targets: { groupIds: [groupId] }, action: command('uptime') },
+      });
+      return { id: body.schedule.id, groupId };
+    },
+    reads: [(f) => ({ method: 'GET', path: `/v1/schedules/${f.id}` }), (f) => ({ method: 'GET', path: `/v1/schedules/${f.id}/runs` })],
+    list: () => '/v1/schedules?limit=200',
+    updates: [(f) => ({ method: 'PATCH', path: `/v1/schedules/${f.id}`, body: { overlap: 'skip' }, ok: 200 })],
+    actions: [
+      (f) => ({ method: 'POST', path: `/v1/schedules/${f.id}/pause`, body: { note: 'maintenance' }, ok: 200 }),
+      (f) => ({ method: 'POST', path: `/v1/schedules/${f.id}/resume`, ok: 200 }),
+      (f) => ({ method: 'POST', path: `/v1/schedules/${f.id}/trigger`, ok: 200 }),
+    ],
+    remove: (f) => ({ method: 'DELETE', path: `/v1/schedules/${f.id}`, ok: 204 }),
+  },
+  {
     resource: 'user (their tokens)',
     create: async (_h, owner) => ({ id: owner.id }),
     reads: [(f) => ({ method: 'GET', path: `/v1/users/${f.id}/tokens` })],
