@@ -44,8 +44,8 @@ export class AgentConnection implements LiveSession {
   private authenticated = false;
   private closing = false;
   private queue: Promise<void> = Promise.resolve();
-  /** Batch of each execution this device streams output for (looked up once per execution). */
-  private readonly outputBatches = new Map<string, string>();
+  /** Batch and device name of each execution this device streams output for (looked up once per execution). */
+  private readonly outputRoutes = new Map<string, { batchId: string; deviceName: string }>();
   private readonly helloTimer: NodeJS.Timeout;
   private readonly rate: FrameRate;
   /** Settles once the close is handled (device marked offline, deliveries failed). */
@@ -193,20 +193,20 @@ export class AgentConnection implements LiveSession {
   }
 
   private async onOutput(chunk: OutputMessage): Promise<void> {
-    let batchId = this.outputBatches.get(chunk.executionId);
-    if (batchId === undefined) {
-      const route = await executionRoute(this.deps.db.db, chunk.executionId);
-      if (route?.deviceId !== this.deviceId || !route.dispatched) return this.foreign('output', [chunk.executionId]);
-      batchId = route.batchId;
-      this.outputBatches.set(chunk.executionId, batchId);
+    let route = this.outputRoutes.get(chunk.executionId);
+    if (route === undefined) {
+      const found = await executionRoute(this.deps.db.db, chunk.executionId);
+      if (found?.deviceId !== this.deviceId || !found.dispatched) return this.foreign('output', [chunk.executionId]);
+      route = { batchId: found.batchId, deviceName: found.deviceName };
+      this.outputRoutes.set(chunk.executionId, route);
     }
-    this.deps.liveOutput.push({ batchId, executionId: chunk.executionId, deviceId: this.deviceId, stream: chunk.stream, text: chunk.text });
+    this.deps.liveOutput.push({ ...route, executionId: chunk.executionId, deviceId: this.deviceId, stream: chunk.stream, text: chunk.text });
   }
 
   private async onResult(result: ResultMessage): Promise<void> {
     const db = this.deps.db.db;
     // Every chunk of live output is in the log before the result that ends it.
-    this.outputBatches.delete(result.executionId);
+    this.outputRoutes.delete(result.executionId);
     await this.deps.liveOutput.flush();
     // Not written: a re-send of a stored result (acknowledged again), or a foreign execution.
     const written = await storeResult(db, this.deviceId, result);

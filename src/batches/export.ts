@@ -4,32 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/client';
 import { exportPage, type ExportRow, type PageLimits } from '../db/queries/batch-export';
-
-export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  json: 'application/json',
-  ndjson: 'application/x-ndjson',
-};
-
-/** One exported device result; the CSV columns, in this order. */
-export const EXPORT_COLUMNS = [
-  'seq',
-  'deviceId',
-  'deviceName',
-  'status',
-  'exitCode',
-  'dispatchedAt',
-  'startedAt',
-  'completedAt',
-  'durationMs',
-  'truncated',
-  'error',
-  'stdout',
-  'stderr',
-] as const;
+import { EXPORT_COLUMNS, type ExportFormat } from '../domain/export';
 
 const DEFAULT_LIMITS: PageLimits = { rows: 200, bytes: 4 * 1024 * 1024 };
 

@@ -26,6 +26,7 @@ export interface BatchEventData {
 export interface OutputEventData {
   executionId: string;
   deviceId: string;
+  deviceName: string;
   stream: OutputStream;
   text: string;
 }

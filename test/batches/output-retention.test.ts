@@ -21,7 +21,7 @@ afterAll(async () => {
 async function batchWithOutput(): Promise<string> {
   const devs = await insertDevices(t.handle.db, 1);
   const b = await insertBatch(t.handle.db, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 1, maxFailures: null } });
-  await appendOutputEvents(t.handle.db, [{ batchId: b.batchId, executionId: b.executionIds[0]!, deviceId: devs[0]!.id, stream: 'stdout', text: 'hi\n' }]);
+  await appendOutputEvents(t.handle.db, [{ batchId: b.batchId, executionId: b.executionIds[0]!, deviceId: devs[0]!.id, deviceName: devs[0]!.name, stream: 'stdout', text: 'hi\n' }]);
   return b.batchId;
 }
 

@@ -124,7 +124,7 @@ describe('GET /v1/batches/:id/events', () => {
     expect(stdout.length).toBeGreaterThanOrEqual(2);
     expect(stdout.map((e) => e.data.text).join('')).toBe('line1\nline2\nline3\n');
     expect(outputs.filter((e) => e.data.stream === 'stderr').map((e) => e.data.text).join('')).toBe('oops\n');
-    for (const e of outputs) expect(e.data).toMatchObject({ deviceId: devices[0]!.id });
+    for (const e of outputs) expect(e.data).toMatchObject({ deviceId: devices[0]!.id, deviceName: devices[0]!.name });
     const finished = s.events.findIndex((e) => e.event === 'execution' && e.data.to === 'succeeded');
     const lastOutput = s.events.findLastIndex((e) => e.event === 'output');
     expect(finished).toBeGreaterThan(lastOutput);

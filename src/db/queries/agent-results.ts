@@ -72,6 +72,7 @@ export async function wasDispatchedTo(db: Database, executionId: string, deviceI
 
 export interface ExecutionRoute {
   deviceId: string;
+  deviceName: string;
   batchId: string;
   /** Whether it was ever dispatched (to its device). */
   dispatched: boolean;
@@ -80,10 +81,10 @@ export interface ExecutionRoute {
 /** The execution's device and batch, for checking and routing what an agent sends about it. */
 export async function executionRoute(db: Database, executionId: string): Promise<ExecutionRoute | undefined> {
   const [row] = await db
-    .select({ deviceId: executions.deviceId, batchId: executions.batchId, dispatchedAt: executions.dispatchedAt })
+    .select({ deviceId: executions.deviceId, deviceName: executions.deviceName, batchId: executions.batchId, dispatchedAt: executions.dispatchedAt })
     .from(executions)
     .where(eq(executions.id, executionId));
-  return row && { deviceId: row.deviceId, batchId: row.batchId, dispatched: row.dispatchedAt !== null };
+  return row && { deviceId: row.deviceId, deviceName: row.deviceName, batchId: row.batchId, dispatched: row.dispatchedAt !== null };
 }
 
 const stripNul = (s: string): string => s.replaceAll('\u0000', '');

@@ -114,6 +114,7 @@ export interface NewOutputEvent {
   batchId: string;
   executionId: string;
   deviceId: string;
+  deviceName: string;
   stream: 'stdout' | 'stderr';
   text: string;
 }
@@ -125,7 +126,7 @@ export async function appendOutputEvents(db: Database, chunks: readonly NewOutpu
     chunks.map((c) => ({
       batchId: c.batchId,
       type: 'output' as const,
-      data: { executionId: c.executionId, deviceId: c.deviceId, stream: c.stream, text: c.text },
+      data: { executionId: c.executionId, deviceId: c.deviceId, deviceName: c.deviceName, stream: c.stream, text: c.text },
     })),
   );
 }

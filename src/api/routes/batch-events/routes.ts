@@ -11,7 +11,7 @@ const EVENTS_DOC = [
   '`execution`: a device changed status `{executionId, deviceId, deviceName, seq, from, to, exitCode, at}`.',
   '`batch`: the batch changed status `{from, to, at}`.',
   '`counts`: `{batch, progress}` after a burst of changes (at most every 0.5 s).',
-  '`output` (only with `?output=1`): a chunk of a running command `{executionId, deviceId, stream, text, at}`;',
+  '`output` (only with `?output=1`): a chunk of a running command `{executionId, deviceId, deviceName, stream, text, at}`;',
   'a preview only (at most 1 MiB per stream, lost while the agent is disconnected): the result holds the output.',
   '`end`: `{batch, progress}` once the batch is final; then the server closes the stream.',
   'Comment lines (`: keep-alive`) keep proxies from closing an idle stream.',

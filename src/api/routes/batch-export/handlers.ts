@@ -1,5 +1,6 @@
 // The export handler: an unknown or hidden batch is a 404 before anything streams.
-import { EXPORT_CONTENT_TYPES, exportBatch } from '../../../batches/export';
+import { exportBatch } from '../../../batches/export';
+import { EXPORT_CONTENT_TYPES } from '../../../domain/export';
 import { getBatch } from '../../../db/queries/batches';
 import type { AppRouteHandler } from '../../context';
 import { notFound } from '../../errors';

@@ -1,6 +1,6 @@
 // GET /v1/batches/{id}/export: every device's result, streamed as CSV, a JSON array or NDJSON.
 import { createRoute, z } from '@hono/zod-openapi';
-import { EXPORT_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../../batches/export';
+import { EXPORT_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../../domain/export';
 import { bearer, commonErrors, errorResponses, idParam } from '../../schemas/common';
 
 const DOC = [
