@@ -81,3 +81,20 @@ export interface Me {
   role: UserView['role'];
   tokenId: string | null;
 }
+
+/** What GET /v1/batches/:id/events sends, as the CLI reads it. */
+export interface ExecutionChange {
+  deviceId: string;
+  deviceName: string;
+  from: ExecutionStatus;
+  to: ExecutionStatus;
+  exitCode: number | null;
+  at: string;
+}
+
+export interface OutputChunk {
+  deviceId: string;
+  deviceName: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}

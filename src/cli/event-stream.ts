@@ -1,7 +1,7 @@
 // Reads one Server-Sent Events response from the API (fetch + eventsource-parser), calling onEvent for
 // each event. Resolves when the server closes the stream; an HTTP error answers the API's error.
 import { createParser } from 'eventsource-parser';
-import { ApiError, toApiError } from './http';
+import { ApiError, toApiError } from './api-error';
 
 export interface StreamEvent {
   event: string;

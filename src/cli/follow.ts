@@ -1,18 +1,30 @@
-// Follows a running batch until it is final: a progress bar on stderr, polling the API. The first Ctrl-C
-// cancels the batch and keeps following so every device still ends in a final status; a second one quits.
+// Follows a running batch until it is final, on the API's event stream (no polling): a progress bar on
+// stderr from its snapshot and counts, device changes and output handed to the caller. A dropped
+// stream is resumed with Last-Event-ID, so nothing is missed. The first Ctrl-C cancels the batch and
+// keeps following so every device still ends in a final status; a second one quits.
 import { SingleBar } from 'cli-progress';
 import { isActiveBatchStatus } from '../domain/status';
-import type { BatchDetail } from './api-types';
+import { ApiError } from './api-error';
+import type { BatchDetail, ExecutionChange, OutputChunk } from './api-types';
 import { formatCounts, finishedCount } from './format';
 import type { ApiClient } from './http';
-
-export const POLL_INTERVAL_MS = 500;
 
 export interface FollowOptions {
   /** No progress bar (--json, or stderr is not a terminal). */
   quiet: boolean;
   log: (line: string) => void;
+  /** Also stream output chunks of running commands (?output=1). */
+  output?: boolean;
+  /** The stream's first view of the batch (not repeated when a dropped stream resumes). */
+  onSnapshot?: (detail: BatchDetail) => void;
+  onChange?: (change: ExecutionChange) => void;
+  onOutput?: (chunk: OutputChunk) => void;
 }
+
+/** Reconnect attempts in a row before giving up on an unreachable API. */
+const MAX_RECONNECTS = 10;
+const RECONNECT_BASE_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
 
 export async function followBatch(api: ApiClient, batchId: string, opts: FollowOptions): Promise<BatchDetail> {
   const bar = opts.quiet || !process.stderr.isTTY ? undefined : new SingleBar({
@@ -22,6 +34,7 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
     clearOnComplete: false,
   });
   let cancelling = false;
+  let barStarted = false;
   // A message printed while the bar is drawn goes on its own line; the bar redraws below it.
   const say = (line: string): void => opts.log(bar ? `\n${line}` : line);
   const onSigint = (): void => {
@@ -34,22 +47,40 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
     say(`cancelling batch ${batchId} (Ctrl-C again to stop following)`);
     api.post(`/v1/batches/${batchId}/cancel`).catch((err: unknown) => say(`cancel failed: ${String(err)}`));
   };
+  const show = ({ batch }: BatchDetail): void => {
+    const payload = { status: cancelling && isActiveBatchStatus(batch.status) ? 'cancelling' : batch.status, counts: formatCounts(batch.stats) };
+    if (bar && !barStarted) bar.start(batch.targetCount, finishedCount(batch.stats), payload);
+    else bar?.update(finishedCount(batch.stats), payload);
+    barStarted = true;
+  };
   process.on('SIGINT', onSigint);
   try {
-    let started = false;
-    for (;;) {
-      const detail = await api.get<BatchDetail>(`/v1/batches/${batchId}`);
-      const { batch } = detail;
-      const payload = { status: cancelling && isActiveBatchStatus(batch.status) ? 'cancelling' : batch.status, counts: formatCounts(batch.stats) };
-      if (bar && !started) bar.start(batch.targetCount, finishedCount(batch.stats), payload);
-      else bar?.update(finishedCount(batch.stats), payload);
-      started = true;
-      if (!isActiveBatchStatus(batch.status)) {
-        bar?.stop();
-        return detail;
+    let lastEventId: string | undefined;
+    let end: BatchDetail | undefined;
+    for (let failures = 0; end === undefined; ) {
+      try {
+        await api.events(`/v1/batches/${batchId}/events`, { output: opts.output ? 1 : undefined }, {
+          lastEventId,
+          onEvent: (e) => {
+            if (e.id !== undefined) lastEventId = e.id;
+            failures = 0;
+            const data = JSON.parse(e.data) as unknown;
+            if (e.event === 'snapshot' || e.event === 'counts' || e.event === 'end') show(data as BatchDetail);
+            if (e.event === 'snapshot') opts.onSnapshot?.(data as BatchDetail);
+            if (e.event === 'end') end = data as BatchDetail;
+            if (e.event === 'execution') opts.onChange?.(data as ExecutionChange);
+            if (e.event === 'output') opts.onOutput?.(data as OutputChunk);
+          },
+        });
+      } catch (err) {
+        // The API refused (bad id, no access): no point retrying. Anything else: resume where we were.
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw err;
+        failures += 1;
+        if (failures > MAX_RECONNECTS) throw err;
       }
-      await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+      if (end === undefined) await new Promise((r) => setTimeout(r, Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** failures)));
     }
+    return end;
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);

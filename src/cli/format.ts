@@ -1,6 +1,6 @@
 // Pure text formatting for the CLI's tables and summaries.
 import { EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../domain/status';
-import type { BatchView, DeviceView, ExecutionView, GroupView, TokenView, UserView } from './api-types';
+import type { BatchView, DeviceView, ExecutionChange, ExecutionView, GroupView, TokenView, UserView } from './api-types';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -97,4 +97,10 @@ export function formatTokens(items: TokenView[]): string {
 /** Count of executions in a final status, from a batch's stats. */
 export function finishedCount(stats: Partial<Record<string, number>>): number {
   return FINAL_EXECUTION_STATUSES.reduce((n, s) => n + (stats[s] ?? 0), 0);
+}
+
+/** "10:00:01.250  web-1  running -> succeeded (exit 0)": one device change from the event stream. */
+export function formatChange(c: ExecutionChange): string {
+  const time = c.at.slice(11, 23);
+  return `${time}  ${c.deviceName}  ${c.from} -> ${c.to}${c.exitCode === null ? '' : ` (exit ${c.exitCode})`}`;
 }

@@ -1,18 +1,9 @@
 // The CLI's only way to the system: JSON over HTTP to the /v1 API with a bearer token.
 import type { CliConfig } from '../config';
+import { ApiError, toApiError } from './api-error';
+import { readEventStream, type EventStreamOptions } from './event-stream';
 
-/** An answer from the API that is not a success, or no answer at all; the CLI exits 2 on it. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from './api-error';
 
 export type Query = Record<string, string | string[] | number | undefined>;
 
@@ -28,6 +19,10 @@ export interface ApiClient {
   del(path: string): Promise<void>;
   /** Follows nextCursor until the end (or until max items). */
   all<T>(path: string, query?: Query, max?: number): Promise<T[]>;
+  /** Reads a Server-Sent Events stream until the server closes it. */
+  events(path: string, query: Query, opts: Omit<EventStreamOptions, 'headers'>): Promise<void>;
+  /** A streamed download; the caller reads the body. */
+  download(path: string, query?: Query): Promise<Response>;
 }
 
 export function buildUrl(base: string, path: string, query: Query = {}): string {
@@ -39,28 +34,21 @@ export function buildUrl(base: string, path: string, query: Query = {}): string 
   return url.toString();
 }
 
-export async function toApiError(res: Response): Promise<ApiError> {
-  const text = await res.text();
-  try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
-    if (body.error?.message) return new ApiError(res.status, body.error.code ?? 'error', body.error.message, body.error.details);
-  } catch {
-    // not JSON: fall through with the raw text
-  }
-  return new ApiError(res.status, 'http_error', `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+function unreachable(apiUrl: string, err: unknown): ApiError {
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return new ApiError(0, 'unreachable', `cannot reach the API at ${apiUrl}${cause}`);
 }
 
 export function createApiClient(config: CliConfig): ApiClient {
+  const auth = (): Record<string, string> => (config.token ? { authorization: `Bearer ${config.token}` } : {});
   const request = async <T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
-    const h: Record<string, string> = { accept: 'application/json', ...headers };
-    if (config.token) h.authorization = `Bearer ${config.token}`;
+    const h: Record<string, string> = { accept: 'application/json', ...auth(), ...headers };
     if (body !== undefined) h['content-type'] = 'application/json';
     let res: Response;
     try {
       res = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
-      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      throw new ApiError(0, 'unreachable', `cannot reach the API at ${config.apiUrl}${cause}`);
+      throw unreachable(config.apiUrl, err);
     }
     if (!res.ok) throw await toApiError(res);
     if (res.status === 204) return undefined as T;
@@ -80,6 +68,17 @@ export function createApiClient(config: CliConfig): ApiClient {
         cursor = page.nextCursor ?? undefined;
       } while (cursor && out.length < max);
       return out.slice(0, max);
+    },
+    events: (path, query, opts) => readEventStream(buildUrl(config.apiUrl, path, query), { ...opts, headers: auth() }),
+    async download(path, query) {
+      let res: Response;
+      try {
+        res = await fetch(buildUrl(config.apiUrl, path, query), { headers: auth() });
+      } catch (err) {
+        throw unreachable(config.apiUrl, err);
+      }
+      if (!res.ok) throw await toApiError(res);
+      return res;
     },
   };
   return client;

@@ -1,63 +1,27 @@
 // The real CLI process against a real system: startStack (API, workflow worker, gateway) on a fresh
 // database and the suite's Temporal dev server, with two real demo agents running real commands.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadServerConfig } from '../../src/config';
-import { batches, devices } from '../../src/db/schema';
-import { createLogger } from '../../src/logger';
-import { startStack, type Stack } from '../../src/main/stack';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { freePort, waitFor } from '../helpers/ports';
+import { batches } from '../../src/db/schema';
+import type { Stack } from '../../src/main/stack';
+import { waitFor } from '../helpers/ports';
+import { startCliStack, type CliStack } from './cli-stack';
 import { runCli, startCli } from './run-cli';
-import { createTestNamespace } from '../helpers/namespace';
 
-let db: TestDatabase;
+let cs: CliStack;
 let stack: Stack;
-let dataDir: string;
 let env: Record<string, string>;
 
 const cli = (...args: string[]) => runCli(args, env);
 const batchIdFrom = (stderr: string): string => /batch ([0-9a-f-]{36}) started/.exec(stderr)?.[1] ?? '';
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'flotilla-cli-'));
-  const config = loadServerConfig({
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    // A namespace of its own: other test files run workflow workers on the shared dev server.
-    TEMPORAL_NAMESPACE: await createTestNamespace(inject('temporalAddress'), 'cli'),
-    FLOTILLA_BIND_HOST: '127.0.0.1',
-    FLOTILLA_API_PORT: String(await freePort()),
-    FLOTILLA_GATEWAY_PORT: String(await freePort()),
-    FLOTILLA_GATEWAY_ID: `cli-test-${Date.now()}`,
-    FLOTILLA_DATA_DIR: dataDir,
-    FLOTILLA_DEMO_AGENTS: '2',
-    FLOTILLA_HEARTBEAT_MS: '1000',
-  });
-  stack = await startStack({ config, logger: createLogger('cli-test', 'warn') });
-  // No token in the environment: the CLI reads the admin-token file the stack wrote into the data folder.
-  env = { FLOTILLA_API_URL: stack.apiUrl, FLOTILLA_DATA_DIR: dataDir };
-  await waitFor(
-    'both demo agents online',
-    async () => {
-      const rows = await stack.db.db
-        .select({ id: devices.id })
-        .from(devices)
-        .where(and(inArray(devices.id, stack.demoDeviceIds), eq(devices.online, true)));
-      return rows.length === 2;
-    },
-    60_000,
-  );
+  cs = await startCliStack(inject('temporalAddress'), 'cli');
+  stack = cs.stack;
+  env = cs.env;
 }, 180_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await db?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await cs?.stop();
 });
 
 describe('flotilla run', () => {

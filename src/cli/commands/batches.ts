@@ -1,14 +1,16 @@
-// `flotilla batches show|cancel|list`.
+// `flotilla batches show|cancel|list`, plus watch and export (batch-follow.ts).
 import type { Command } from 'commander';
 import { BATCH_STATUSES } from '../../domain/status';
 import type { BatchDetail, BatchView, ExecutionView } from '../api-types';
 import { formatBatchHeader, formatBatches, formatExecutions } from '../format';
 import { EXIT, out, printJson } from '../output';
 import { UsageError, parsePositiveInt } from '../parse';
+import { registerBatchFollowCommands } from './batch-follow';
 import { action, type CommandContext } from './context';
 
 export function registerBatchesCommands(program: Command, ctx: CommandContext): void {
-  const batches = program.command('batches').description('inspect and cancel batches');
+  const batches = program.command('batches').description('inspect, follow, export and cancel batches');
+  registerBatchFollowCommands(batches, ctx);
 
   batches
     .command('show')

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CreatedBatch, ExecutionView } from '../api-types';
 import { followBatch } from '../follow';
+import { LiveLines } from '../live-lines';
 import { formatCounts, formatExecutions } from '../format';
 import { EXIT, info, out, printJson } from '../output';
 import { buildBatchRequest, collect, commandLine, type RunOptions } from '../parse';
@@ -12,6 +13,7 @@ interface RunFlags extends RunOptions {
   group?: string[];
   idempotencyKey?: string;
   json?: boolean;
+  live?: boolean;
 }
 
 export function registerRunCommand(program: Command, ctx: CommandContext): void {
@@ -31,6 +33,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .option('--deadline <sec>', 'cancel whatever is left of the batch after this many seconds')
     .option('--idempotency-key <key>', 'retrying with the same key returns the same batch')
     .option('--json', 'print the batch and its executions as JSON')
+    .option('--live', 'print what the commands print as they run, each line prefixed with its device (stderr)')
     .argument('[command...]', 'the command line, after --')
     .action(
       action(async (words: string[], flags: RunFlags) => {
@@ -40,7 +43,14 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
         const headers: Record<string, string> = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
         const created = await api.post<CreatedBatch>('/v1/batches', body, headers);
         info(`batch ${created.batchId} started on ${created.targetCount} device(s)`);
-        const detail = await followBatch(api, created.batchId, { quiet: flags.json === true, log: info });
+        const live = new LiveLines(info);
+        const detail = await followBatch(api, created.batchId, {
+          quiet: flags.json === true || flags.live === true,
+          log: info,
+          output: flags.live === true,
+          onOutput: (chunk) => live.push(chunk),
+        });
+        live.flush();
         const executions = await api.all<ExecutionView>(`/v1/batches/${created.batchId}/executions`);
         if (flags.json) {
           printJson({ ...detail, executions });

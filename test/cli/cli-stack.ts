@@ -1,0 +1,59 @@
+// The system the CLI tests run against: startStack (API, workflow worker, gateway) on a fresh database
+// and the suite's Temporal dev server, with two real demo agents (group `demo`) online.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { and, eq, inArray } from 'drizzle-orm';
+import { loadServerConfig } from '../../src/config';
+import { devices } from '../../src/db/schema';
+import { createLogger } from '../../src/logger';
+import { startStack, type Stack } from '../../src/main/stack';
+import { createTestDatabase } from '../helpers/database';
+import { createTestNamespace } from '../helpers/namespace';
+import { freePort, waitFor } from '../helpers/ports';
+
+export interface CliStack {
+  stack: Stack;
+  /** What the CLI gets: the API URL and the data folder holding the admin token (no token variable). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startCliStack(temporalAddress: string, name: string): Promise<CliStack> {
+  const db = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), `flotilla-${name}-`));
+  const config = loadServerConfig({
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporalAddress,
+    // A namespace of its own: other test files run workflow workers on the shared dev server.
+    TEMPORAL_NAMESPACE: await createTestNamespace(temporalAddress, name),
+    FLOTILLA_BIND_HOST: '127.0.0.1',
+    FLOTILLA_API_PORT: String(await freePort()),
+    FLOTILLA_GATEWAY_PORT: String(await freePort()),
+    FLOTILLA_GATEWAY_ID: `${name}-test-${Date.now()}`,
+    FLOTILLA_DATA_DIR: dataDir,
+    FLOTILLA_DEMO_AGENTS: '2',
+    FLOTILLA_HEARTBEAT_MS: '1000',
+  });
+  const stack = await startStack({ config, logger: createLogger(`${name}-test`, 'warn') });
+  await waitFor(
+    'both demo agents online',
+    async () => {
+      const rows = await stack.db.db
+        .select({ id: devices.id })
+        .from(devices)
+        .where(and(inArray(devices.id, stack.demoDeviceIds), eq(devices.online, true)));
+      return rows.length === 2;
+    },
+    60_000,
+  );
+  return {
+    stack,
+    env: { FLOTILLA_API_URL: stack.apiUrl, FLOTILLA_DATA_DIR: dataDir },
+    async stop() {
+      await stack.stop();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
