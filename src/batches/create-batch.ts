@@ -50,6 +50,8 @@ export interface CreateBatchInput {
   requestHash: string | null;
   /** Set when a schedule started this batch. */
   scheduleId?: string | null;
+  /** The batch this one retries. */
+  retryOf?: string;
 }
 
 export interface CreatedBatch {
@@ -89,6 +91,7 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
       idempotencyKey: input.idempotencyKey,
       requestHash: input.requestHash,
       scheduleId: input.scheduleId ?? null,
+      retryOf: input.retryOf ?? null,
     },
     targets,
     deps.maxRunningBatches,

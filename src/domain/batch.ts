@@ -100,19 +100,6 @@ export function resolveStrategy(s: BatchRequest['strategy'], total: number, seal
   };
 }
 
-/** A stored strategy resolved again for another target count (a retry's): the same request, new numbers. */
-export function reresolveStrategy(s: StoredStrategy, total: number): StoredStrategy {
-  const r = s.requested;
-  const maxFailures = r.maxFailures === null ? null : resolveMaxFailures(r.maxFailures, total);
-  if (s.mode === 'waves' && s.waves) {
-    const w = s.waves;
-    const again = { waveSize: r.waveSize, maxFailuresPerWave: r.maxFailuresPerWave ?? undefined, pauseBetweenWavesSec: w.pauseBetweenSec, approveAfterFirstWave: w.approveAfterFirstWave };
-    const waves = { ...resolveWaves(again, total, MAX_CONCURRENCY, () => null), healthCheck: w.healthCheck };
-    return { ...s, concurrency: waves.size, maxFailures, waves };
-  }
-  return { ...s, concurrency: s.mode === 'sequential' ? 1 : resolveConcurrency(r.concurrency, total), maxFailures };
-}
-
 /** A short human line for Temporal UI summaries: never includes env values. */
 export function describeAction(action: { command: string }, max = 80): string {
   const oneLine = action.command.replace(/\s+/g, ' ').trim();

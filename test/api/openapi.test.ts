@@ -27,6 +27,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/batches/{id}/export',
       '/v1/batches/{id}/pause',
       '/v1/batches/{id}/resume',
+      '/v1/batches/{id}/retry',
       '/v1/devices',
       '/v1/devices/{id}',
       '/v1/devices/{id}/rotate-token',

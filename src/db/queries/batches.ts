@@ -96,7 +96,11 @@ export async function insertBatch(db: Database, batch: NewBatch, targets: readon
   await db.transaction(async (tx) => {
     if (maxRunning !== undefined) {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flotilla.running-batches:${batch.owner}`}))`);
-      const running = await tx.$count(batches, and(eq(batches.owner, batch.owner), eq(batches.status, 'running')));
+      // Paused batches still hold their place; a waves batch's health checks are part of it, not counted apart.
+      const running = await tx.$count(
+        batches,
+        and(eq(batches.owner, batch.owner), inArray(batches.status, [...ACTIVE_BATCH_STATUSES]), eq(batches.purpose, 'run')),
+      );
       if (running >= maxRunning) throw new TooManyRunningBatchesError(maxRunning);
     }
     await tx.insert(batches).values({ ...batch, status: 'running', targetCount: targets.length });
@@ -279,4 +283,14 @@ export async function getExecution(db: Database, batchId: string, deviceId: stri
     .from(executions)
     .where(and(eq(executions.batchId, batchId), eq(executions.deviceId, deviceId)));
   return row ? { ...row, outputCut: false } : undefined;
+}
+
+/** Devices of a batch whose execution ended in one of `statuses`, in batch order. */
+export async function deviceIdsInStatuses(db: Database, batchId: string, statuses: readonly ExecutionStatus[]): Promise<string[]> {
+  const rows = await db
+    .select({ deviceId: executions.deviceId })
+    .from(executions)
+    .where(and(eq(executions.batchId, batchId), inArray(executions.status, [...statuses])))
+    .orderBy(asc(executions.seq));
+  return rows.map((r) => r.deviceId);
 }

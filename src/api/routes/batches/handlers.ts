@@ -24,7 +24,7 @@ import { createBatch, type CreatedBatch } from '../../../batches/create-batch';
 import { BatchRejected } from '../../../batches/rejected';
 import { startBatchWorkflow } from '../../../batches/start-workflow';
 
-interface Created {
+export interface Created {
   batchId: string;
   workflowId: string;
   targetCount: number;
@@ -60,13 +60,20 @@ async function replay(c: Context<AppEnv>, row: BatchRow, hash: string): Promise<
   return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds: await batchDeviceIds(c.var.deps.db.db, row.id) };
 }
 
-async function createNew(c: Context<AppEnv>, body: BatchRequest, key: string | undefined, hash: string): Promise<Created> {
+/** Creates and starts a batch through the one createBatch path; also used by retry (no key, linked to the original). */
+export async function createNew(
+  c: Context<AppEnv>,
+  body: BatchRequest,
+  key: string | undefined,
+  hash: string | null,
+  retryOf?: string,
+): Promise<Created> {
   const { db, config } = c.var.deps;
   let created: CreatedBatch;
   try {
     created = await createBatch(
       { db: db.db, maxTargets: config.maxTargets, maxCommandBytes: config.maxCommandBytes, maxRunningBatches: config.maxRunningBatches, secretKey: config.secretKey },
-      { owner: c.var.principal.id, request: body, idempotencyKey: key ?? null, requestHash: hash },
+      { owner: c.var.principal.id, request: body, idempotencyKey: key ?? null, requestHash: hash, ...(retryOf === undefined ? {} : { retryOf }) },
     );
   } catch (err) {
     if (!(err instanceof BatchRejected)) throw err;
@@ -76,7 +83,7 @@ async function createNew(c: Context<AppEnv>, body: BatchRequest, key: string | u
   }
   const { row, deviceIds } = created;
   await ensureStarted(c, row);
-  c.set('audit', { action: 'batch.start', resourceId: row.id, details: startDetails(row.action, row.targets, row.targetCount) });
+  c.set('audit', { action: retryOf ? 'batch.retry' : 'batch.start', resourceId: row.id, details: { ...startDetails(row.action, row.targets, row.targetCount), ...(retryOf ? { retryOf } : {}) } });
   return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds };
 }
 

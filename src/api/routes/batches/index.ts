@@ -3,6 +3,8 @@ import * as control from './control-handlers';
 import * as controlRoutes from './control-routes';
 import * as handlers from './handlers';
 import * as routes from './routes';
+import { retry } from './retry-handler';
+import * as retryRoutes from './retry-routes';
 
 export const batchesRouter = createRouter()
   .openapi(routes.create, handlers.create)
@@ -11,4 +13,5 @@ export const batchesRouter = createRouter()
   .openapi(controlRoutes.cancel, control.cancel)
   .openapi(controlRoutes.pause, control.pause)
   .openapi(controlRoutes.resume, control.resume)
+  .openapi(retryRoutes.retry, retry)
   .openapi(routes.remove, handlers.remove);
