@@ -37,8 +37,15 @@ export interface Cluster {
   startWorker(): Promise<RunningProcess>;
   /** Starts the API (again) on its port. */
   startApi(): Promise<RunningProcess>;
+  /** The agent's own journal (JSON lines: started, result, acked). */
+  agentJournal(device: Device): string[];
   /** Agent-side journal lines for an execution (how many times it was started on the device). */
   agentStarts(device: Device): string[];
+  /**
+   * Execution ids every agent process of the device logged as started ("exec start"), across restarts: a
+   * restarted agent compacts its journal, so its finished executions' `started` lines are gone.
+   */
+  agentLoggedStarts(device: Device): string[];
   waitForBatch(batchId: string, timeoutMs?: number): Promise<BatchView>;
   /** POST /v1/batches; fails the test unless it answers 201. */
   startBatch(body: Record<string, unknown>): Promise<string>;
@@ -92,6 +99,7 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
   const procs: RunningProcess[] = [];
   const gateways = new Map<string, { url: string; proc: RunningProcess }>();
   const agentDirs = new Map<string, string>();
+  const agentProcs = new Map<string, RunningProcess[]>();
 
   const cluster: Cluster = {
     apiUrl: `http://127.0.0.1:${apiPort}`,
@@ -137,6 +145,7 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
         dir,
       ]);
       procs.push(p);
+      agentProcs.set(device.id, [...(agentProcs.get(device.id) ?? []), p]);
       await p.waitForLine(READY, 30_000);
       return p;
     },
@@ -168,12 +177,18 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
       await p.waitForLine(READY, 60_000);
       return p;
     },
-    agentStarts(device) {
+    agentJournal(device) {
       const file = path.join(agentDirs.get(device.id) ?? '', 'journal.jsonl');
-      if (!existsSync(file)) return [];
-      return readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((l) => l.includes('"started"'));
+      return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+    },
+    agentStarts(device) {
+      return cluster.agentJournal(device).filter((l) => l.includes('"started"'));
+    },
+    agentLoggedStarts(device) {
+      return (agentProcs.get(device.id) ?? [])
+        .flatMap((p) => p.lines)
+        .filter((l) => l.includes('"msg":"exec start"'))
+        .map((l) => (JSON.parse(l) as { executionId: string }).executionId);
     },
     async startBatch(body) {
       const r = await cluster.http<{ batchId: string }>('POST', '/v1/batches', body);

@@ -17,10 +17,24 @@ export async function expectFaultInvariants(c: Cluster, batchId: string, devices
   return execs;
 }
 
-/** The agents' own journals: no execution id was ever started twice on a device. */
+/** The agents' own journals, and their logs across restarts: no execution id was ever started twice on a device. */
 export function expectEachExecutionStartedOnce(c: Cluster, devices: Device[]): void {
   for (const d of devices) {
-    const ids = c.agentStarts(d).map((l) => (JSON.parse(l) as { executionId: string }).executionId);
-    expect(new Set(ids).size, `${d.name} started an execution twice: ${ids.join(', ')}`).toBe(ids.length);
+    const journaled = c.agentStarts(d).map((l) => (JSON.parse(l) as { executionId: string }).executionId);
+    expect(new Set(journaled).size, `${d.name}'s journal shows an execution started twice: ${journaled.join(', ')}`).toBe(journaled.length);
+    const logged = c.agentLoggedStarts(d);
+    expect(new Set(logged).size, `${d.name}'s agents logged an execution started twice: ${logged.join(', ')}`).toBe(logged.length);
   }
+}
+
+/** After the fault, a new batch on the whole fleet succeeds: every process serves again. */
+export async function expectFleetServes(c: Cluster, tag: string, devices: Device[]): Promise<void> {
+  const batchId = await c.startBatch({
+    targets: { tags: [tag] },
+    action: { type: 'command', command: 'echo again', shell: 'sh', timeoutSec: 30 },
+    strategy: { concurrency: devices.length },
+  });
+  expect((await c.waitForBatch(batchId, 60_000)).batch.status).toBe('succeeded');
+  const execs = await expectFaultInvariants(c, batchId, devices);
+  expect(execs.every((e) => e.stdout === 'again\n')).toBe(true);
 }
