@@ -9,7 +9,7 @@ import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batches } from '../../src/db/schema';
 import { startCluster, type Cluster, type Device } from '../helpers/cluster';
-import { expectFaultInvariants } from '../helpers/fault-invariants';
+import { expectFaultInvariants, expectFleetServes } from '../helpers/fault-invariants';
 import type { RunningProcess } from '../helpers/processes';
 
 let c: Cluster;
@@ -73,13 +73,22 @@ describe('graceful shutdown mid-batch', () => {
     await expectAllDone(batchId);
   }, 90_000);
 
+  it('gateway: commands outlasting its drain move with their agents and report once; restarted, the batch completes', async () => {
+    const batchId = await c.startBatch(batchBody('sleep 8; echo done', 4));
+    await c.waitForStats(batchId, 'all commands to run', (s) => (s.running ?? 0) === 4);
+    const gateway = c.gateways.get('gw-a')!.proc;
+    expect((await terminate(gateway, BOUND_MS.gateway)).code).toBe(0);
+    await c.restartGateway('gw-a');
+    await expectAllDone(batchId);
+  }, 90_000);
+
   it('agent: lets its running command finish and reports it, exits 0; restarted, it takes new work', async () => {
     const batchId = await c.startBatch(batchBody('sleep 2; echo done', 4));
     await c.waitForStats(batchId, 'all commands to run', (s) => (s.running ?? 0) === 4);
     expect((await terminate(agents[0]!, BOUND_MS.agent)).code).toBe(0);
     await expectAllDone(batchId);
     agents[0] = await c.startAgent(devices[0]!);
-    await expectAllDone(await c.startBatch(batchBody('echo done', 4)));
+    await expectFleetServes(c, tag, devices);
   }, 90_000);
 
   it('api: answers the requests it accepted, stores none it did not answer; restarted, it serves', async () => {
