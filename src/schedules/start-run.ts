@@ -4,7 +4,9 @@
 // second batch. A request that cannot become a batch (no device matches, a group was deleted...) is
 // recorded as a failed run with the reason and ends the run normally: the schedule keeps going.
 import { randomUUID } from 'node:crypto';
+import { batchStartDetails } from '../batches/audit-details';
 import { createBatch, type CreateBatchDeps } from '../batches/create-batch';
+import { appendAudit } from '../db/queries/audit';
 import { BatchRejected } from '../batches/rejected';
 import { workflowInput } from '../batches/workflow-input';
 import { runRequest } from './stored-request';
@@ -21,6 +23,24 @@ const started = (batch: BatchRow, schedule: Pick<ScheduleRow, 'name'>): Schedule
   scheduleName: schedule.name,
 });
 
+/** A scheduled start is a batch start in the owner's name: the audit log shows it like one from the API. */
+async function auditScheduledStart(db: ScheduleRunDeps['db'], schedule: ScheduleRow, batch: BatchRow): Promise<void> {
+  await appendAudit(db, {
+    id: randomUUID(),
+    actorId: schedule.owner,
+    actorName: `schedule ${schedule.name}`,
+    tokenId: null,
+    action: 'batch.start',
+    resourceType: 'batch',
+    resourceId: batch.id,
+    method: 'SCHEDULE',
+    path: `/v1/schedules/${schedule.id}`,
+    status: 201,
+    clientIp: null,
+    details: { ...batchStartDetails(batch), scheduleId: schedule.id },
+  });
+}
+
 async function createRunBatch(deps: ScheduleRunDeps, schedule: ScheduleRow, runWorkflowId: string): Promise<BatchRow> {
   const key = `schedule-run:${runWorkflowId}`;
   const existing = await findBatchByIdempotencyKey(deps.db, schedule.owner, key);
@@ -29,6 +49,7 @@ async function createRunBatch(deps: ScheduleRunDeps, schedule: ScheduleRow, runW
     deps,
     { owner: schedule.owner, request: runRequest(schedule, deps.secretKey), idempotencyKey: key, requestHash: null, scheduleId: schedule.id },
   );
+  await auditScheduledStart(deps.db, schedule, row);
   return row;
 }
 

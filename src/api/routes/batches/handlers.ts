@@ -11,7 +11,7 @@ import {
 } from '../../../db/queries/batches';
 import { batchLinks } from '../../../db/queries/batch-links';
 import type { BatchRow } from '../../../db/schema';
-import type { BatchRequest, StoredAction, StoredTargets } from '../../../domain/batch';
+import type { BatchRequest } from '../../../domain/batch';
 import { isActiveBatchStatus } from '../../../domain/status';
 import type { AppEnv, AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
@@ -20,6 +20,7 @@ import { progressOf, toBatchJson } from '../../schemas/batch';
 import { decodeTimeCursorOrFail } from '../cursor';
 import { requestHash } from './request';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute } from './routes';
+import { batchStartDetails } from '../../../batches/audit-details';
 import { createBatch, type CreatedBatch } from '../../../batches/create-batch';
 import { BatchRejected } from '../../../batches/rejected';
 import { startBatchWorkflow } from '../../../batches/start-workflow';
@@ -29,12 +30,6 @@ export interface Created {
   workflowId: string;
   targetCount: number;
   deviceIds: string[];
-}
-
-/** What the audit log keeps of a batch start: the action without its sealed env values, and the targets. */
-function startDetails(action: StoredAction, targets: StoredTargets, targetCount: number): Record<string, unknown> {
-  const { envSealed: _sealed, ...shown } = action;
-  return { action: shown, targets, targetCount };
 }
 
 async function ensureStarted(c: Context<AppEnv>, row: BatchRow): Promise<void> {
@@ -56,7 +51,7 @@ async function replay(c: Context<AppEnv>, row: BatchRow, hash: string): Promise<
   // Covers a crash between the insert and the start; a finished batch's workflow is never started again.
   if (isActiveBatchStatus(row.status)) await ensureStarted(c, row);
   c.header('Idempotent-Replayed', 'true');
-  c.set('audit', { action: 'batch.start', resourceId: row.id, details: { ...startDetails(row.action, row.targets, row.targetCount), replayed: true } });
+  c.set('audit', { action: 'batch.start', resourceId: row.id, details: { ...batchStartDetails(row), replayed: true } });
   return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds: await batchDeviceIds(c.var.deps.db.db, row.id) };
 }
 
@@ -83,7 +78,7 @@ export async function createNew(
   }
   const { row, deviceIds } = created;
   await ensureStarted(c, row);
-  c.set('audit', { action: retryOf ? 'batch.retry' : 'batch.start', resourceId: row.id, details: { ...startDetails(row.action, row.targets, row.targetCount), ...(retryOf ? { retryOf } : {}) } });
+  c.set('audit', { action: retryOf ? 'batch.retry' : 'batch.start', resourceId: row.id, details: { ...batchStartDetails(row), ...(retryOf ? { retryOf } : {}) } });
   return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds };
 }
 
