@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { and, arrayContains, count, eq } from 'drizzle-orm';
+import { and, arrayContains, count, eq, inArray } from 'drizzle-orm';
 import { Client as PgClient } from 'pg';
 import { createApiClient } from '../src/cli/http';
 import { loadServerConfig } from '../src/config';
@@ -127,6 +127,10 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
         .from(executions)
         .where(eq(executions.batchId, batchId));
       return rows.flatMap((r) => (r.dispatchedAt && r.completedAt ? [r.completedAt.getTime() - r.dispatchedAt.getTime()] : []));
+    },
+    async executions(batchIds) {
+      if (batchIds.length === 0) return [];
+      return db.select({ id: executions.id, batchId: executions.batchId, status: executions.status }).from(executions).where(inArray(executions.batchId, batchIds));
     },
     async stop() {
       await stack.stop();

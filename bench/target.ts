@@ -14,5 +14,7 @@ export interface BenchTarget {
   register(count: number, tag: string): Promise<Registered[]>;
   countOnline(tag: string): Promise<number>;
   latenciesMs(batchId: string, batchCreatedAt: Date): Promise<number[]>;
+  /** Every execution row of these batches (in-process only: the load benchmark reads them to count losses). */
+  executions?(batchIds: string[]): Promise<Array<{ id: string; batchId: string; status: string }>>;
   stop(): Promise<void>;
 }
