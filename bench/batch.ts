@@ -13,6 +13,7 @@ import { startInProcessTarget } from './in-process';
 import { round, sampleRss } from './measure';
 import { remoteTarget } from './remote';
 import type { BenchTarget } from './target';
+import { runBenchCommand } from './run-command';
 
 interface Flags {
   devices: string;
@@ -83,22 +84,17 @@ async function main(flags: Flags): Promise<number> {
   }
 }
 
-new Command('bench')
-  .description('time one batch over a simulated fleet through the whole path, beside the plain-WebSocket floor')
-  .requiredOption('--devices <n>', 'fleet size')
-  .requiredOption('--concurrency <n>', 'sliding window (strategy.concurrency)')
-  .option('--api <url>', 'use a running Flotilla API instead of starting one in this process')
-  .option('--token <token>', 'admin token for --api (default: as the CLI finds it)')
-  .option('--gateway <ws-url>', 'gateway the fleet connects to with --api (default ws://<api host>:8081)')
-  .option('--temporal-memory', 'in-process only: run the Temporal dev server in memory instead of on a SQLite file')
-  .option('--timeout <sec>', 'give up on any phase after this long', '600')
-  .option('--log-level <level>', 'log level of the in-process stack (stderr)', 'warn')
-  .action(async (flags: Flags) => {
-    process.exitCode = await main(flags);
-  })
-  .parseAsync(process.argv)
-  .then(() => process.exit())
-  .catch((err: unknown) => {
-    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(2);
-  });
+runBenchCommand<Flags>(
+  new Command('bench')
+    .description('time one batch over a simulated fleet through the whole path, beside the plain-WebSocket floor')
+    .requiredOption('--devices <n>', 'fleet size')
+    .requiredOption('--concurrency <n>', 'sliding window (strategy.concurrency)')
+    .option('--api <url>', 'use a running Flotilla API instead of starting one in this process')
+    .option('--token <token>', 'admin token for --api (default: as the CLI finds it)')
+    .option('--gateway <ws-url>', 'gateway the fleet connects to with --api (default ws://<api host>:8081)')
+    .option('--temporal-memory', 'in-process only: run the Temporal dev server in memory instead of on a SQLite file')
+    .option('--timeout <sec>', 'give up on any phase after this long', '600')
+    .option('--log-level <level>', 'log level of the in-process stack (stderr)', 'warn'),
+  main,
+  log,
+);

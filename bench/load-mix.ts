@@ -1,7 +1,7 @@
 // The sustained mix of the load benchmark: small batches and large ones at steady rates, API reads at a
 // steady rate, every call timed. Runs until the deadline; answers what it started and what it saw.
 import type { CreatedBatch } from '../src/cli/api-types';
-import type { ApiClient } from '../src/cli/http';
+import { ApiError, type ApiClient } from '../src/cli/http';
 import { BENCH_ACTION } from './floor';
 
 export interface MixPlan {
@@ -21,6 +21,8 @@ export interface MixOutcome {
   largeBatches: number;
   apiLatenciesMs: number[];
   errors: number;
+  /** Batches refused with 429 (FLOTILLA_MAX_RUNNING_BATCHES reached): back-pressure, not a failure. */
+  throttled: number;
 }
 
 const pick = (ids: string[], n: number): string[] => {
@@ -33,13 +35,17 @@ const pick = (ids: string[], n: number): string[] => {
 };
 
 export async function runMix(api: ApiClient, plan: MixPlan): Promise<MixOutcome> {
-  const out: MixOutcome = { batchIds: [], smallBatches: 0, largeBatches: 0, apiLatenciesMs: [], errors: 0 };
+  const out: MixOutcome = { batchIds: [], smallBatches: 0, largeBatches: 0, apiLatenciesMs: [], errors: 0, throttled: 0 };
   const inFlight = new Set<Promise<void>>();
   const timed = (what: string, call: () => Promise<unknown>): void => {
     const started = performance.now();
     const p = call()
       .then(() => void out.apiLatenciesMs.push(performance.now() - started))
       .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 429) {
+          out.throttled += 1;
+          return;
+        }
         out.errors += 1;
         if (out.errors <= 5) plan.log(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
       })

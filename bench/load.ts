@@ -1,8 +1,10 @@
-// npm run bench:load -- [--seconds 60] [--devices 300] ...
+// npm run bench:load -- [--seconds 60] [--devices 100] ...
 // A sustained mix on one machine for a fixed time: many small batches, a few large ones, API reads at a
 // steady rate, simulated agents (real protocol v1, journaling what they run) dropping and regaining their
-// sessions. Then it waits for every batch to finish and prints ONE JSON line on stdout: batches and
-// devices completed, API p50/p99, errors, lostResults and duplicateExecutions (both must be 0).
+// sessions. Then it waits for every batch to finish and prints ONE JSON line on stdout (the only line
+// starting with `{`; Temporal Core may print its own warnings there): batches and
+// devices completed, API p50/p99, errors, batches throttled by the running-batches limit (429), lostResults
+// and duplicateExecutions (both must be 0).
 // Exits 1 when anything was lost, run twice, failed or left unfinished. Progress goes to stderr.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { startInProcessTarget } from './in-process';
 import { checkLoad } from './load-check';
 import { runMix } from './load-mix';
 import { percentile, round, sampleRss, waitUntil } from './measure';
+import { runBenchCommand } from './run-command';
 
 interface Flags {
   seconds: string;
@@ -97,6 +100,7 @@ async function main(flags: Flags): Promise<number> {
       apiP50Ms: round(percentile(mix.apiLatenciesMs, 50) ?? 0, 1),
       apiP99Ms: round(percentile(mix.apiLatenciesMs, 99) ?? 0, 1),
       errors: mix.errors,
+      throttled: mix.throttled,
       lostResults: check.lostResults,
       duplicateExecutions: check.duplicateExecutions,
       wallSeconds: round((performance.now() - started) / 1000, 1),
@@ -112,26 +116,21 @@ async function main(flags: Flags): Promise<number> {
   }
 }
 
-new Command('bench:load')
-  .description('a sustained mix of batches, API reads and agent churn for a fixed time; one JSON line of what held')
-  .option('--seconds <n>', 'how long the mix runs', '60')
-  .option('--devices <n>', 'simulated agents', '300')
-  .option('--small-size <n>', 'devices per small batch', '3')
-  .option('--small-per-sec <n>', 'small batches started per second', '2')
-  .option('--large-size <n>', 'devices per large batch', '200')
-  .option('--large-every <sec>', 'a large batch every this many seconds (one at the start)', '20')
-  .option('--reads-per-sec <n>', 'API reads per second', '10')
-  .option('--churn-per-sec <n>', 'agent sessions dropped (and re-established) per second', '2')
-  .option('--work-ms <n>', 'how long each simulated command runs', '50')
-  .option('--drain-timeout <sec>', 'how long to wait for the batches after the mix', '240')
-  .option('--temporal-memory', 'run the Temporal dev server in memory instead of on a SQLite file')
-  .option('--log-level <level>', 'log level of the in-process stack (stderr)', 'warn')
-  .action(async (flags: Flags) => {
-    process.exitCode = await main(flags);
-  })
-  .parseAsync(process.argv)
-  .then(() => process.exit())
-  .catch((err: unknown) => {
-    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(2);
-  });
+runBenchCommand<Flags>(
+  new Command('bench:load')
+    .description('a sustained mix of batches, API reads and agent churn for a fixed time; one JSON line of what held')
+    .option('--seconds <n>', 'how long the mix runs', '60')
+    .option('--devices <n>', 'simulated agents', '100')
+    .option('--small-size <n>', 'devices per small batch', '3')
+    .option('--small-per-sec <n>', 'small batches started per second', '1')
+    .option('--large-size <n>', 'devices per large batch', '100')
+    .option('--large-every <sec>', 'a large batch every this many seconds (one at the start)', '30')
+    .option('--reads-per-sec <n>', 'API reads per second', '5')
+    .option('--churn-per-sec <n>', 'agent sessions dropped (and re-established) per second', '1')
+    .option('--work-ms <n>', 'how long each simulated command runs', '50')
+    .option('--drain-timeout <sec>', 'how long to wait for the batches after the mix', '300')
+    .option('--temporal-memory', 'run the Temporal dev server in memory instead of on a SQLite file')
+    .option('--log-level <level>', 'log level of the in-process stack (stderr)', 'warn'),
+  main,
+  log,
+);
