@@ -6,7 +6,7 @@ import type { Database } from '../db/client';
 import { exportPage, type ExportRow, type PageLimits } from '../db/queries/batch-export';
 import { EXPORT_COLUMNS, type ExportFormat } from '../domain/export';
 
-const DEFAULT_LIMITS: PageLimits = { rows: 200, bytes: 4 * 1024 * 1024 };
+const DEFAULT_LIMITS: PageLimits = { rows: 200, bytes: 2 * 1024 * 1024 };
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 

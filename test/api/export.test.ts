@@ -137,7 +137,8 @@ describe('GET /v1/batches/:id/export', () => {
     expect(newlines).toBe(DEVICES + 1);
     expect(tail).toMatch(new RegExp(`x${DEVICES - 1},\\n$`));
     expect(exportMb).toBeGreaterThan(120);
-    // Holding every row would take at least the export's size (twice over as UTF-16 strings); a page holds at most 4 MiB of output.
-    expect(growthMb).toBeLessThan(exportMb / 3);
+    // Holding every row would take at least the export's size. A page holds at most 2 MiB of output; the
+    // rest is garbage the collector has not reclaimed yet, which grows on a loaded machine.
+    expect(growthMb).toBeLessThan(exportMb / 2);
   }, 180_000);
 });
