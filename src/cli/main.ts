@@ -5,6 +5,7 @@ import { createContext } from './commands/context';
 import { registerDevicesCommands } from './commands/devices';
 import { registerGroupsCommands } from './commands/groups';
 import { registerRunCommand } from './commands/run';
+import { registerSchedulesCommands } from './commands/schedules';
 import { registerTokensCommands } from './commands/tokens';
 import { registerUsersCommands } from './commands/users';
 import { EXIT, reportError } from './output';
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerBatchesCommands(program, ctx);
   registerDevicesCommands(program, ctx);
   registerGroupsCommands(program, ctx);
+  registerSchedulesCommands(program, ctx);
   registerUsersCommands(program, ctx);
   registerTokensCommands(program, ctx);
   return program;

@@ -167,3 +167,40 @@ describe('flotilla devices and groups', () => {
     expect(run.stdout.match(/succeeded/g)?.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('flotilla schedules', () => {
+  it('creates, lists, triggers, shows the run, pauses, resumes and deletes a schedule', async () => {
+    const created = await cli('schedules', 'create', 'cli-nightly', '--daily', '02:00', '--timezone', 'Europe/Paris', '--group', 'demo', '--json', '--', 'echo', 'from-schedule');
+    expect(created.code, created.stderr).toBe(0);
+    const schedule = JSON.parse(created.stdout) as { id: string; nextRunTimes: string[]; paused: boolean };
+    expect(schedule.nextRunTimes).toHaveLength(5);
+    expect(schedule.paused).toBe(false);
+
+    const list = await cli('schedules', 'list');
+    expect(list.stdout).toMatch(/cli-nightly\s+\S+\s+daily 02:00\s+Europe\/Paris\s+active/);
+
+    expect((await cli('schedules', 'trigger', schedule.id)).stdout).toContain('triggered cli-nightly');
+    await waitFor('the triggered run to succeed', async () => {
+      const shown = await cli('schedules', 'show', schedule.id, '--json');
+      const runs = (JSON.parse(shown.stdout) as { runs: Array<{ status: string }> }).runs;
+      return runs[0]?.status === 'succeeded';
+    });
+    const shown = await cli('schedules', 'show', schedule.id);
+    expect(shown.stdout).toContain('when:      daily 02:00 (Europe/Paris), overlap skip');
+    expect(shown.stdout).toMatch(/succeeded\s+[0-9a-f-]{36}\s+2/);
+
+    expect((await cli('schedules', 'pause', schedule.id, '--note', 'freeze')).stdout).toContain('paused');
+    expect((await cli('schedules', 'show', schedule.id)).stdout).toContain('state:     paused: freeze');
+    expect((await cli('schedules', 'resume', schedule.id)).stdout).toContain('active');
+    expect((await cli('schedules', 'delete', schedule.id)).code).toBe(0);
+    const gone = await cli('schedules', 'show', schedule.id);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain('HTTP 404');
+  }, 120_000);
+
+  it('refuses a create without exactly one spec flag before any request', async () => {
+    const r = await cli('schedules', 'create', 'x', '--daily', '02:00', '--cron', '* * * * *', '--group', 'demo', '--', 'true');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('exactly one of --cron');
+  });
+});
