@@ -85,7 +85,13 @@ export const RESOURCES: ResourceRow[] = [
     ],
     list: () => '/v1/batches?limit=200',
     updates: [],
-    actions: [(f) => ({ method: 'POST', path: `/v1/batches/${f.id}/cancel`, ok: 202 })],
+    actions: [
+      (f) => ({ method: 'POST', path: `/v1/batches/${f.id}/pause`, ok: 202 }),
+      (f) => ({ method: 'POST', path: `/v1/batches/${f.id}/resume`, ok: 202 }),
+      // Still running (no worker here): its owner is told to wait for the end.
+      (f) => ({ method: 'POST', path: `/v1/batches/${f.id}/retry`, ok: 409 }),
+      (f) => ({ method: 'POST', path: `/v1/batches/${f.id}/cancel`, ok: 202 }),
+    ],
     // No worker runs in API tests, so the batch stays running: its owner is told to cancel first.
     remove: (f) => ({ method: 'DELETE', path: `/v1/batches/${f.id}`, ok: 409 }),
   },
