@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batches } from '../../src/db/schema';
 import { startCluster, type Cluster, type Device } from '../helpers/cluster';
 import { expectFaultInvariants, expectFleetServes } from '../helpers/fault-invariants';
+import { waitFor } from '../helpers/ports';
 import type { RunningProcess } from '../helpers/processes';
 
 let c: Cluster;
@@ -79,6 +80,11 @@ describe('graceful shutdown mid-batch', () => {
   }, 90_000);
 
   it('gateway: commands outlasting its drain move with their agents and report once; restarted, the batch completes', async () => {
+    // After the previous test's restart an agent may still be in its reconnect backoff.
+    await waitFor('every agent back online', async () => {
+      const r = await c.http<{ items: Array<{ status: string }> }>('GET', `/v1/devices?tag=${tag}`);
+      return r.status === 200 && r.body.items.length === devices.length && r.body.items.every((d) => d.status === 'online');
+    }, 60_000);
     const batchId = await c.startBatch(batchBody('sleep 8; echo done', 4));
     await c.waitForStats(batchId, 'all commands to run', (s) => (s.running ?? 0) === 4);
     const gateway = c.gateways.get('gw-a')!.proc;
