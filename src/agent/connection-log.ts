@@ -2,8 +2,7 @@
 // gateway's close codes are explained in one clear line each; everything else stays at debug.
 import type { Logger } from '../logger';
 import { CLOSE_CODES } from '../protocol/constants';
-
-const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|ALTNAME/;
+import { isCertificateError } from '../security/tls';
 
 /** Close codes that need the operator's attention, and what the agent does about them. */
 const EXPLAINED: Partial<Record<number, string>> = {
@@ -14,7 +13,7 @@ const EXPLAINED: Partial<Record<number, string>> = {
 };
 
 export function logConnectionError(logger: Logger, gatewayUrl: string, err: Error & { code?: string }): void {
-  if (err.code && CERTIFICATE_ERROR.test(err.code)) {
+  if (isCertificateError(err.code)) {
     logger.error(
       { gateway: gatewayUrl, code: err.code, err: err.message },
       'gateway TLS certificate rejected: pass the CA that signed it with --ca FILE (or FLOTILLA_CA_FILE); retrying with backoff',

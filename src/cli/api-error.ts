@@ -13,7 +13,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function toApiError(res: Response): Promise<ApiError> {
+export async function toApiError(res: { status: number; text(): Promise<string> }): Promise<ApiError> {
   const text = await res.text();
   try {
     const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };

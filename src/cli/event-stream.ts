@@ -1,6 +1,7 @@
 // Reads one Server-Sent Events response from the API (fetch + eventsource-parser), calling onEvent for
 // each event. Resolves when the server closes the stream; an HTTP error answers the API's error.
 import { createParser } from 'eventsource-parser';
+import { fetch, type Dispatcher } from 'undici';
 import { ApiError, toApiError } from './api-error';
 
 export interface StreamEvent {
@@ -14,15 +15,17 @@ export interface EventStreamOptions {
   /** Resume after this event id. */
   lastEventId?: string;
   signal?: AbortSignal;
+  /** Carries a custom CA (FLOTILLA_CA_FILE) when the API's certificate needs one. */
+  dispatcher?: Dispatcher;
   onEvent(e: StreamEvent): void;
 }
 
 export async function readEventStream(url: string, opts: EventStreamOptions): Promise<void> {
   const headers: Record<string, string> = { accept: 'text/event-stream', ...opts.headers };
   if (opts.lastEventId !== undefined) headers['last-event-id'] = opts.lastEventId;
-  let res: Response;
+  let res: Awaited<ReturnType<typeof fetch>>;
   try {
-    res = await fetch(url, { headers, signal: opts.signal });
+    res = await fetch(url, { headers, signal: opts.signal, dispatcher: opts.dispatcher });
   } catch (err) {
     if (opts.signal?.aborted) return;
     throw new ApiError(0, 'unreachable', `cannot reach ${new URL(url).origin}: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,9 +1,14 @@
-// The CLI's only way to the system: JSON over HTTP to the /v1 API with a bearer token.
+// The CLI's only way to the system: JSON over HTTP(S) to the /v1 API with a bearer token. A custom CA
+// (FLOTILLA_CA_FILE) verifies an API whose certificate no public CA signed.
+import { Agent, fetch } from 'undici';
 import type { CliConfig } from '../config';
 import { ApiError, toApiError } from './api-error';
 import { readEventStream, type EventStreamOptions } from './event-stream';
+import { isCertificateError } from '../security/tls';
 
 export { ApiError } from './api-error';
+
+export type FetchResponse = Awaited<ReturnType<typeof fetch>>;
 
 export type Query = Record<string, string | string[] | number | undefined>;
 
@@ -20,9 +25,9 @@ export interface ApiClient {
   /** Follows nextCursor until the end (or until max items). */
   all<T>(path: string, query?: Query, max?: number): Promise<T[]>;
   /** Reads a Server-Sent Events stream until the server closes it. */
-  events(path: string, query: Query, opts: Omit<EventStreamOptions, 'headers'>): Promise<void>;
+  events(path: string, query: Query, opts: Omit<EventStreamOptions, 'headers' | 'dispatcher'>): Promise<void>;
   /** A streamed download; the caller reads the body. */
-  download(path: string, query?: Query): Promise<Response>;
+  download(path: string, query?: Query): Promise<FetchResponse>;
 }
 
 export function buildUrl(base: string, path: string, query: Query = {}): string {
@@ -35,18 +40,22 @@ export function buildUrl(base: string, path: string, query: Query = {}): string 
 }
 
 function unreachable(apiUrl: string, err: unknown): ApiError {
-  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  return new ApiError(0, 'unreachable', `cannot reach the API at ${apiUrl}${cause}`);
+  const cause = err instanceof Error && err.cause instanceof Error ? (err.cause as Error & { code?: string }) : undefined;
+  if (isCertificateError(cause?.code)) {
+    return new ApiError(0, 'untrusted_certificate', `the API's TLS certificate at ${apiUrl} is not trusted (${cause?.message}); set FLOTILLA_CA_FILE to the CA that signed it`);
+  }
+  return new ApiError(0, 'unreachable', `cannot reach the API at ${apiUrl}${cause ? `: ${cause.message}` : ''}`);
 }
 
 export function createApiClient(config: CliConfig): ApiClient {
   const auth = (): Record<string, string> => (config.token ? { authorization: `Bearer ${config.token}` } : {});
+  const dispatcher = config.ca === undefined ? undefined : new Agent({ connect: { ca: config.ca } });
   const request = async <T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
     const h: Record<string, string> = { accept: 'application/json', ...auth(), ...headers };
     if (body !== undefined) h['content-type'] = 'application/json';
-    let res: Response;
+    let res: FetchResponse;
     try {
-      res = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), dispatcher });
     } catch (err) {
       throw unreachable(config.apiUrl, err);
     }
@@ -69,11 +78,11 @@ export function createApiClient(config: CliConfig): ApiClient {
       } while (cursor && out.length < max);
       return out.slice(0, max);
     },
-    events: (path, query, opts) => readEventStream(buildUrl(config.apiUrl, path, query), { ...opts, headers: auth() }),
+    events: (path, query, opts) => readEventStream(buildUrl(config.apiUrl, path, query), { ...opts, headers: auth(), dispatcher }),
     async download(path, query) {
-      let res: Response;
+      let res: FetchResponse;
       try {
-        res = await fetch(buildUrl(config.apiUrl, path, query), { headers: auth() });
+        res = await fetch(buildUrl(config.apiUrl, path, query), { headers: auth(), dispatcher });
       } catch (err) {
         throw unreachable(config.apiUrl, err);
       }

@@ -1,4 +1,4 @@
-// `flotilla devices add|list`.
+// `flotilla devices add|list|rotate-token`.
 import type { Command } from 'commander';
 import type { DeviceView } from '../api-types';
 import { formatDevices } from '../format';
@@ -71,6 +71,19 @@ export function registerDevicesCommands(program: Command, ctx: CommandContext): 
         const items = await api.all<DeviceView>('/v1/devices', { tag: flags.tag, group, status: flags.status });
         if (flags.json) printJson(items);
         else out(formatDevices(items));
+        return EXIT.ok;
+      }),
+    );
+
+  devices
+    .command('rotate-token')
+    .description("issue a new agent token (printed once); the old one stops working and the agent is disconnected")
+    .argument('<id>', 'device id')
+    .action(
+      action(async (id: string) => {
+        const { token } = await ctx.api().post<{ token: string }>(`/v1/devices/${encodeURIComponent(id)}/rotate-token`);
+        out(`agent token  ${token}`);
+        out('(the token is shown only this once; restart the agent with it)');
         return EXIT.ok;
       }),
     );
