@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Gateway } from '../../src/agent-gateway';
 import { markDeviceOnline } from '../../src/db/queries/presence';
 import { devices, executions } from '../../src/db/schema';
@@ -198,6 +198,9 @@ describe('agents per gateway', () => {
   it('a full gateway refuses new agents with 4012, and a real agent moves on to another gateway', async () => {
     const full = await stack.startGateway({ FLOTILLA_MAX_AGENTS_PER_GATEWAY: '1' });
     const holder = await helloClient(full.url, await insertDevice(stack.db.handle.db));
+    // The holder heartbeats like an agent, so its session outlives the test (heartbeat 1 s).
+    const beat = setInterval(() => holder.send({ type: 'heartbeat' }), 300);
+    onTestFinished(() => clearInterval(beat));
     const refused = await rawClient(full.url);
     expect((await refused.closed).code).toBe(CLOSE_CODES.gatewayFull);
     expect(refused.frames[0]).toMatchObject({ type: 'error', code: 'gateway_full' });
