@@ -1,16 +1,18 @@
-// `flotilla batches show|cancel|list`, plus watch and export (batch-follow.ts).
+// `flotilla batches show|cancel|list`, plus watch and export (batch-follow.ts), pause, resume and retry (batch-control.ts).
 import type { Command } from 'commander';
 import { BATCH_STATUSES } from '../../domain/status';
 import type { BatchDetail, BatchView, ExecutionView } from '../api-types';
 import { formatBatchHeader, formatBatches, formatExecutions } from '../format';
 import { EXIT, out, printJson } from '../output';
 import { UsageError, parsePositiveInt } from '../parse';
+import { registerBatchControlCommands } from './batch-control';
 import { registerBatchFollowCommands } from './batch-follow';
 import { action, type CommandContext } from './context';
 
 export function registerBatchesCommands(program: Command, ctx: CommandContext): void {
   const batches = program.command('batches').description('inspect, follow, export and cancel batches');
   registerBatchFollowCommands(batches, ctx);
+  registerBatchControlCommands(batches, ctx);
 
   batches
     .command('show')
