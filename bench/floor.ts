@@ -58,7 +58,7 @@ export async function measureFloor(opts: { devices: number; concurrency: number;
       if (!ws) return Promise.reject(new Error(`floor: device ${i} is not connected`));
       const executionId = randomUUID();
       const done = new Promise<void>((resolve) => pending.set(executionId, resolve));
-      ws.send(encodeGatewayMessage({ type: 'dispatch', executionId, action: BENCH_ACTION }));
+      ws.send(encodeGatewayMessage({ type: 'dispatch', executionId, steps: [BENCH_ACTION] }));
       return done;
     });
     return { seconds: (performance.now() - started) / 1000 };

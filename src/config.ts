@@ -41,6 +41,7 @@ const serverSchema = z.object({
   FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC: positiveInt(500),
   FLOTILLA_MAX_BODY_BYTES: positiveInt(1024 * 1024),
   FLOTILLA_MAX_TARGETS: positiveInt(10_000),
+  FLOTILLA_MAX_FILE_BYTES: positiveInt(50 * 1024 * 1024),
   FLOTILLA_GATEWAY_ACTIVITY_SLOTS: positiveInt(2_000),
   FLOTILLA_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   FLOTILLA_SSE_HEARTBEAT_MS: positiveInt(15_000),
@@ -74,6 +75,8 @@ export interface ServerConfig {
   /** Frames per second one agent connection may send (bursts up to twice that); beyond, it is closed. */
   agentMaxMessagesPerSec: number;
   maxBodyBytes: number;
+  /** Largest file POST /v1/files stores. */
+  maxFileBytes: number;
   maxTargets: number;
   gatewayActivitySlots: number;
   /** Behind a trusted reverse proxy: the audit log takes the client address from X-Forwarded-For. */
@@ -139,6 +142,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     agentMaxMessagesPerSec: e.FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC,
     maxBodyBytes: e.FLOTILLA_MAX_BODY_BYTES,
     maxTargets: e.FLOTILLA_MAX_TARGETS,
+    maxFileBytes: e.FLOTILLA_MAX_FILE_BYTES,
     gatewayActivitySlots: e.FLOTILLA_GATEWAY_ACTIVITY_SLOTS,
     trustProxy: e.FLOTILLA_TRUST_PROXY === 'true' || e.FLOTILLA_TRUST_PROXY === '1',
     sseHeartbeatMs: e.FLOTILLA_SSE_HEARTBEAT_MS,
@@ -174,8 +178,21 @@ const agentSchema = z.object({
   FLOTILLA_AGENT_TOKEN: optionalString,
   FLOTILLA_AGENT_DATA_DIR: optionalString,
   FLOTILLA_CA_FILE: optionalString,
+  /** Command patterns, one per line. */
+  FLOTILLA_ALLOW_COMMANDS: optionalString,
+  /** Folders for file pushes, separated like PATH. */
+  FLOTILLA_ALLOW_FILE_DIRS: optionalString,
   FLOTILLA_LOG_LEVEL: z.string().default('info'),
 });
+
+const regexSource = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
 
 export interface AgentConfig {
   /** Gateways to connect to, tried in turn after each lost session (failover). */
@@ -186,16 +203,35 @@ export interface AgentConfig {
   /** PEM of the CA that signed the gateway's certificate, when it is not a public one. */
   ca: string | undefined;
   logLevel: string;
+  /** Set: a command (or script body) runs only when one pattern matches all of it. Unset: anything runs. */
+  allowCommands: string[] | undefined;
+  /** Set: file pushes only inside these folders (after resolving `..` and symlinks). */
+  allowFileDirs: string[] | undefined;
 }
 
+export interface AgentFlags {
+  gateway?: string;
+  deviceId?: string;
+  token?: string;
+  dataDir?: string;
+  ca?: string;
+  allowCommand?: string[];
+  allowFileDir?: string[];
+}
+
+const nonEmpty = (list: string[]): string[] | undefined => (list.length > 0 ? list : undefined);
+const splitList = (text: string | undefined, sep: string): string[] => (text ?? '').split(sep).filter((s) => s.trim() !== '');
+
 /** Agent settings: command-line flags win over FLOTILLA_* environment variables. */
-export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | 'token' | 'dataDir' | 'ca', string>>, env: Env = process.env): AgentConfig {
+export function loadAgentConfig(flags: AgentFlags, env: Env = process.env): AgentConfig {
   const e = parse(agentSchema, env);
   const raw = {
     gatewayUrl: flags.gateway ?? e.FLOTILLA_GATEWAY,
     deviceId: flags.deviceId ?? e.FLOTILLA_DEVICE_ID,
     token: flags.token ?? e.FLOTILLA_AGENT_TOKEN,
     dataDir: flags.dataDir ?? e.FLOTILLA_AGENT_DATA_DIR,
+    allowCommands: nonEmpty(flags.allowCommand ?? []) ?? nonEmpty(splitList(e.FLOTILLA_ALLOW_COMMANDS, '\n')),
+    allowFileDirs: nonEmpty(flags.allowFileDir ?? []) ?? nonEmpty(splitList(e.FLOTILLA_ALLOW_FILE_DIRS, path.delimiter)),
   };
   const schema = z.object({
     gatewayUrl: z
@@ -205,6 +241,8 @@ export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | '
     deviceId: z.string().uuid(),
     token: z.string().min(16),
     dataDir: z.string().min(1).optional(),
+    allowCommands: z.array(regexSource).optional(),
+    allowFileDirs: z.array(z.string().min(1)).optional(),
   });
   const checked = schema.safeParse(raw);
   if (!checked.success) {
@@ -218,6 +256,8 @@ export function loadAgentConfig(flags: Partial<Record<'gateway' | 'deviceId' | '
     dataDir: path.resolve(v.dataDir ?? path.join('.data', 'agent', v.deviceId)),
     ca: readCa(flags.ca ?? e.FLOTILLA_CA_FILE),
     logLevel: e.FLOTILLA_LOG_LEVEL,
+    allowCommands: v.allowCommands,
+    allowFileDirs: v.allowFileDirs?.map((d) => path.resolve(d)),
   };
 }
 

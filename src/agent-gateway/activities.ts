@@ -5,10 +5,10 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DatabaseHandle } from '../db/client';
 import { loadDelivery, markDispatched, readOutcome } from '../db/queries/agent-results';
 import { finishExecution } from '../db/queries/execution-state';
-import type { StoredAction } from '../domain/batch';
+import type { StoredAction } from '../domain/work';
 import { isFinalExecutionStatus } from '../domain/status';
 import type { Logger } from '../logger';
-import type { CommandAction } from '../protocol/v1/action';
+import type { Action } from '../protocol/v1/action';
 import { unseal } from '../security/secrets';
 import { DELIVERY_ERRORS, type DeliverInput, type DeviceOutcome, type GatewayActivities } from '../workflows/definitions';
 import type { GatewayCounters } from './counters';
@@ -28,7 +28,9 @@ export interface GatewayActivityDeps {
 
 class UnsendableAction extends Error {}
 
-function toCommandAction(stored: StoredAction, secretKey: string | undefined): CommandAction {
+/** A stored step as the agent gets it: env values unsealed. */
+function toAction(stored: StoredAction, secretKey: string | undefined): Action {
+  if (stored.type === 'file') return stored;
   const { envSealed, envKeys: _envKeys, ...rest } = stored;
   if (envSealed === undefined) return rest;
   if (!secretKey) throw new UnsendableAction('the action has encrypted env values but this gateway has no FLOTILLA_SECRET_KEY');
@@ -65,9 +67,9 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     }
     if (!registry.get(deviceId)) throw notConnected(deviceId);
 
-    let action: CommandAction;
+    let steps: Action[];
     try {
-      action = toCommandAction(row.action, deps.secretKey);
+      steps = row.steps.map((s) => toAction(s, deps.secretKey));
     } catch (err) {
       if (!(err instanceof UnsendableAction)) throw err;
       return finishExecution(db.db, executionId, 'failed', err.message);
@@ -80,7 +82,7 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     const wait = registry.waitForResult(executionId, session.sessionId);
     const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEveryMs);
     try {
-      if (!session.send({ type: 'dispatch', executionId, action })) throw notConnected(deviceId);
+      if (!session.send({ type: 'dispatch', executionId, steps, stepMode: row.stepMode })) throw notConnected(deviceId);
       deps.counters.dispatches += 1;
       ctx.heartbeat();
       return await Promise.race([wait.promise, ctx.cancelled]);

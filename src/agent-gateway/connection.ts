@@ -11,6 +11,7 @@ import { decodeAgentMessage, encodeGatewayMessage } from '../protocol/v1/codec';
 import type { AgentMessage, GatewayMessageBody, OutputMessage, ResultMessage } from '../protocol/v1/messages';
 import { tokenMatches } from '../security/secrets';
 import type { GatewayCounters } from './counters';
+import { FileServer } from './file-server';
 import { frameRate, type FrameRate } from './frame-rate';
 import type { LiveOutputWriter } from './live-output-writer';
 import type { LiveSession, SessionRegistry } from './registry';
@@ -48,6 +49,7 @@ export class AgentConnection implements LiveSession {
   private readonly outputRoutes = new Map<string, { batchId: string; deviceName: string }>();
   private readonly helloTimer: NodeJS.Timeout;
   private readonly rate: FrameRate;
+  private readonly files: FileServer;
   /** Settles once the close is handled (device marked offline, deliveries failed). */
   readonly closed: Promise<void>;
 
@@ -58,6 +60,7 @@ export class AgentConnection implements LiveSession {
   ) {
     deps.counters.connections += 1;
     this.rate = frameRate(deps.maxMessagesPerSec);
+    this.files = new FileServer(deps.db.db, () => this.deviceId, (body) => this.send(body));
     this.helloTimer = setTimeout(() => this.reject(CLOSE_CODES.heartbeatTimeout, 'hello_timeout', 'no hello within 10s'), HELLO_TIMEOUT_MS);
     ws.on('message', (data: WebSocket.RawData) => {
       this.lastFrameAt = Date.now();
@@ -145,6 +148,9 @@ export class AgentConnection implements LiveSession {
       case 'output':
         await this.onOutput(message);
         return;
+      case 'file.get':
+        await this.onFileGet(message);
+        return;
     }
   }
 
@@ -227,6 +233,17 @@ export class AgentConnection implements LiveSession {
     if (this.closing) return;
     this.deps.counters.rateLimited += 1;
     this.reject(CLOSE_CODES.rateLimited, 'rate_limited', `more than ${this.deps.maxMessagesPerSec} frames per second`);
+  }
+
+  /** Files only for executions dispatched to this device (else, like a foreign result, the connection ends). */
+  private async onFileGet(m: Extract<AgentMessage, { type: 'file.get' }>): Promise<void> {
+    const outcome = await this.files.serve(m);
+    if (outcome.kind === 'foreign') {
+      this.foreign('file.get', [m.executionId]);
+    } else if (outcome.kind === 'bad') {
+      this.deps.counters.badFrames += 1;
+      this.reject(CLOSE_CODES.badFrame, 'bad_frame', outcome.reason);
+    }
   }
 
   private onHandlerError(err: unknown): void {

@@ -4,16 +4,18 @@ import WebSocket from 'ws';
 import type { AgentConfig } from '../config';
 import type { Logger } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES, HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
-import type { CommandAction } from '../protocol/v1/action';
 import { decodeGatewayMessage, encodeAgentMessage } from '../protocol/v1/codec';
-import type { AgentMessageBody, GatewayMessage } from '../protocol/v1/messages';
+import type { AgentMessageBody, DispatchMessage, GatewayMessage } from '../protocol/v1/messages';
 import { abortableSleep, Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { logClosed, logConnectionError } from './connection-log';
 import { collectFacts } from './facts';
 import { fitResult } from './fit-result';
 import { Journal } from './journal';
+import { FileChunks } from './file-chunks';
 import { LiveOutput } from './live-output';
-import { startCommand, type CommandResult, type RunningCommand } from './runner';
+import { createPolicy } from './policy';
+import type { CommandResult } from './runner';
+import { startSteps, type RunningSteps } from './steps';
 
 export interface AgentOptions {
   backoff?: BackoffPolicy;
@@ -33,7 +35,8 @@ const STABLE_SESSION_MS = 10_000;
 
 export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions = {}): AgentHandle {
   const journal = new Journal(config.dataDir);
-  const running = new Map<string, RunningCommand>();
+  const running = new Map<string, RunningSteps>();
+  const policy = createPolicy(config.allowCommands, config.allowFileDirs);
   const backoff = new Backoff(opts.backoff ?? DEFAULT_BACKOFF);
   const stopSignal = new AbortController();
   /** The welcomed session, if any. */
@@ -48,8 +51,9 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
     if (session?.readyState === WebSocket.OPEN) session.send(encodeAgentMessage(body));
   };
   const sendResult = (executionId: string, result: CommandResult): void => send({ type: 'result', executionId, ...result });
+  const chunks = new FileChunks(send);
 
-  function dispatch(executionId: string, action: CommandAction): void {
+  function dispatch({ executionId, action, steps, stepMode }: DispatchMessage): void {
     const known = journal.get(executionId);
     if (known?.kind === 'finished') {
       sendResult(executionId, known.result);
@@ -63,10 +67,13 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
     }
     journal.started(executionId);
     logger.info({ executionId }, 'exec start');
+    // Live output of every step of the execution, in the order it is printed.
     const live = new LiveOutput((stream, text) => send({ type: 'output', executionId, stream, text }));
-    const cmd = startCommand(action, {
+    const cmd = startSteps(steps ?? (action ? [action] : []), stepMode ?? 'sequential', {
+      policy,
+      fetchChunk: (fileId, offset) => chunks.fetch(executionId, fileId, offset),
       onStarted: (startedAt) => send({ type: 'started', executionId, startedAt }),
-      onOutput: (stream, chunk) => live.push(stream, chunk),
+      onOutput: (_step, stream, chunk) => live.push(stream, chunk),
     });
     running.set(executionId, cmd);
     void cmd.result.then((raw) => {
@@ -82,7 +89,10 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
   function onMessage(message: Exclude<GatewayMessage, { type: 'welcome' }>): void {
     switch (message.type) {
       case 'dispatch':
-        dispatch(message.executionId, message.action);
+        dispatch(message);
+        return;
+      case 'file.chunk':
+        chunks.answer(message);
         return;
       case 'cancel':
         running.get(message.executionId)?.cancel();
@@ -138,6 +148,7 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
         logger.info({ gateway: gatewayUrl }, 'connected');
         markReady();
         for (const { executionId, result } of journal.unacked()) sendResult(executionId, result);
+        chunks.resend();
       });
       ws.on('error', (err) => logConnectionError(logger, gatewayUrl, err));
       ws.on('close', (code, reason) => {

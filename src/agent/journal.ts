@@ -18,6 +18,11 @@ export type JournalState =
 /** Rewrite the journal once this much was appended since the last rewrite. */
 const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 
+/** The result with its outputs (and its steps') dropped, for old acknowledged entries. */
+function withoutOutput(r: CommandResult): CommandResult {
+  return { ...r, stdout: '', stderr: '', ...(r.steps ? { steps: r.steps.map((s) => ({ ...s, stdout: '', stderr: '' })) } : {}) };
+}
+
 export const RESTARTED_ERROR = 'agent restarted while the command was running';
 
 export interface JournalOptions {
@@ -80,7 +85,7 @@ export class Journal {
     this.withOutput.push(executionId);
     while (this.withOutput.length > this.keepOutputFor) {
       const old = this.states.get(this.withOutput.shift() ?? '');
-      if (old?.kind === 'finished') old.result = { ...old.result, stdout: '', stderr: '' };
+      if (old?.kind === 'finished') old.result = withoutOutput(old.result);
     }
   }
 
@@ -162,7 +167,7 @@ export class Journal {
         return;
       }
       const old = s.acked && kept.length - i > this.keepOutputFor;
-      const result = old ? { ...s.result, stdout: '', stderr: '' } : s.result;
+      const result = old ? withoutOutput(s.result) : s.result;
       if (old) s.result = result;
       lines.push(JSON.stringify({ t: 'result', executionId, result } satisfies Entry));
       if (s.acked) lines.push(JSON.stringify({ t: 'acked', executionId } satisfies Entry));

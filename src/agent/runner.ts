@@ -1,5 +1,5 @@
-// Runs one command in its own process group: captures capped output, enforces the timeout, obeys
-// cancel, and answers a result with the device's own timestamps.
+// Runs one process in its own process group: captures capped output, enforces the timeout, obeys
+// cancel, and answers a result with the device's own timestamps. Commands and scripts both end here.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { KILL_GRACE_MS, OUTPUT_CAP_BYTES } from '../protocol/constants';
@@ -29,7 +29,7 @@ export interface RunningCommand {
 
 const now = (): string => new Date().toISOString();
 
-function immediateFailure(error: string): RunningCommand {
+export function immediateFailure(error: string): RunningCommand {
   const at = now();
   const result: CommandResult = {
     status: 'failed',
@@ -53,18 +53,31 @@ function cwdProblem(cwd: string | undefined): string | undefined {
   }
 }
 
+/** A process to start: the program, its arguments and what it runs with. */
+export interface ProcessSpec {
+  file: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutSec: number;
+}
+
 export function startCommand(action: CommandAction, opts: RunOptions = {}): RunningCommand {
   const shell = resolveShell(action.shell, action.command);
   if (!shell) return immediateFailure(`shell "${action.shell}" is not available on this device`);
-  const badCwd = cwdProblem(action.cwd);
+  return startProcess({ ...shell, env: action.env, cwd: action.cwd, timeoutSec: action.timeoutSec }, opts);
+}
+
+export function startProcess(spec: ProcessSpec, opts: RunOptions = {}): RunningCommand {
+  const badCwd = cwdProblem(spec.cwd);
   if (badCwd) return immediateFailure(badCwd);
 
   const cap = opts.outputCapBytes ?? OUTPUT_CAP_BYTES;
   const stdout = new CappedOutput(cap);
   const stderr = new CappedOutput(cap);
-  const child = spawn(shell.file, shell.args, {
-    cwd: action.cwd,
-    env: { ...process.env, ...action.env },
+  const child = spawn(spec.file, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
@@ -89,7 +102,7 @@ export function startCommand(action: CommandAction, opts: RunOptions = {}): Runn
     signalGroup('SIGTERM');
     killTimer = setTimeout(() => signalGroup('SIGKILL'), opts.killGraceMs ?? KILL_GRACE_MS);
   };
-  const timeout = setTimeout(() => stop('timed_out'), action.timeoutSec * 1000);
+  const timeout = setTimeout(() => stop('timed_out'), spec.timeoutSec * 1000);
 
   child.stdout.on('data', (c: Buffer) => {
     stdout.push(c);
@@ -118,8 +131,8 @@ export function startCommand(action: CommandAction, opts: RunOptions = {}): Runn
       child.stderr.destroy();
       const status = stopReason ?? (spawnError ? 'failed' : code === 0 ? 'succeeded' : 'failed');
       let error: string | null = null;
-      if (spawnError) error = `could not start ${shell.file}: ${spawnError.message}`;
-      else if (stopReason === 'timed_out') error = `timed out after ${action.timeoutSec}s`;
+      if (spawnError) error = `could not start ${spec.file}: ${spawnError.message}`;
+      else if (stopReason === 'timed_out') error = `timed out after ${spec.timeoutSec}s`;
       else if (stopReason === 'cancelled') error = 'cancelled';
       else if (signal) error = `killed by ${signal}`;
       resolve({

@@ -8,7 +8,7 @@ export interface ShellInvocation {
   args: string[];
 }
 
-function onPath(name: string): string | undefined {
+export function onPath(name: string): string | undefined {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const exts = process.platform === 'win32' ? ['', '.exe', '.cmd'] : [''];
   for (const dir of dirs) {

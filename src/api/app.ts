@@ -1,6 +1,7 @@
 // The Hono app: middlewares in order (deps, logging, auth, read-only roles, rate, body limits, JSON, audit), the /v1 routes, the
 // OpenAPI document generated from the same schemas, and the one error shape for every failure.
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { except } from 'hono/combine';
 import type { ApiDeps, AppEnv } from './context';
 import { handleError, handleNotFound } from './errors';
 import { authenticate } from './middlewares/auth';
@@ -16,6 +17,7 @@ import { batchExportRouter } from './routes/batch-export';
 import { batchesRouter } from './routes/batches';
 import { devicesRouter } from './routes/devices';
 import { executionsRouter } from './routes/executions';
+import { FILES_PATH, filesRouter } from './routes/files';
 import { groupsRouter } from './routes/groups';
 import { healthRouter } from './routes/health';
 import { schedulesRouter } from './routes/schedules';
@@ -33,8 +35,9 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
   app.use('/v1/*', forbidReadOnlyWrites());
   app.use('/v1/*', limitRequestRate(deps.config.rateLimitRps));
-  app.use('/v1/*', limitBody(deps.config.maxBodyBytes));
-  app.use('/v1/*', requireJsonBody());
+  // File uploads stream their own body under FLOTILLA_MAX_FILE_BYTES; every other body is small JSON.
+  app.use('/v1/*', except(FILES_PATH, limitBody(deps.config.maxBodyBytes)));
+  app.use('/v1/*', except(FILES_PATH, requireJsonBody()));
   app.use('/v1/*', recordWrites({ trustProxy: deps.config.trustProxy }));
 
   app.route('/', healthRouter);
@@ -48,6 +51,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', tokensRouter);
   app.route('/', auditRouter);
   app.route('/', schedulesRouter);
+  app.route('/', filesRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -4,13 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
 import { getBatch, insertBatch, resolveTargets, TooManyRunningBatchesError, type NewBatch, type Target } from '../db/queries/batches';
+import { missingFileIds } from '../db/queries/files';
 import { ownerScopeOf } from '../db/queries/users';
 import type { BatchRow } from '../db/schema';
 import { oversizedTexts } from '../domain/action-size';
 import { resolveStrategy, type BatchRequest } from '../domain/batch';
+import { requestedSteps } from '../domain/work';
 import { batchWorkflowId } from '../workflows/definitions';
 import { BatchRejected } from './rejected';
-import { storedAction } from './stored-action';
+import { storedAction, storedWork } from './stored-action';
 
 /** The limits every new batch is held to, and the key its secrets are sealed with. */
 export interface BatchLimits {
@@ -34,9 +36,9 @@ export interface CreateBatchDeps extends BatchLimits {
 /** What Retry-After suggests when the owner has too many running batches: batches end on no schedule. */
 const RUNNING_BATCHES_RETRY_AFTER_SEC = 30;
 
-function checkActionSize(action: BatchRequest['action'], maxBytes: number): void {
-  const details = oversizedTexts(action, maxBytes).map((t) => ({
-    path: `action.${t.path}`,
+function checkActionSize(request: Pick<BatchRequest, 'action' | 'steps'>, maxBytes: number): void {
+  const details = oversizedTexts({ action: request.action, steps: request.steps }, maxBytes).map((t) => ({
+    path: t.path,
     message: `must be at most ${maxBytes} bytes (FLOTILLA_MAX_COMMAND_BYTES); it has ${t.bytes}`,
   }));
   const first = details[0];
@@ -62,7 +64,7 @@ export interface CreatedBatch {
 export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput): Promise<CreatedBatch> {
   const { db, maxTargets, secretKey } = deps;
   const { request } = input;
-  checkActionSize(request.action, deps.maxCommandBytes);
+  checkActionSize(request, deps.maxCommandBytes);
   // A batch may target only devices (and groups) its owner owns, unless the owner is an admin.
   const scope = await ownerScopeOf(db, input.owner);
   const { targets, unknownDeviceIds, unknownGroupIds } = await resolveTargets(db, request.targets, scope);
@@ -76,13 +78,17 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
       limit: maxTargets,
     });
   }
+  // File steps push files the owner uploaded (any file, for an admin).
+  const fileIds = requestedSteps(request).flatMap((s) => (s.type === 'file' ? [s.fileId] : []));
+  const unknownFileIds = await missingFileIds(db, fileIds, scope);
+  if (unknownFileIds.length > 0) throw new BatchRejected('unknown_files', 'some file steps name files that do not exist', { fileIds: unknownFileIds });
   const id = randomUUID();
   await insertBatchWithin(
     db,
     {
       id,
       owner: input.owner,
-      action: storedAction(request.action, secretKey),
+      ...storedWork(request, secretKey),
       strategy: resolveStrategy(request.strategy, targets.length, (a) => storedAction(a, secretKey)),
       targets: request.targets,
       deliveryTimeoutSec: request.deliveryTimeoutSec,

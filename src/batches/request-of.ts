@@ -1,9 +1,10 @@
 // A stored batch turned back into the request that made it, for a new batch with the same definition
-// (a retry): the action with its env unsealed, the strategy as the client gave it (percentages are
+// (a retry): the action or steps with their env unsealed, the strategy as the client gave it (percentages are
 // resolved again against the new target count), the timeouts. createBatch seals and resolves it again.
 import type { BatchRow } from '../db/schema';
 import type { BatchRequest, StoredStrategy } from '../domain/batch';
-import { requestedAction } from './stored-action';
+import { workOf } from '../domain/work';
+import { requestedAction, requestedWork } from './stored-action';
 
 function requestedStrategy(s: StoredStrategy, secretKey: string | undefined): BatchRequest['strategy'] {
   const { requested } = s;
@@ -25,7 +26,7 @@ function requestedStrategy(s: StoredStrategy, secretKey: string | undefined): Ba
 export function requestOf(row: BatchRow, targets: BatchRequest['targets'], secretKey: string | undefined): BatchRequest {
   return {
     targets,
-    action: requestedAction(row.action, secretKey),
+    ...requestedWork(workOf(row), secretKey),
     strategy: requestedStrategy(row.strategy, secretKey),
     deliveryTimeoutSec: row.deliveryTimeoutSec,
     ...(row.deadlineSec === null ? {} : { deadlineSec: row.deadlineSec }),

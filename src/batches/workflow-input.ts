@@ -1,6 +1,6 @@
 // A stored batch row as its workflow's input: ids, resolved strategy and a short summary, never the
 // action itself (the gateway reads it from PostgreSQL) nor any env value.
-import { describeAction } from '../domain/batch';
+import { describeWork, workOf, workTimeoutSec } from '../domain/work';
 import type { BatchRow } from '../db/schema';
 import type { BatchWorkflowInput, ResolvedStrategy } from '../workflows/definitions';
 
@@ -12,6 +12,7 @@ function resolvedStrategy(s: BatchRow['strategy']): ResolvedStrategy {
 }
 
 export function workflowInput(row: BatchRow): BatchWorkflowInput {
+  const work = workOf(row);
   return {
     batchId: row.id,
     owner: row.owner,
@@ -19,7 +20,8 @@ export function workflowInput(row: BatchRow): BatchWorkflowInput {
     strategy: resolvedStrategy(row.strategy),
     deliveryTimeoutSec: row.deliveryTimeoutSec,
     deadlineSec: row.deadlineSec ?? null,
-    timeoutSec: row.action.timeoutSec,
-    summary: describeAction(row.action),
+    // The whole run on a device: every step's timeout (sequential) or the longest (parallel).
+    timeoutSec: workTimeoutSec(work),
+    summary: describeWork(work),
   };
 }

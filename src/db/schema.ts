@@ -5,6 +5,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -16,11 +17,19 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { DeviceFacts } from '../protocol/v1/messages';
-import type { BatchPurpose, BatchStatus, ExecutionStatus } from '../domain/status';
 import type { Role } from '../domain/roles';
-import type { BatchRequest, StoredAction, StoredStrategy, StoredTargets } from '../domain/batch';
+import type { BatchRequest, StoredStrategy, StoredTargets } from '../domain/batch';
 import type { OverlapPolicy, ScheduleSpecInput } from '../domain/schedule-spec';
 import type { BatchEventType } from '../domain/batch-events';
+import type { BatchPurpose, BatchStatus, ExecutionStatus, StepStatus } from '../domain/status';
+import type { StoredAction } from '../domain/work';
+import type { ActionType, StepMode } from '../protocol/v1/action';
+
+/** PostgreSQL bytea; node-postgres answers a Buffer, PGlite a Uint8Array: both become a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -82,8 +91,9 @@ export const batches = pgTable(
     id: uuid('id').primaryKey(),
     owner: text('owner').notNull(),
     status: text('status').$type<BatchStatus>().notNull().default('running'),
-    /** The action as requested, with env values encrypted at rest. */
-    action: jsonb('action').$type<StoredAction>().notNull(),
+    /** What runs on each device, in order (a request's single action is one step); env values sealed. */
+    steps: jsonb('steps').$type<StoredAction[]>().notNull(),
+    stepMode: text('step_mode').$type<StepMode>().notNull().default('sequential'),
     strategy: jsonb('strategy').$type<StoredStrategy>().notNull(),
     targets: jsonb('targets').$type<StoredTargets>().notNull(),
     targetCount: integer('target_count').notNull(),
@@ -274,6 +284,57 @@ export const scheduleRuns = pgTable(
   (t) => [uniqueIndex('schedule_runs_workflow_key').on(t.workflowId), index('schedule_runs_schedule_idx').on(t.scheduleId, t.createdAt, t.id)],
 );
 
+/** Each step's result of an execution; written with the execution's final status, in one transaction. */
+export const executionSteps = pgTable(
+  'execution_steps',
+  {
+    executionId: uuid('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    kind: text('kind').$type<ActionType>().notNull(),
+    status: text('status').$type<StepStatus>().notNull(),
+    exitCode: integer('exit_code'),
+    stdout: text('stdout').notNull().default(''),
+    stderr: text('stderr').notNull().default(''),
+    truncated: boolean('truncated').notNull().default(false),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    /** File steps: size and sha256 of what the agent wrote. */
+    bytes: bigint('bytes', { mode: 'number' }),
+    sha256: text('sha256'),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.idx] })],
+);
+
+/** Uploaded files that file steps push; the content lives in file_chunks. */
+export const files = pgTable(
+  'files',
+  {
+    id: uuid('id').primaryKey(),
+    owner: text('owner').notNull(),
+    name: text('name').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    chunkSize: integer('chunk_size').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('files_created_idx').on(t.createdAt, t.id), index('files_owner_idx').on(t.owner, t.createdAt)],
+);
+
+export const fileChunks = pgTable(
+  'file_chunks',
+  {
+    fileId: uuid('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fileId, t.idx] })],
+);
+
 export type DeviceRow = typeof devices.$inferSelect;
 export type GroupRow = typeof groups.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
@@ -283,3 +344,5 @@ export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type ScheduleRow = typeof schedules.$inferSelect;
 export type ScheduleRunRow = typeof scheduleRuns.$inferSelect;
+export type ExecutionStepRow = typeof executionSteps.$inferSelect;
+export type FileRow = typeof files.$inferSelect;

@@ -1,8 +1,8 @@
 // The configurable size limit on what devices are asked to run: every command or script text in an
 // action (however nested, e.g. in steps) is measured in UTF-8 bytes.
 
-/** Fields whose text a device runs. */
-const RUNNABLE_FIELDS = new Set(['command', 'script']);
+/** Fields whose text a device runs (a script step's text is its `body`). */
+const RUNNABLE_FIELDS = new Set(['command', 'script', 'body']);
 
 export interface OversizedText {
   /** Dotted path from the action, e.g. `command` or `steps.2.script`. */

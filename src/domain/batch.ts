@@ -1,7 +1,8 @@
 // A batch request as clients send it, and the resolved form stored and handed to the workflow.
 import { z } from 'zod';
-import { actionSchema, type Action, type CommandAction } from '../protocol/v1/action';
+import { actionSchema, STEP_MODES, stepsSchema, type Action } from '../protocol/v1/action';
 import { WAVE_ONLY_FIELDS, countOrPercent, resolveWaves, waveFields, type StoredWaves } from './waves';
+import type { StoredAction } from './work';
 
 /** Largest sliding window; keeps a batch run well below Temporal's 2,000 pending children. */
 export const MAX_CONCURRENCY = 1000;
@@ -44,18 +45,27 @@ export const strategySchema = z
 export const batchRequestSchema = z
   .object({
     targets: targetsSchema,
-    action: actionSchema,
+    /** One action; or `steps`, several run on each device. */
+    action: actionSchema.optional(),
+    steps: stepsSchema.optional(),
+    /** sequential (default): in order, a failed step ends the device unless it says continueOnError. */
+    stepMode: z.enum(STEP_MODES).optional(),
     strategy: strategySchema.default({ mode: 'parallel', concurrency: 10 }),
     deliveryTimeoutSec: z.number().int().min(0).max(7 * 24 * 3600).default(300),
     deadlineSec: z.number().int().min(1).max(30 * 24 * 3600).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if ((b.action === undefined) === (b.steps === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['action'], message: 'give exactly one of action or steps' });
+    }
+    if (b.stepMode !== undefined && b.steps === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stepMode'], message: 'stepMode goes with steps' });
+    }
+  });
 
 export type BatchRequest = z.infer<typeof batchRequestSchema>;
 export type StoredTargets = z.infer<typeof targetsSchema>;
-
-/** The action as stored: env values sealed with the server's secret key, never in plain text. */
-export type StoredAction = Omit<CommandAction, 'env'> & { envKeys?: string[]; envSealed?: string };
 
 export interface StoredStrategy {
   mode: 'parallel' | 'sequential' | 'waves';
@@ -98,10 +108,4 @@ export function resolveStrategy(s: BatchRequest['strategy'], total: number, seal
     maxFailures,
     requested: { concurrency: s.mode === 'sequential' ? 1 : s.concurrency, maxFailures: requestedFailures },
   };
-}
-
-/** A short human line for Temporal UI summaries: never includes env values. */
-export function describeAction(action: { command: string }, max = 80): string {
-  const oneLine = action.command.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }

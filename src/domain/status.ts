@@ -31,6 +31,10 @@ export const FAILURE_STATUSES = ['failed', 'timed_out', 'undeliverable'] as cons
 export const AGENT_RESULT_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'] as const satisfies readonly FinalExecutionStatus[];
 export type AgentResultStatus = (typeof AGENT_RESULT_STATUSES)[number];
 
+/** What one step of an execution ends as; `skipped` when an earlier step ended the run. */
+export const STEP_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
 export const BATCH_STATUSES = ['running', 'paused', 'succeeded', 'partial', 'failed', 'stopped', 'cancelled'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 

@@ -1,7 +1,8 @@
 // Entry point: the agent that runs on a device.
 //   npm run agent -- --gateway ws://HOST:PORT --device-id ID --token TOKEN [--data-dir DIR] [--ca FILE]
+//                    [--allow-command REGEX ...] [--allow-file-dir DIR ...]
 // Flags may also come from FLOTILLA_GATEWAY, FLOTILLA_DEVICE_ID, FLOTILLA_AGENT_TOKEN, FLOTILLA_AGENT_DATA_DIR,
-// FLOTILLA_CA_FILE.
+// FLOTILLA_CA_FILE, FLOTILLA_ALLOW_COMMANDS (one pattern per line), FLOTILLA_ALLOW_FILE_DIRS (separated like PATH).
 import { parseArgs } from 'node:util';
 import { runAgent } from '../agent/agent';
 import { loadAgentConfig } from '../config';
@@ -19,10 +20,20 @@ async function main(): Promise<void> {
       token: { type: 'string' },
       'data-dir': { type: 'string' },
       ca: { type: 'string' },
+      'allow-command': { type: 'string', multiple: true },
+      'allow-file-dir': { type: 'string', multiple: true },
     },
     strict: true,
   });
-  const config = loadAgentConfig({ gateway: values.gateway, deviceId: values['device-id'], token: values.token, dataDir: values['data-dir'], ca: values.ca });
+  const config = loadAgentConfig({
+    gateway: values.gateway,
+    deviceId: values['device-id'],
+    token: values.token,
+    dataDir: values['data-dir'],
+    ca: values.ca,
+    allowCommand: values['allow-command'],
+    allowFileDir: values['allow-file-dir'],
+  });
   const logger = createLogger('agent', config.logLevel).child({ deviceId: config.deviceId });
   const agent = runAgent(config, logger);
   void agent.ready.then(() => logger.info({ gateways: config.gatewayUrls }, 'ready'));

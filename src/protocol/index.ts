@@ -12,14 +12,25 @@ export {
   PROTOCOL_VERSION,
 } from './constants';
 export {
+  INTERPRETERS,
   MAX_COMMAND_BYTES,
+  MAX_SCRIPT_BYTES,
+  MAX_STEPS,
   MAX_TIMEOUT_SEC,
   SHELLS,
+  STEP_MODES,
   actionSchema,
   commandActionSchema,
+  fileActionSchema,
+  scriptActionSchema,
+  stepsSchema,
   type Action,
   type CommandAction,
+  type FileAction,
+  type Interpreter,
+  type ScriptAction,
   type Shell,
+  type StepMode,
 } from './v1/action';
 export {
   agentMessageSchema,
@@ -30,7 +41,11 @@ export {
   type DeviceFacts,
   type GatewayMessage,
   type GatewayMessageBody,
+  type DispatchMessage,
+  type FileChunkMessage,
+  type FileGetMessage,
   type OutputMessage,
   type ResultMessage,
+  type StepResult,
 } from './v1/messages';
 export { decodeAgentMessage, decodeGatewayMessage, encodeAgentMessage, encodeGatewayMessage, type Decoded } from './v1/codec';

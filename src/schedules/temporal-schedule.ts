@@ -3,7 +3,7 @@
 // and the calls that create, update and describe it.
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
 import type { ScheduleRow } from '../db/schema';
-import { describeAction } from '../domain/batch';
+import { describeWork, requestedSteps } from '../domain/work';
 import { scheduledBatchWorkflow } from '../workflows';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 import { OVERLAP, toTemporalSpec } from './temporal-spec';
@@ -28,7 +28,7 @@ function definition(row: ScheduleRow): Definition {
       args: [{ scheduleId: row.id }],
       typedSearchAttributes: attributesOf(row),
       memo: { flotillaSchedule: row.name },
-      staticSummary: `schedule ${row.name}: ${describeAction(row.batch.action)}`,
+      staticSummary: `schedule ${row.name}: ${describeWork({ steps: requestedSteps(row.batch) })}`,
     },
     policies: { overlap: OVERLAP[row.overlap], catchupWindow: row.catchupWindowSec * 1000 },
   };

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Database } from '../../src/db/client';
 import { batches, devices, executions } from '../../src/db/schema';
-import type { StoredAction } from '../../src/domain/batch';
+import type { StoredAction } from '../../src/domain/work';
+import type { StepMode } from '../../src/protocol/v1/action';
 import { decodeGatewayMessage, encodeAgentMessage } from '../../src/protocol/v1/codec';
 import type { AgentMessageBody, GatewayMessage } from '../../src/protocol/v1/messages';
 import { hashToken, newToken } from '../../src/security/secrets';
@@ -21,13 +22,14 @@ export async function insertDevice(db: Database): Promise<TestDevice> {
   return { id, token };
 }
 
-export async function insertExecution(db: Database, deviceId: string, action: StoredAction): Promise<string> {
+export async function insertExecution(db: Database, deviceId: string, action: StoredAction | StoredAction[], stepMode: StepMode = 'sequential'): Promise<string> {
   const batchId = randomUUID();
   const executionId = randomUUID();
   await db.insert(batches).values({
     id: batchId,
     owner: 'test',
-    action,
+    steps: Array.isArray(action) ? action : [action],
+    stepMode,
     strategy: { mode: 'parallel', concurrency: 1, maxFailures: null, requested: { concurrency: 1, maxFailures: null } },
     targets: { deviceIds: [deviceId] },
     targetCount: 1,
@@ -38,7 +40,7 @@ export async function insertExecution(db: Database, deviceId: string, action: St
   return executionId;
 }
 
-export const shAction = (command: string, extra: Partial<StoredAction> = {}): StoredAction => ({
+export const shAction = (command: string, extra: Partial<Extract<StoredAction, { type: 'command' }>> = {}): StoredAction => ({
   type: 'command',
   shell: 'sh',
   timeoutSec: 30,

@@ -48,7 +48,8 @@ describe('POST /v1/batches/:id/retry', () => {
     expect(retried.strategy).toMatchObject({ concurrency: 2, maxFailures: 1, requested: { concurrency: '50%', maxFailures: 1 } });
     expect((await h.json('GET', `/v1/batches/${original}`)).body.batch.retries).toEqual([res.body.batchId]);
     const [row] = await h.db.handle.db.select().from(batches).where(eq(batches.id, res.body.batchId));
-    expect(unseal(row!.action.envSealed!, SECRET_KEY)).toEqual({ PROXY: 'http://secret' });
+    const [step] = row!.steps;
+    expect(step?.type === 'command' && unseal(step.envSealed!, SECRET_KEY)).toEqual({ PROXY: 'http://secret' });
     expect((await startedInput(h, res.body.workflowId)).targetCount).toBe(4);
   });
 

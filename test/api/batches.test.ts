@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestHash } from '../../src/api/routes/batches/request';
+import { storedWork } from '../../src/batches/stored-action';
 import { insertBatch } from '../../src/db/queries/batches';
 import { batchRequestSchema, resolveStrategy } from '../../src/domain/batch';
 import { batches, executions } from '../../src/db/schema';
@@ -150,8 +151,10 @@ describe('POST /v1/batches', () => {
     expect(res.status).toBe(201);
     const [row] = await h.db.handle.db.select().from(batches).where(eq(batches.id, res.body.batchId));
     expect(JSON.stringify(row)).not.toContain('s3cr3t-value');
-    expect(row?.action.envKeys).toEqual(['B', 'TOKEN']);
-    expect(unseal(row?.action.envSealed as string, SECRET_KEY)).toEqual({ TOKEN: 's3cr3t-value', B: 'x' });
+    const [step] = row?.steps ?? [];
+    if (step?.type !== 'command') throw new Error('expected one command step');
+    expect(step.envKeys).toEqual(['B', 'TOKEN']);
+    expect(unseal(step.envSealed as string, SECRET_KEY)).toEqual({ TOKEN: 's3cr3t-value', B: 'x' });
     const shown = await h.json('GET', `/v1/batches/${res.body.batchId}`);
     expect(shown.body.batch.action).toEqual({ type: 'command', command: 'echo $TOKEN', shell: 'sh', timeoutSec: 30, env: { B: '***', TOKEN: '***' } });
     const history = JSON.stringify(await h.client.workflow.getHandle(res.body.workflowId).fetchHistory());
@@ -190,7 +193,7 @@ describe('Idempotency-Key', () => {
       {
         id: orphanId,
         owner: 'admin',
-        action: request.action,
+        ...storedWork(request, undefined),
         strategy: resolveStrategy(request.strategy, 1, (a) => a),
         targets: request.targets,
         deliveryTimeoutSec: request.deliveryTimeoutSec,

@@ -63,6 +63,8 @@ describe('GET /v1/batches/:id/executions', () => {
       durationMs: 1500,
       error: null,
       outputCut: true,
+      // Written straight to the row here, as no agent reported steps.
+      steps: [],
     });
     expect(items[1]).toMatchObject({ status: 'failed', exitCode: 2, stdout: '', truncated: true, outputCut: true, durationMs: 10 });
     expect(items[1].stderr).toBe('x'.repeat(4096));

@@ -31,6 +31,8 @@ describe('GET /v1/openapi.json', () => {
       '/v1/devices',
       '/v1/devices/{id}',
       '/v1/devices/{id}/rotate-token',
+      '/v1/files',
+      '/v1/files/{id}',
       '/v1/groups',
       '/v1/groups/{id}',
       '/v1/groups/{id}/devices',
@@ -50,8 +52,10 @@ describe('GET /v1/openapi.json', () => {
     expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/v1/health'].get.security).toBeUndefined();
     const batchBody = doc.paths['/v1/batches'].post.requestBody.content['application/json'].schema;
-    expect(Object.keys(batchBody.properties).sort()).toEqual(['action', 'deadlineSec', 'deliveryTimeoutSec', 'strategy', 'targets']);
-    expect(batchBody.required).toEqual(['targets', 'action']);
+    expect(Object.keys(batchBody.properties).sort()).toEqual(['action', 'deadlineSec', 'deliveryTimeoutSec', 'stepMode', 'steps', 'strategy', 'targets']);
+    // Exactly one of action or steps: neither is required on its own.
+    expect(batchBody.required).toEqual(['targets']);
+    expect(batchBody.properties.steps.items.oneOf ?? batchBody.properties.steps.items.anyOf).toHaveLength(3);
     expect(doc.components.schemas.Device.properties).not.toHaveProperty('tokenHash');
     expect(doc.components.schemas.Error.properties.error).toBeDefined();
     const events = doc.paths['/v1/batches/{id}/events'].get;

@@ -117,6 +117,23 @@ export const RESOURCES: ResourceRow[] = [
     remove: (f) => ({ method: 'DELETE', path: `/v1/schedules/${f.id}`, ok: 204 }),
   },
   {
+    resource: 'file',
+    create: async (h, owner) => {
+      const res = await h.app.request(`/v1/files?name=${unique('file')}`, {
+        method: 'POST',
+        headers: { ...bearerOf(owner), 'content-type': 'application/octet-stream' },
+        body: Buffer.from('owned content'),
+      });
+      expect(res.status).toBe(201);
+      return { id: ((await res.json()) as Loose).file.id };
+    },
+    reads: [(f) => ({ method: 'GET', path: `/v1/files/${f.id}` })],
+    list: () => '/v1/files?limit=200',
+    updates: [],
+    actions: [],
+    remove: (f) => ({ method: 'DELETE', path: `/v1/files/${f.id}`, ok: 204 }),
+  },
+  {
     resource: 'user (their tokens)',
     create: async (_h, owner) => ({ id: owner.id }),
     reads: [(f) => ({ method: 'GET', path: `/v1/users/${f.id}/tokens` })],

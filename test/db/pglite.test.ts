@@ -88,7 +88,8 @@ describe('embedded PGlite', () => {
     const batch = (id: string) => ({
       id,
       owner: 'limit-owner',
-      action: { type: 'command' as const, command: 'true', shell: 'sh' as const, timeoutSec: 5 },
+      steps: [{ type: 'command' as const, command: 'true', shell: 'sh' as const, timeoutSec: 5 }],
+      stepMode: 'sequential' as const,
       strategy: { mode: 'parallel' as const, concurrency: 1, maxFailures: null, requested: { concurrency: 1, maxFailures: null } },
       targets: { deviceIds: [a!.id] },
       deliveryTimeoutSec: 5,

@@ -44,7 +44,8 @@ export async function insertBatch(
   const [row] = await db.insert(batches).values({
     id: batchId,
     owner: 'admin',
-    action: { type: 'command', command: opts.command, shell: 'sh', timeoutSec },
+    steps: [{ type: 'command', command: opts.command, shell: 'sh', timeoutSec }],
+    stepMode: 'sequential',
     strategy: { ...opts.strategy, requested: { concurrency: opts.strategy.concurrency, maxFailures: opts.strategy.maxFailures } },
     targets: { deviceIds: deviceRows.map((d) => d.id) },
     targetCount: deviceRows.length,

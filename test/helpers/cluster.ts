@@ -29,8 +29,11 @@ export interface Cluster {
   env: Record<string, string>;
   http<T = unknown>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   addDevice(name: string, tags?: string[]): Promise<Device>;
-  /** Starts an agent connected to the given gateways (ids, or ws:// URLs such as a proxy's; failover order), or the first gateway. */
-  startAgent(device: Device, gatewayIds?: string | string[]): Promise<RunningProcess>;
+  /**
+   * Starts an agent connected to the given gateways (ids, or ws:// URLs such as a proxy's; failover order), or the
+   * first gateway; extra agent flags after.
+   */
+  startAgent(device: Device, gatewayIds?: string | string[], extraArgs?: string[]): Promise<RunningProcess>;
   /** Restarts a stopped gateway on its old id and port. */
   restartGateway(id: string): Promise<void>;
   startGateway(id: string, port?: number): Promise<string>;
@@ -130,7 +133,7 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
       if (res.status !== 201) throw new Error(`device create failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { id: res.body.device.id, name, token: res.body.agentToken };
     },
-    async startAgent(device, gatewayIds) {
+    async startAgent(device, gatewayIds, extraArgs = []) {
       const ids = gatewayIds === undefined ? [gateways.keys().next().value as string] : [gatewayIds].flat();
       const urls = ids.map((id) => (id.startsWith('ws://') ? id : gateways.get(id)?.url));
       if (urls.some((u) => u === undefined)) throw new Error(`unknown gateway in ${ids.join(',')}`);
@@ -143,6 +146,7 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
         device.id,
         '--data-dir',
         dir,
+        ...extraArgs,
       ]);
       procs.push(p);
       agentProcs.set(device.id, [...(agentProcs.get(device.id) ?? []), p]);

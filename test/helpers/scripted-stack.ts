@@ -62,13 +62,14 @@ function scriptedGateway(tdb: TestDatabase, spans: Span[]): GatewayActivities {
   return {
     async deliverToAgent({ executionId }: DeliverInput): Promise<DeviceOutcome> {
       const [row] = await tdb.handle.db
-        .select({ action: batches.action, deviceName: executions.deviceName })
+        .select({ steps: batches.steps, deviceName: executions.deviceName })
         .from(executions)
         .innerJoin(batches, eq(batches.id, executions.batchId))
         .where(eq(executions.id, executionId));
       if (!row) throw new Error('unknown execution');
       const start = Date.now();
-      const [what, failOn] = row.action.command.split(' failOn ');
+      const [step] = row.steps;
+      const [what, failOn] = (step?.type === 'command' ? step.command : '').split(' failOn ');
       let status: DeviceOutcome['status'] = what === 'fail' || (failOn ?? '').split(',').includes(row.deviceName) ? 'failed' : 'succeeded';
       if (what?.startsWith('sleep ') && !(await sleepUnlessCancelled(Number(what.slice(6))))) status = 'cancelled';
       const exitCode = status === 'succeeded' ? 0 : status === 'failed' ? 1 : null;

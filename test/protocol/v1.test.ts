@@ -8,31 +8,39 @@ const DIR = path.join(__dirname, 'fixtures/v1');
 const files = readdirSync(DIR).sort();
 const read = (f: string): string => readFileSync(path.join(DIR, f), 'utf8');
 
-const AGENT_TYPES = ['hello', 'heartbeat', 'started', 'result', 'output'];
-const GATEWAY_TYPES = ['welcome', 'dispatch', 'cancel', 'result.ack', 'error'];
+const AGENT_TYPES = ['hello', 'heartbeat', 'started', 'result', 'output', 'file.get'];
+const GATEWAY_TYPES = ['welcome', 'dispatch', 'file.chunk', 'cancel', 'result.ack', 'error'];
+/** ok.<type>.json, and variants ok.<type>--<variant>.json. */
+const okFiles = files.filter((f) => f.startsWith('ok.'));
+const typeOf = (f: string): string => f.replace(/^ok\.|(--[\w-]+)?\.json$/g, '');
 
 describe('protocol v1 fixtures', () => {
   it('has a valid fixture for every frame type', () => {
-    const ok = files.filter((f) => f.startsWith('ok.')).map((f) => f.replace(/^ok\.|\.json$/g, ''));
-    expect(ok.sort()).toEqual([...AGENT_TYPES, ...GATEWAY_TYPES].sort());
+    expect([...new Set(okFiles.map(typeOf))].sort()).toEqual([...AGENT_TYPES, ...GATEWAY_TYPES].sort());
   });
 
-  for (const type of AGENT_TYPES) {
-    it(`decodes agent frame ${type}`, () => {
-      const decoded = decodeAgentMessage(read(`ok.${type}.json`));
-      expect(decoded).toMatchObject({ ok: true, message: { v: 1, type } });
-      // The gateway side never accepts an agent frame.
-      expect(decodeGatewayMessage(read(`ok.${type}.json`)).ok).toBe(false);
+  for (const file of okFiles) {
+    const type = typeOf(file);
+    const agent = AGENT_TYPES.includes(type);
+    it(`decodes ${agent ? 'agent' : 'gateway'} frame ${file}`, () => {
+      const [decode, other] = agent ? [decodeAgentMessage, decodeGatewayMessage] : [decodeGatewayMessage, decodeAgentMessage];
+      expect(decode(read(file))).toMatchObject({ ok: true, message: { v: 1, type } });
+      // Neither side accepts the other's frames.
+      expect(other(read(file)).ok).toBe(false);
     });
   }
 
-  for (const type of GATEWAY_TYPES) {
-    it(`decodes gateway frame ${type}`, () => {
-      const decoded = decodeGatewayMessage(read(`ok.${type}.json`));
-      expect(decoded).toMatchObject({ ok: true, message: { v: 1, type } });
-      expect(decodeAgentMessage(read(`ok.${type}.json`)).ok).toBe(false);
-    });
-  }
+  it('decodes every kind of step with its defaults, and file results with size and hash', () => {
+    const dispatch = decodeGatewayMessage(read('ok.dispatch--steps.json'));
+    if (!dispatch.ok || dispatch.message.type !== 'dispatch') throw new Error('expected a dispatch');
+    expect(dispatch.message.steps?.map((s) => s.type)).toEqual(['command', 'script', 'file']);
+    expect(dispatch.message.stepMode).toBe('parallel');
+    const result = decodeAgentMessage(read('ok.result--steps.json'));
+    if (!result.ok || result.message.type !== 'result') throw new Error('expected a result');
+    expect(result.message.steps?.[0]).toMatchObject({ bytes: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // Fields a step without a file leaves out are null.
+    expect(result.message.steps?.[1]).toMatchObject({ bytes: null, sha256: null });
+  });
 
   for (const file of files.filter((f) => f.startsWith('bad.'))) {
     it(`refuses ${file} with a reason`, () => {

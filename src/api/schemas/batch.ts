@@ -4,28 +4,17 @@ import { z } from '@hono/zod-openapi';
 import type { BatchLinks } from '../../db/queries/batch-links';
 import type { ExecutionStats, ExecutionView } from '../../db/queries/batches';
 import type { BatchRow } from '../../db/schema';
-import type { StoredAction } from '../../domain/batch';
+import { workOf } from '../../domain/work';
 import { BATCH_PURPOSES, BATCH_STATUSES, EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../../domain/status';
-import { SHELLS } from '../../protocol/v1/action';
+import { STEP_MODES } from '../../protocol/v1/action';
 import { iso, timestamp } from './common';
-
-export const REDACTED = '***';
+import { showAction, shownActionSchema, stepResultSchema, toStepJson } from './step';
+import type { StepView } from '../../db/queries/execution-steps';
 
 export const batchStatusSchema = z.enum(BATCH_STATUSES);
 export const executionStatusSchema = z.enum(EXECUTION_STATUSES);
 
 const countOrPercent = z.union([z.number(), z.string()]);
-
-export const shownActionSchema = z
-  .object({
-    type: z.literal('command'),
-    command: z.string(),
-    shell: z.enum(SHELLS),
-    timeoutSec: z.number().int(),
-    cwd: z.string().optional(),
-    env: z.record(z.string(), z.literal(REDACTED)).optional(),
-  })
-  .openapi('ShownAction');
 
 export const statsSchema = z.record(executionStatusSchema, z.number().int()).openapi('ExecutionStats');
 
@@ -33,7 +22,9 @@ export const batchSchema = z
   .object({
     id: z.uuid(),
     status: batchStatusSchema,
-    action: shownActionSchema,
+    action: shownActionSchema.optional().openapi({ description: 'the action, when the batch runs a single one' }),
+    steps: z.array(shownActionSchema).openapi({ description: 'what runs on each device (a single action is one step)' }),
+    stepMode: z.enum(STEP_MODES),
     strategy: z.object({
       mode: z.enum(['parallel', 'sequential', 'waves']),
       concurrency: z.number().int(),
@@ -75,23 +66,16 @@ export const batchSchema = z
 
 export type BatchJson = z.infer<typeof batchSchema>;
 
-export function showAction(a: StoredAction): z.infer<typeof shownActionSchema> {
-  return {
-    type: a.type,
-    command: a.command,
-    shell: a.shell,
-    timeoutSec: a.timeoutSec,
-    ...(a.cwd === undefined ? {} : { cwd: a.cwd }),
-    ...(a.envKeys === undefined ? {} : { env: Object.fromEntries(a.envKeys.map((k) => [k, REDACTED] as const)) }),
-  };
-}
-
 export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLinks = { retries: [], healthChecks: [] }): BatchJson {
   const { waves, ...strategy } = b.strategy;
+  const work = workOf(b);
+  const steps = work.steps.map(showAction);
   return {
     id: b.id,
     status: b.status,
-    action: showAction(b.action),
+    ...(steps.length === 1 ? { action: steps[0] } : {}),
+    steps,
+    stepMode: work.stepMode,
     strategy: waves ? { ...strategy, waves: { ...waves, healthCheck: waves.healthCheck && showAction(waves.healthCheck) } } : strategy,
     purpose: b.purpose,
     parentBatchId: b.parentBatchId,
@@ -140,10 +124,13 @@ export const executionSchema = z
     durationMs: z.number().int().nullable(),
     error: z.string().nullable(),
     outputCut: z.boolean().openapi({ description: 'lists show only the first 4 KiB of each output; fetch the execution for all' }),
+    steps: z.array(stepResultSchema).openapi({
+      description: "each step's result once the device finished (outputs cut like the execution's in lists); a single step's output is also the execution's",
+    }),
   })
   .openapi('Execution');
 
-export function toExecutionJson(e: ExecutionView): z.infer<typeof executionSchema> {
+export function toExecutionJson(e: ExecutionView, steps: readonly StepView[]): z.infer<typeof executionSchema> {
   return {
     deviceId: e.deviceId,
     deviceName: e.deviceName,
@@ -156,6 +143,7 @@ export function toExecutionJson(e: ExecutionView): z.infer<typeof executionSchem
     completedAt: iso(e.completedAt),
     durationMs: e.startedAt && e.completedAt ? e.completedAt.getTime() - e.startedAt.getTime() : null,
     error: e.error,
-    outputCut: e.outputCut,
+    outputCut: e.outputCut || steps.some((s) => s.outputCut),
+    steps: steps.map(toStepJson),
   };
 }

@@ -1,24 +1,24 @@
 // What the gateway writes about an execution: dispatch, start and the agent's result. Each write is
 // one conditional UPDATE, so a re-sent result or a late frame never overwrites a final status.
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { batches, executions } from '../schema';
+import { batches, executions, executionSteps } from '../schema';
+import { stepRows, stripNul } from './execution-steps';
 import { isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
 import { NOT_FINAL } from './execution-state';
-import type { StoredAction } from '../../domain/batch';
+import type { StoredWork } from '../../domain/work';
 import type { ResultMessage } from '../../protocol/v1/messages';
 import type { DeviceOutcome } from '../../workflows/definitions';
 
-export interface DeliveryRow {
+export interface DeliveryRow extends StoredWork {
   status: ExecutionStatus;
   exitCode: number | null;
   deviceId: string;
-  action: StoredAction;
 }
 
 export async function loadDelivery(db: Database, executionId: string): Promise<DeliveryRow | undefined> {
   const [row] = await db
-    .select({ status: executions.status, exitCode: executions.exitCode, deviceId: executions.deviceId, action: batches.action })
+    .select({ status: executions.status, exitCode: executions.exitCode, deviceId: executions.deviceId, steps: batches.steps, stepMode: batches.stepMode })
     .from(executions)
     .innerJoin(batches, eq(batches.id, executions.batchId))
     .where(eq(executions.id, executionId));
@@ -87,29 +87,38 @@ export async function executionRoute(db: Database, executionId: string): Promise
   return row && { deviceId: row.deviceId, deviceName: row.deviceName, batchId: row.batchId, dispatched: row.dispatchedAt !== null };
 }
 
-const stripNul = (s: string): string => s.replaceAll('\u0000', '');
-
 /**
- * Stores the agent's result unless a final status is already stored or the execution was never
- * dispatched to this device. Answers whether this call wrote it.
+ * Stores the agent's result, with each step's, unless a final status is already stored or the
+ * execution was never dispatched to this device (one transaction). Answers whether this call wrote
+ * it. A lone step's output is also the execution's.
  */
 export async function storeResult(db: Database, deviceId: string, r: ResultMessage): Promise<boolean> {
-  const rows = await db
-    .update(executions)
-    .set({
-      status: r.status,
-      exitCode: r.exitCode,
-      stdout: stripNul(r.stdout),
-      stderr: stripNul(r.stderr),
-      truncated: r.truncated,
-      startedAt: r.startedAt === null ? null : new Date(r.startedAt),
-      completedAt: new Date(r.completedAt),
-      error: r.error === null ? null : stripNul(r.error),
-      updatedAt: new Date(),
-    })
-    .where(and(eq(executions.id, r.executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt), NOT_FINAL))
-    .returning({ id: executions.id });
-  return rows.length > 0;
+  const lone = r.steps?.length === 1 ? r.steps[0] : undefined;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(executions)
+      .set({
+        status: r.status,
+        exitCode: r.exitCode,
+        stdout: stripNul(lone?.stdout ?? r.stdout),
+        stderr: stripNul(lone?.stderr ?? r.stderr),
+        truncated: lone?.truncated ?? r.truncated,
+        startedAt: r.startedAt === null ? null : new Date(r.startedAt),
+        completedAt: new Date(r.completedAt),
+        error: r.error === null ? null : stripNul(r.error),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(executions.id, r.executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt), NOT_FINAL))
+      .returning({ batchId: executions.batchId });
+    const [written] = rows;
+    if (!written) return false;
+    if (r.steps && r.steps.length > 0) {
+      const [batch] = await tx.select({ steps: batches.steps }).from(batches).where(eq(batches.id, written.batchId));
+      const kinds = (batch?.steps ?? []).map((s) => s.type);
+      await tx.insert(executionSteps).values(stepRows(r.executionId, r.steps, kinds)).onConflictDoNothing();
+    }
+    return true;
+  });
 }
 
 /** The stored outcome, or undefined while the execution is not final. */
@@ -120,4 +129,25 @@ export async function readOutcome(db: Database, executionId: string): Promise<De
     .where(eq(executions.id, executionId));
   if (!row || !isFinalExecutionStatus(row.status)) return undefined;
   return { status: row.status, exitCode: row.exitCode };
+}
+
+/**
+ * Whether this device may pull this file for this execution: the execution is its own, handed over
+ * (dispatched or running), and one of its batch's steps pushes that file.
+ */
+export async function mayServeFile(db: Database, executionId: string, deviceId: string, fileId: string): Promise<boolean> {
+  const needle = JSON.stringify([{ type: 'file', fileId }]);
+  const [row] = await db
+    .select({ id: executions.id })
+    .from(executions)
+    .innerJoin(batches, eq(batches.id, executions.batchId))
+    .where(
+      and(
+        eq(executions.id, executionId),
+        eq(executions.deviceId, deviceId),
+        inArray(executions.status, ['dispatched', 'running']),
+        sql`${batches.steps} @> ${needle}::jsonb`,
+      ),
+    );
+  return row !== undefined;
 }

@@ -4,7 +4,8 @@ import { and, arrayContains, asc, desc, eq, inArray, notInArray, or, sql, type S
 import type { Database } from '../client';
 import { batches, devices, executions, groupMembers, type BatchRow } from '../schema';
 import { ACTIVE_BATCH_STATUSES, EXECUTION_STATUSES, type BatchPurpose, type BatchStatus, type ExecutionStatus } from '../../domain/status';
-import type { StoredAction, StoredStrategy, StoredTargets } from '../../domain/batch';
+import type { StoredStrategy, StoredTargets } from '../../domain/batch';
+import type { StoredWork } from '../../domain/work';
 import { devicesByIds } from './devices';
 import { missingGroupIds } from './groups';
 import { ownedBy, type OwnerScope } from './ownership';
@@ -60,10 +61,9 @@ export async function resolveTargets(db: Database, t: StoredTargets, scope: Owne
   return { targets, unknownDeviceIds, unknownGroupIds };
 }
 
-export interface NewBatch {
+export interface NewBatch extends StoredWork {
   id: string;
   owner: string;
-  action: StoredAction;
   strategy: StoredStrategy;
   targets: StoredTargets;
   deliveryTimeoutSec: number;
@@ -200,6 +200,7 @@ export async function deleteFinishedBatch(db: Database, id: string, scope: Owner
 }
 
 export interface ExecutionView {
+  id: string;
   deviceId: string;
   deviceName: string;
   seq: number;
@@ -216,7 +217,7 @@ export interface ExecutionView {
 }
 
 /** The first `maxBytes` of text, never splitting a character. */
-function headBytes(text: string, maxBytes: number): string {
+export function headBytes(text: string, maxBytes: number): string {
   const buf = Buffer.from(text, 'utf8');
   if (buf.length <= maxBytes) return text;
   let end = maxBytes;
@@ -225,6 +226,7 @@ function headBytes(text: string, maxBytes: number): string {
 }
 
 const executionColumns = {
+  id: executions.id,
   deviceId: executions.deviceId,
   deviceName: executions.deviceName,
   seq: executions.seq,

@@ -35,7 +35,8 @@ export async function createHealthCheckBatch(db: Database, input: HealthCheckInp
     {
       id,
       owner: parent.owner,
-      action: check,
+      steps: [check],
+      stepMode: 'sequential',
       strategy,
       targets: { deviceIds: wave.map((d) => d.id) },
       deliveryTimeoutSec: parent.deliveryTimeoutSec,

@@ -5,10 +5,37 @@ import { z } from 'zod';
 export const SHELLS = ['sh', 'bash', 'powershell', 'cmd'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-export const MAX_COMMAND_BYTES = 64 * 1024;
-export const MAX_TIMEOUT_SEC = 24 * 60 * 60;
+export const INTERPRETERS = ['sh', 'bash', 'powershell', 'python3', 'node'] as const;
+export type Interpreter = (typeof INTERPRETERS)[number];
 
+export const STEP_MODES = ['sequential', 'parallel'] as const;
+export type StepMode = (typeof STEP_MODES)[number];
+
+export const MAX_COMMAND_BYTES = 64 * 1024;
+export const MAX_SCRIPT_BYTES = 256 * 1024;
+export const MAX_TIMEOUT_SEC = 24 * 60 * 60;
+export const MAX_STEPS = 20;
+
+const noNul = (s: string): boolean => !s.includes('\u0000');
+const NO_NUL = 'must not contain NUL characters';
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+const maxBytes = (n: number) => (s: string): boolean => Buffer.byteLength(s) <= n;
+
+/** Fields every kind of step has. */
+const stepFields = {
+  timeoutSec: z.number().int().min(1).max(MAX_TIMEOUT_SEC).default(300),
+  /** A failure of this step does not end the device's run, nor fail the device. */
+  continueOnError: z.boolean().optional(),
+};
+
+const processFields = {
+  ...stepFields,
+  env: z
+    .record(envName, z.string().max(32 * 1024).refine(noNul, NO_NUL))
+    .refine((r) => Object.keys(r).length <= 100, 'at most 100 variables')
+    .optional(),
+  cwd: z.string().min(1).max(4096).optional(),
+};
 
 export const commandActionSchema = z
   .object({
@@ -16,19 +43,53 @@ export const commandActionSchema = z
     command: z
       .string()
       .min(1, 'must not be empty')
-      .refine((s) => Buffer.byteLength(s) <= MAX_COMMAND_BYTES, `must be at most ${MAX_COMMAND_BYTES} bytes`)
-      .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'),
+      .refine(maxBytes(MAX_COMMAND_BYTES), `must be at most ${MAX_COMMAND_BYTES} bytes`)
+      .refine(noNul, NO_NUL),
     shell: z.enum(SHELLS).default('sh'),
-    timeoutSec: z.number().int().min(1).max(MAX_TIMEOUT_SEC).default(300),
-    env: z
-      .record(envName, z.string().max(32 * 1024).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters'))
-      .refine((r) => Object.keys(r).length <= 100, 'at most 100 variables')
-      .optional(),
-    cwd: z.string().min(1).max(4096).optional(),
+    ...processFields,
   })
   .strict();
 
-export const actionSchema = z.discriminatedUnion('type', [commandActionSchema]);
+export const scriptActionSchema = z
+  .object({
+    type: z.literal('script'),
+    interpreter: z.enum(INTERPRETERS),
+    body: z
+      .string()
+      .min(1, 'must not be empty')
+      .refine(maxBytes(MAX_SCRIPT_BYTES), `must be at most ${MAX_SCRIPT_BYTES} bytes`)
+      .refine(noNul, NO_NUL),
+    args: z.array(z.string().max(4096).refine(noNul, NO_NUL)).max(100).optional(),
+    ...processFields,
+  })
+  .strict();
+
+export const fileActionSchema = z
+  .object({
+    type: z.literal('file'),
+    fileId: z.string().uuid(),
+    /** Absolute path of the file to write on the device. */
+    path: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine(noNul, NO_NUL)
+      .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path'),
+    /** Octal permission bits as a string, e.g. "0644". */
+    mode: z.string().regex(/^0?[0-7]{3,4}$/, 'must be octal permission bits like "0644"').optional(),
+    createDirs: z.boolean().optional(),
+    ...stepFields,
+  })
+  .strict();
+
+export const actionSchema = z.discriminatedUnion('type', [commandActionSchema, scriptActionSchema, fileActionSchema]);
+export const stepsSchema = z.array(actionSchema).min(1, 'give at least one step').max(MAX_STEPS, `at most ${MAX_STEPS} steps`);
 
 export type CommandAction = z.infer<typeof commandActionSchema>;
+export type ScriptAction = z.infer<typeof scriptActionSchema>;
+export type FileAction = z.infer<typeof fileActionSchema>;
 export type Action = z.infer<typeof actionSchema>;
+export type ActionType = Action['type'];
+
+/** The step kinds that start a process, and so may carry env values. */
+export type ProcessAction = CommandAction | ScriptAction;

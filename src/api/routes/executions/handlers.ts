@@ -1,5 +1,6 @@
 // Execution handlers: results as the activities stored them; the API never reads Temporal history.
 import { getBatch, getExecution, listExecutions } from '../../../db/queries/batches';
+import { stepsOf } from '../../../db/queries/execution-steps';
 import type { AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
 import { ApiError, notFound } from '../../errors';
@@ -14,7 +15,12 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const afterSeq = decodeSeqCursorOrFail(q.cursor);
   if (!(await getBatch(db.db, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
   const page = await listExecutions(db.db, id, { status: q.status, afterSeq, limit: q.limit, outputHeadBytes: LIST_OUTPUT_HEAD_BYTES });
-  return c.json({ items: page.items.map(toExecutionJson), nextCursor: page.nextCursor }, 200);
+  const steps = await stepsOf(
+    db.db,
+    page.items.map((e) => e.id),
+    LIST_OUTPUT_HEAD_BYTES,
+  );
+  return c.json({ items: page.items.map((e) => toExecutionJson(e, steps.get(e.id) ?? [])), nextCursor: page.nextCursor }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
@@ -25,5 +31,6 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   if (!execution) {
     throw new ApiError(404, 'not_found', `batch ${id} has no execution for device ${deviceId}`);
   }
-  return c.json(toExecutionJson(execution), 200);
+  const steps = await stepsOf(db.db, [execution.id]);
+  return c.json(toExecutionJson(execution, steps.get(execution.id) ?? []), 200);
 };
