@@ -1,4 +1,6 @@
-// Runs the real `flotilla` CLI (src/cli/main.ts through tsx) as a child process.
+// Runs the real `flotilla` CLI (src/cli/main.ts through tsx) as a child process. Node loads tsx as a
+// hook in the same process, so a signal sent to the child reaches the CLI once (the tsx binary would add
+// a relaying parent, which under load can deliver one Ctrl-C twice).
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -21,7 +23,7 @@ export function startCli(args: string[], env: Record<string, string>): CliRun {
   const base = { ...process.env };
   // Only what the test hands in decides the API and the token.
   for (const k of ['FLOTILLA_TOKEN', 'FLOTILLA_ADMIN_TOKEN', 'FLOTILLA_API_URL', 'FLOTILLA_DATA_DIR']) delete base[k];
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
     cwd: ROOT,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
