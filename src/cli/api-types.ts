@@ -1,5 +1,6 @@
 // The API's answers as the CLI reads them (the subset of fields it shows).
-import type { BatchStatus, ExecutionStatus } from '../domain/status';
+import type { BatchStatus, ExecutionStatus, StepStatus } from '../domain/status';
+import type { Action, StepMode } from '../protocol/v1/action';
 
 export interface DeviceView {
   id: string;
@@ -20,7 +21,9 @@ export interface GroupView {
 export interface BatchView {
   id: string;
   status: BatchStatus;
-  action: { command: string; shell?: string; timeoutSec?: number };
+  /** What runs on each device (env values shown as "***"). */
+  steps: Action[];
+  stepMode: StepMode;
   targetCount: number;
   createdAt: string;
   startedAt: string | null;
@@ -44,6 +47,30 @@ export interface ExecutionView {
   completedAt: string | null;
   durationMs: number | null;
   error: string | null;
+  /** Each step's result once the device finished. */
+  steps: StepResultView[];
+}
+
+export interface StepResultView {
+  index: number;
+  type: Action['type'];
+  status: StepStatus;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  error: string | null;
+  durationMs: number | null;
+  bytes: number | null;
+  sha256: string | null;
+}
+
+/** An uploaded file (POST/GET /v1/files). */
+export interface FileView {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
 }
 
 export interface CreatedBatch {

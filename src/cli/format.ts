@@ -1,6 +1,7 @@
 // Pure text formatting for the CLI's tables and summaries.
 import { EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../domain/status';
-import type { BatchView, DeviceView, ExecutionChange, ExecutionView, GroupView, TokenView, UserView } from './api-types';
+import { describeWork } from '../domain/work';
+import type { BatchView, DeviceView, ExecutionChange, ExecutionView, FileView, GroupView, StepResultView, TokenView, UserView } from './api-types';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -31,7 +32,7 @@ export function firstLine(text: string | null | undefined, max = 60): string {
 }
 
 /** What a device's one-line summary shows: the error, else stdout, else stderr. */
-export function executionNote(e: Pick<ExecutionView, 'error' | 'stdout' | 'stderr'>): string {
+export function executionNote(e: Pick<ExecutionView | StepResultView, 'error' | 'stdout' | 'stderr'>): string {
   return firstLine(e.error) || firstLine(e.stdout) || firstLine(e.stderr);
 }
 
@@ -40,6 +41,30 @@ export function formatExecutions(items: ExecutionView[]): string {
     ['DEVICE', 'STATUS', 'EXIT', 'DURATION', 'OUTPUT'],
     items.map((e) => [e.deviceName, e.status, e.exitCode === null ? '-' : String(e.exitCode), formatDuration(e.durationMs), executionNote(e)]),
   );
+}
+
+/** One row per step of each device: "demo-1  2  command  failed  3  12ms  oops". */
+export function formatSteps(items: ExecutionView[]): string {
+  return formatTable(
+    ['DEVICE', 'STEP', 'TYPE', 'STATUS', 'EXIT', 'DURATION', 'OUTPUT'],
+    items.flatMap((e) =>
+      e.steps.map((s) => [
+        e.deviceName,
+        String(s.index + 1),
+        s.type,
+        s.status,
+        s.exitCode === null ? '-' : String(s.exitCode),
+        formatDuration(s.durationMs),
+        s.sha256 ? `sha256 ${s.sha256.slice(0, 12)}… ${s.bytes ?? 0} bytes` : executionNote(s),
+      ]),
+    ),
+  );
+}
+
+/** The per-device table and, when a batch has several steps, the per-step table under it. */
+export function formatResults(items: ExecutionView[]): string {
+  const devices = formatExecutions(items);
+  return items.some((e) => e.steps.length > 1) ? `${devices}\n\n${formatSteps(items)}` : devices;
 }
 
 /** "succeeded 3, failed 1" in the order of EXECUTION_STATUSES, zero counts left out. */
@@ -52,7 +77,7 @@ export function formatBatchHeader(b: BatchView, progress: number): string {
   return [
     `batch     ${b.id}`,
     `status    ${b.status} (${progress}% done)`,
-    `command   ${b.action.command}`,
+    `work      ${describeWork(b)}${b.steps.length > 1 ? ` (${b.stepMode})` : ''}`,
     `targets   ${b.targetCount}`,
     `devices   ${formatCounts(b.stats)}`,
     `created   ${b.createdAt}${b.completedAt ? `   completed ${b.completedAt}` : ''}`,
@@ -61,8 +86,8 @@ export function formatBatchHeader(b: BatchView, progress: number): string {
 
 export function formatBatches(items: BatchView[]): string {
   return formatTable(
-    ['ID', 'STATUS', 'TARGETS', 'CREATED', 'COMMAND'],
-    items.map((b) => [b.id, b.status, String(b.targetCount), b.createdAt, firstLine(b.action.command, 50)]),
+    ['ID', 'STATUS', 'TARGETS', 'CREATED', 'WORK'],
+    items.map((b) => [b.id, b.status, String(b.targetCount), b.createdAt, describeWork(b, 50)]),
   );
 }
 
@@ -91,6 +116,13 @@ export function formatTokens(items: TokenView[]): string {
   return formatTable(
     ['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'],
     items.map((t) => [t.id, t.name, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ?? '-']),
+  );
+}
+
+export function formatFiles(items: FileView[]): string {
+  return formatTable(
+    ['ID', 'NAME', 'SIZE', 'SHA256', 'CREATED'],
+    items.map((f) => [f.id, f.name, String(f.size), f.sha256, f.createdAt]),
   );
 }
 

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBatchesCommands } from './commands/batches';
 import { createContext } from './commands/context';
 import { registerDevicesCommands } from './commands/devices';
+import { registerFilesCommands } from './commands/files';
 import { registerGroupsCommands } from './commands/groups';
 import { registerRunCommand } from './commands/run';
 import { registerSchedulesCommands } from './commands/schedules';
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   registerBatchesCommands(program, ctx);
   registerDevicesCommands(program, ctx);
   registerGroupsCommands(program, ctx);
+  registerFilesCommands(program, ctx);
   registerSchedulesCommands(program, ctx);
   registerUsersCommands(program, ctx);
   registerTokensCommands(program, ctx);

@@ -1,5 +1,5 @@
 // Pure parsing of command-line values into API requests. Usage mistakes throw UsageError (exit 2).
-import { SHELLS, type Shell } from '../protocol/v1/action';
+import { SHELLS, type Action, type Shell, type StepMode } from '../protocol/v1/action';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -49,6 +49,12 @@ export interface RunOptions {
   deadline?: string;
 }
 
+/** What `run --steps FILE` reads (steps-file.ts): the steps, and how they run. */
+export interface StepsWork {
+  steps: Action[];
+  stepMode?: StepMode;
+}
+
 /** The words after `--` as one shell command line; none is a usage error. */
 export function commandLine(words: string[]): string {
   const command = words.join(' ').trim();
@@ -56,9 +62,29 @@ export function commandLine(words: string[]): string {
   return command;
 }
 
-/** The POST /v1/batches body for `flotilla run`, given group ids already resolved from names. */
-export function buildBatchRequest(opts: RunOptions, groupIds: string[], commandWords: string[]): Record<string, unknown> {
-  const command = commandLine(commandWords);
+/** Exactly one of a command (after --) or a steps file; --shell and --timeout apply to a command only. */
+function requestWork(opts: RunOptions, commandWords: string[], stepsWork: StepsWork | undefined): Record<string, unknown> {
+  if (stepsWork === undefined) return { action: commandAction(opts, commandWords) };
+  if (commandWords.length > 0) throw new UsageError('give --steps FILE or a command after --, not both');
+  if (opts.shell !== undefined || opts.timeout !== undefined) {
+    throw new UsageError('--shell and --timeout apply to a command; with --steps, set shell and timeoutSec in each step');
+  }
+  return stepsWork.stepMode === undefined ? { steps: stepsWork.steps } : { steps: stepsWork.steps, stepMode: stepsWork.stepMode };
+}
+
+function commandAction(opts: RunOptions, commandWords: string[]): Record<string, unknown> {
+  const action: Record<string, unknown> = { type: 'command', command: commandLine(commandWords) };
+  if (opts.shell !== undefined) action.shell = parseShell(opts.shell);
+  if (opts.timeout !== undefined) action.timeoutSec = parsePositiveInt('--timeout', opts.timeout);
+  return action;
+}
+
+/**
+ * The POST /v1/batches body for `flotilla run`, given group ids already resolved from names: the command
+ * words, or (for `run --steps FILE`) the steps read from the file.
+ */
+export function buildBatchRequest(opts: RunOptions, groupIds: string[], commandWords: string[], stepsWork?: StepsWork): Record<string, unknown> {
+  const work = requestWork(opts, commandWords, stepsWork);
   const deviceIds = opts.device ?? [];
   const bad = deviceIds.filter((d) => !isUuid(d));
   if (bad.length > 0) throw new UsageError(`--device takes device ids (UUIDs); not ids: ${bad.join(', ')}`);
@@ -74,16 +100,12 @@ export function buildBatchRequest(opts: RunOptions, groupIds: string[], commandW
   if (opts.maxFailures !== undefined) strategy.maxFailures = parseCountOrPercent('--max-failures', opts.maxFailures);
   if (opts.stopOnFailure) strategy.stopOnFailure = true;
 
-  const action: Record<string, unknown> = { type: 'command', command };
-  if (opts.shell !== undefined) action.shell = parseShell(opts.shell);
-  if (opts.timeout !== undefined) action.timeoutSec = parsePositiveInt('--timeout', opts.timeout);
-
   const targets: Record<string, string[]> = {};
   if (deviceIds.length > 0) targets.deviceIds = deviceIds;
   if (groupIds.length > 0) targets.groupIds = groupIds;
   if (tags.length > 0) targets.tags = tags;
 
-  const body: Record<string, unknown> = { targets, action, strategy };
+  const body: Record<string, unknown> = { targets, ...work, strategy };
   if (opts.deliveryTimeout !== undefined) {
     if (!/^[0-9]+$/.test(opts.deliveryTimeout)) throw new UsageError(`--delivery-timeout must be a whole number of seconds`);
     body.deliveryTimeoutSec = Number(opts.deliveryTimeout);

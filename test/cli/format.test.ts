@@ -8,6 +8,7 @@ import {
   formatCounts,
   formatDuration,
   formatExecutions,
+  formatResults,
   formatTable,
 } from '../../src/cli/format';
 import { buildUrl } from '../../src/cli/http';
@@ -23,6 +24,7 @@ const execution = (over: Partial<ExecutionView>): ExecutionView => ({
   completedAt: null,
   durationMs: 1234,
   error: null,
+  steps: [],
   ...over,
 });
 
@@ -61,6 +63,27 @@ describe('formatting', () => {
       'web-1   succeeded      0     1.2s      up 3 days',
       'web-22  failed         3     20ms      no such file',
       'db-1    undeliverable  -     -         device offline',
+    ]);
+  });
+
+  it('adds one line per step under the devices when the batch has several steps', () => {
+    const step = { stdout: '', stderr: '', error: null, durationMs: 5, bytes: null, sha256: null };
+    const single = [execution({ stdout: 'ok', steps: [{ ...step, index: 0, type: 'command', status: 'succeeded', exitCode: 0 }] })];
+    expect(formatResults(single)).toBe(formatExecutions(single));
+    const text = formatResults([
+      execution({
+        steps: [
+          { ...step, index: 0, type: 'file', status: 'succeeded', exitCode: null, bytes: 10, sha256: 'ab'.repeat(32) },
+          { ...step, index: 1, type: 'command', status: 'failed', exitCode: 4, stderr: 'tolerated' },
+          { ...step, index: 2, type: 'script', status: 'skipped', exitCode: null, durationMs: null },
+        ],
+      }),
+    ]);
+    expect(text.split('\n').slice(3)).toEqual([
+      'DEVICE  STEP  TYPE     STATUS     EXIT  DURATION  OUTPUT',
+      'web-1   1     file     succeeded  -     5ms       sha256 abababababab… 10 bytes',
+      'web-1   2     command  failed     4     5ms       tolerated',
+      'web-1   3     script   skipped    -     -',
     ]);
   });
 

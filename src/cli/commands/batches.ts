@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { BATCH_STATUSES } from '../../domain/status';
 import type { BatchDetail, BatchView, ExecutionView } from '../api-types';
-import { formatBatchHeader, formatBatches, formatExecutions } from '../format';
+import { formatBatchHeader, formatBatches, formatResults } from '../format';
 import { EXIT, out, printJson } from '../output';
 import { UsageError, parsePositiveInt } from '../parse';
 import { registerBatchControlCommands } from './batch-control';
@@ -30,7 +30,7 @@ export function registerBatchesCommands(program: Command, ctx: CommandContext): 
         }
         out(formatBatchHeader(detail.batch, detail.progress));
         out('');
-        out(formatExecutions(executions));
+        out(formatResults(executions));
         return EXIT.ok;
       }),
     );

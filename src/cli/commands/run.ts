@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import type { CreatedBatch, ExecutionView } from '../api-types';
 import { followBatch } from '../follow';
 import { LiveLines } from '../live-lines';
-import { formatCounts, formatExecutions } from '../format';
+import { formatCounts, formatResults } from '../format';
 import { EXIT, info, out, printJson } from '../output';
 import { buildBatchRequest, collect, commandLine, type RunOptions } from '../parse';
 import { resolveGroupIds } from '../resolve';
+import { readStepsFile } from '../steps-file';
 import { action, type CommandContext } from './context';
 
 interface RunFlags extends RunOptions {
@@ -14,12 +15,13 @@ interface RunFlags extends RunOptions {
   idempotencyKey?: string;
   json?: boolean;
   live?: boolean;
+  steps?: string;
 }
 
 export function registerRunCommand(program: Command, ctx: CommandContext): void {
   program
     .command('run')
-    .description('run a command on devices and follow it: flotilla run --group web -- uptime')
+    .description('run a command (or --steps FILE) on devices and follow it: flotilla run --group web -- uptime')
     .option('--group <name|id>', 'target a group (repeatable)', collect)
     .option('--tag <tag>', 'target devices with this tag (repeatable; all must match)', collect)
     .option('--device <id>', 'target a device by id (repeatable)', collect)
@@ -27,6 +29,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .option('--max-failures <n|n%>', 'stop dispatching once failures exceed this')
     .option('--stop-on-failure', 'stop dispatching after the first failure')
     .option('--sequential', 'one device at a time, in target order')
+    .option('--steps <file>', 'run the steps of a JSON file ([action, ...] or {steps, stepMode}) instead of a command')
     .option('--timeout <sec>', 'kill the command after this many seconds')
     .option('--shell <shell>', 'sh, bash, powershell or cmd (default sh)')
     .option('--delivery-timeout <sec>', 'how long a device may stay offline before it is undeliverable')
@@ -37,9 +40,11 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .argument('[command...]', 'the command line, after --')
     .action(
       action(async (words: string[], flags: RunFlags) => {
-        commandLine(words); // a missing command is reported before any request
+        // A missing command or a bad steps file is reported before any request.
+        const stepsWork = flags.steps === undefined ? undefined : readStepsFile(flags.steps);
+        if (stepsWork === undefined) commandLine(words);
         const api = ctx.api();
-        const body = buildBatchRequest(flags, await resolveGroupIds(api, flags.group ?? []), words);
+        const body = buildBatchRequest(flags, await resolveGroupIds(api, flags.group ?? []), words, stepsWork);
         const headers: Record<string, string> = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
         const created = await api.post<CreatedBatch>('/v1/batches', body, headers);
         info(`batch ${created.batchId} started on ${created.targetCount} device(s)`);
@@ -55,7 +60,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
         if (flags.json) {
           printJson({ ...detail, executions });
         } else {
-          out(formatExecutions(executions));
+          out(formatResults(executions));
           out('');
           out(`batch ${created.batchId} ${detail.batch.status}: ${formatCounts(detail.batch.stats)}`);
         }

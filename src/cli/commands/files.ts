@@ -1,0 +1,66 @@
+// `flotilla files push|list|delete`: upload files for `file` steps (streamed from disk), list and delete them.
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { FileView } from '../api-types';
+import { formatFiles } from '../format';
+import { EXIT, out, printJson } from '../output';
+import { UsageError } from '../parse';
+import { action, type CommandContext } from './context';
+
+/** Uploads a local file as a raw body read from disk chunk by chunk; answers the stored file. */
+export async function pushFile(ctx: CommandContext, local: string, name?: string): Promise<FileView> {
+  let isFile: boolean;
+  try {
+    isFile = statSync(local).isFile();
+  } catch (err) {
+    throw new UsageError(`cannot read ${local}: ${(err as Error).message}`);
+  }
+  if (!isFile) throw new UsageError(`${local} is not a regular file`);
+  const { file } = await ctx.api().upload<{ file: FileView }>('/v1/files', { name: name ?? path.basename(local) }, createReadStream(local));
+  return file;
+}
+
+export function registerFilesCommands(program: Command, ctx: CommandContext): void {
+  const files = program.command('files').description('upload, list and delete files for file steps');
+
+  files
+    .command('push')
+    .description('upload a file (streamed); prints its id, size and sha256 for a {"type":"file","fileId":...} step')
+    .argument('<local>', 'the file to upload')
+    .option('--name <name>', 'its name on the server (default: the file name)')
+    .option('--json', 'print as JSON')
+    .action(
+      action(async (local: string, flags: { name?: string; json?: boolean }) => {
+        const file = await pushFile(ctx, local, flags.name);
+        if (flags.json) printJson(file);
+        else out([`file      ${file.id}`, `name      ${file.name}`, `size      ${file.size}`, `sha256    ${file.sha256}`].join('\n'));
+        return EXIT.ok;
+      }),
+    );
+
+  files
+    .command('list')
+    .description('uploaded files, newest first')
+    .option('--json', 'print as JSON')
+    .action(
+      action(async (flags: { json?: boolean }) => {
+        const items = await ctx.api().all<FileView>('/v1/files');
+        if (flags.json) printJson(items);
+        else out(formatFiles(items));
+        return EXIT.ok;
+      }),
+    );
+
+  files
+    .command('delete')
+    .description('delete an uploaded file')
+    .argument('<id>', 'file id')
+    .action(
+      action(async (id: string) => {
+        await ctx.api().del(`/v1/files/${id}`);
+        out(`file ${id} deleted`);
+        return EXIT.ok;
+      }),
+    );
+}
