@@ -59,8 +59,9 @@ describe('GET /v1/health', () => {
   });
 
   it('answers 503 naming Temporal when it does not answer', async () => {
-    // A port nobody listens on: the connection is lazy, so only the probe fails.
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    // A port nobody listens on: the connection is lazy, so only the probe fails. No retry interceptor: its
+    // pending retry timer would otherwise fire on the channel this test closes below.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] });
     const app = createApp({ db: h.db.handle, temporal: new Client({ connection }), config: h.config, logger: createLogger('t', 'silent') });
     const started = Date.now();
     const res = await app.request('/v1/health');
