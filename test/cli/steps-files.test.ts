@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { batches } from '../../src/db/schema';
+import { batches, files } from '../../src/db/schema';
 import { startCliStack, type CliStack } from './cli-stack';
 import { runCli } from './run-cli';
 
@@ -166,6 +166,34 @@ describe('flotilla files', () => {
     const again = await cli('files', 'delete', id);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('HTTP 404');
+  });
+
+  it('run --push uploads a file and writes it on the device before the command', async () => {
+    const local = path.join(dir, 'app.conf');
+    writeFileSync(local, 'setting=on\n');
+    const target = path.join(dir, 'pushed-app.conf');
+    const r = await cli('run', '--device', cs.stack.demoDeviceIds[1]!, '--push', `${local}:${target}:0600`, '--', 'cat', target);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`pushed ${local} as file [0-9a-f-]{36} \\(11 bytes, sha256 ${sha256('setting=on\n')}\\)`));
+    expect(r.stdout).toMatch(/^demo-\d\s+1\s+file\s+succeeded\s+-\s+\S+\s+sha256 \S+ 11 bytes$/m);
+    expect(r.stdout).toMatch(/^demo-\d\s+2\s+command\s+succeeded\s+0\s+\S+\s+setting=on$/m);
+    expect(readFileSync(target, 'utf8')).toBe('setting=on\n');
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+  });
+
+  it('run --push refuses a missing local file and parallel steps before uploading or starting anything', async () => {
+    const count = async (table: typeof batches | typeof files) => (await cs.stack.db.db.select({ id: table.id }).from(table)).length;
+    const before = [await count(batches), await count(files)];
+    const local = path.join(dir, 'exists.txt');
+    writeFileSync(local, 'x');
+    const missing = await cli('run', '--group', 'demo', '--push', `${local}:/tmp/a`, '--push', `${path.join(dir, 'absent')}:/tmp/b`, '--', 'true');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read');
+    const parallel = stepsFile('par.json', { stepMode: 'parallel', steps: [{ type: 'command', command: 'true' }] });
+    const refused = await cli('run', '--group', 'demo', '--push', `${local}:/tmp/a`, '--steps', parallel);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('cannot be used with "stepMode": "parallel"');
+    expect([await count(batches), await count(files)]).toEqual(before);
   });
 
   it('refuses to push what is not a readable file (exit 2)', async () => {

@@ -3,13 +3,15 @@ import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { FileView } from '../api-types';
+import type { FileAction } from '../../protocol/v1/action';
 import { formatFiles } from '../format';
-import { EXIT, out, printJson } from '../output';
+import { EXIT, info, out, printJson } from '../output';
 import { UsageError } from '../parse';
+import type { PushSpec } from '../push-spec';
 import { action, type CommandContext } from './context';
 
-/** Uploads a local file as a raw body read from disk chunk by chunk; answers the stored file. */
-export async function pushFile(ctx: CommandContext, local: string, name?: string): Promise<FileView> {
+/** A usage error unless local names a readable regular file. */
+export function checkLocalFile(local: string): void {
   let isFile: boolean;
   try {
     isFile = statSync(local).isFile();
@@ -17,8 +19,25 @@ export async function pushFile(ctx: CommandContext, local: string, name?: string
     throw new UsageError(`cannot read ${local}: ${(err as Error).message}`);
   }
   if (!isFile) throw new UsageError(`${local} is not a regular file`);
+}
+
+/** Uploads a local file as a raw body read from disk chunk by chunk; answers the stored file. */
+export async function pushFile(ctx: CommandContext, local: string, name?: string): Promise<FileView> {
+  checkLocalFile(local);
   const { file } = await ctx.api().upload<{ file: FileView }>('/v1/files', { name: name ?? path.basename(local) }, createReadStream(local));
   return file;
+}
+
+/** `run --push`: every local file checked, then each uploaded; answers a file step per push, in order. */
+export async function pushForSteps(ctx: CommandContext, pushes: readonly PushSpec[]): Promise<Array<Omit<FileAction, 'timeoutSec'>>> {
+  for (const p of pushes) checkLocalFile(p.local);
+  const steps: Array<Omit<FileAction, 'timeoutSec'>> = [];
+  for (const p of pushes) {
+    const file = await pushFile(ctx, p.local);
+    info(`pushed ${p.local} as file ${file.id} (${file.size} bytes, sha256 ${file.sha256})`);
+    steps.push({ type: 'file', fileId: file.id, path: p.path, ...(p.mode === undefined ? {} : { mode: p.mode }) });
+  }
+  return steps;
 }
 
 export function registerFilesCommands(program: Command, ctx: CommandContext): void {

@@ -8,6 +8,8 @@ import { EXIT, info, out, printJson } from '../output';
 import { buildBatchRequest, collect, commandLine, type RunOptions } from '../parse';
 import { resolveGroupIds } from '../resolve';
 import { readStepsFile } from '../steps-file';
+import { checkPushable, parsePushSpec, withFileSteps } from '../push-spec';
+import { pushForSteps } from './files';
 import { action, type CommandContext } from './context';
 
 interface RunFlags extends RunOptions {
@@ -16,6 +18,7 @@ interface RunFlags extends RunOptions {
   json?: boolean;
   live?: boolean;
   steps?: string;
+  push?: string[];
 }
 
 export function registerRunCommand(program: Command, ctx: CommandContext): void {
@@ -30,6 +33,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .option('--stop-on-failure', 'stop dispatching after the first failure')
     .option('--sequential', 'one device at a time, in target order')
     .option('--steps <file>', 'run the steps of a JSON file ([action, ...] or {steps, stepMode}) instead of a command')
+    .option('--push <local:remote[:mode]>', 'upload a local file and write it on each device first (repeatable)', collect)
     .option('--timeout <sec>', 'kill the command after this many seconds')
     .option('--shell <shell>', 'sh, bash, powershell or cmd (default sh)')
     .option('--delivery-timeout <sec>', 'how long a device may stay offline before it is undeliverable')
@@ -44,7 +48,10 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
         const stepsWork = flags.steps === undefined ? undefined : readStepsFile(flags.steps);
         if (stepsWork === undefined) commandLine(words);
         const api = ctx.api();
-        const body = buildBatchRequest(flags, await resolveGroupIds(api, flags.group ?? []), words, stepsWork);
+        const pushes = (flags.push ?? []).map(parsePushSpec);
+        const request = buildBatchRequest(flags, await resolveGroupIds(api, flags.group ?? []), words, stepsWork);
+        if (pushes.length > 0) checkPushable(request);
+        const body = withFileSteps(request, await pushForSteps(ctx, pushes));
         const headers: Record<string, string> = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
         const created = await api.post<CreatedBatch>('/v1/batches', body, headers);
         info(`batch ${created.batchId} started on ${created.targetCount} device(s)`);
