@@ -203,5 +203,11 @@ describe('flotilla files', () => {
     const folder = await cli('files', 'push', dir);
     expect(folder.code).toBe(2);
     expect(folder.stderr).toContain('is not a regular file');
+    // The API refuses before reading the body: the streamed upload still reports its answer.
+    const local = path.join(dir, 'refused.bin');
+    writeFileSync(local, Buffer.alloc(4 * 1024 * 1024, 1));
+    const refused = await runCli(['files', 'push', local], { ...env, FLOTILLA_TOKEN: 'not-the-admin-token' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('HTTP 401');
   });
 });
