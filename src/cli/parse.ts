@@ -43,6 +43,11 @@ export interface RunOptions {
   maxFailures?: string;
   stopOnFailure?: boolean;
   sequential?: boolean;
+  waveSize?: string;
+  wavePause?: string;
+  maxFailuresPerWave?: string;
+  healthCheck?: string;
+  approveAfterFirstWave?: boolean;
   timeout?: string;
   shell?: string;
   deliveryTimeout?: string;
@@ -79,6 +84,28 @@ function commandAction(opts: RunOptions, commandWords: string[]): Record<string,
   return action;
 }
 
+/** Rolling waves when --wave-size is given; the other wave flags need it, and it excludes the other modes. */
+function waveStrategy(opts: RunOptions): Record<string, unknown> | undefined {
+  const waveOnly = { '--wave-pause': opts.wavePause, '--max-failures-per-wave': opts.maxFailuresPerWave, '--health-check': opts.healthCheck, '--approve-after-first-wave': opts.approveAfterFirstWave };
+  if (opts.waveSize === undefined) {
+    const given = Object.entries(waveOnly).filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (given.length > 0) throw new UsageError(`${given.join(', ')} apply to rolling waves: add --wave-size`);
+    return undefined;
+  }
+  if (opts.sequential || opts.concurrency !== undefined) throw new UsageError('--wave-size runs whole waves at once; drop --sequential and --concurrency');
+  const waveSize = parseCountOrPercent('--wave-size', opts.waveSize);
+  if (waveSize === 0) throw new UsageError('--wave-size must be at least 1');
+  const strategy: Record<string, unknown> = { mode: 'waves', waveSize };
+  if (opts.wavePause !== undefined) {
+    if (!/^[0-9]+$/.test(opts.wavePause)) throw new UsageError('--wave-pause must be a whole number of seconds');
+    strategy.pauseBetweenWavesSec = Number(opts.wavePause);
+  }
+  if (opts.maxFailuresPerWave !== undefined) strategy.maxFailuresPerWave = parseCountOrPercent('--max-failures-per-wave', opts.maxFailuresPerWave);
+  if (opts.healthCheck !== undefined) strategy.healthCheck = { type: 'command', command: commandLine([opts.healthCheck]) };
+  if (opts.approveAfterFirstWave) strategy.approveAfterFirstWave = true;
+  return strategy;
+}
+
 /**
  * The POST /v1/batches body for `flotilla run`, given group ids already resolved from names: the command
  * words, or (for `run --steps FILE`) the steps read from the file.
@@ -95,7 +122,7 @@ export function buildBatchRequest(opts: RunOptions, groupIds: string[], commandW
   if (opts.stopOnFailure && opts.maxFailures !== undefined) throw new UsageError('give --stop-on-failure or --max-failures, not both');
   if (opts.sequential && opts.concurrency !== undefined) throw new UsageError('--sequential runs one device at a time; drop --concurrency');
 
-  const strategy: Record<string, unknown> = { mode: opts.sequential ? 'sequential' : 'parallel' };
+  const strategy: Record<string, unknown> = waveStrategy(opts) ?? { mode: opts.sequential ? 'sequential' : 'parallel' };
   if (opts.concurrency !== undefined) strategy.concurrency = parseCountOrPercent('--concurrency', opts.concurrency);
   if (opts.maxFailures !== undefined) strategy.maxFailures = parseCountOrPercent('--max-failures', opts.maxFailures);
   if (opts.stopOnFailure) strategy.stopOnFailure = true;

@@ -46,8 +46,30 @@ describe('buildBatchRequest', () => {
     expect(body).not.toHaveProperty('deadlineSec');
   });
 
+  it('maps the wave flags to a waves strategy with a command health check', () => {
+    const body = buildBatchRequest(
+      { waveSize: '25%', wavePause: '30', maxFailuresPerWave: '1', healthCheck: 'curl -fsS localhost/health', approveAfterFirstWave: true },
+      [GRP],
+      ['true'],
+    );
+    expect(body.strategy).toEqual({
+      mode: 'waves',
+      waveSize: '25%',
+      pauseBetweenWavesSec: 30,
+      maxFailuresPerWave: 1,
+      healthCheck: { type: 'command', command: 'curl -fsS localhost/health' },
+      approveAfterFirstWave: true,
+    });
+  });
+
   it.each([
     [{}, [GRP], [], /command to run/],
+    [{ wavePause: '10' }, [GRP], ['uptime'], /--wave-pause apply to rolling waves: add --wave-size/],
+    [{ waveSize: '2', sequential: true }, [GRP], ['uptime'], /drop --sequential and --concurrency/],
+    [{ waveSize: '2', concurrency: '5' }, [GRP], ['uptime'], /drop --sequential and --concurrency/],
+    [{ waveSize: '0' }, [GRP], ['uptime'], /--wave-size/],
+    [{ waveSize: '2', wavePause: 'soon' }, [GRP], ['uptime'], /--wave-pause/],
+    [{ waveSize: '2', healthCheck: '  ' }, [GRP], ['uptime'], /command/],
     [{}, [], ['uptime'], /--group, --tag or --device/],
     [{ device: ['web-1'] }, [], ['uptime'], /device ids/],
     [{ stopOnFailure: true, maxFailures: '2' }, [GRP], ['uptime'], /not both/],
