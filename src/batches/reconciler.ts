@@ -2,6 +2,7 @@
 // - a batch stored but never started (the API process died between the insert and the start) is started;
 // - a batch whose workflow was terminated, timed out or failed outside its own code is ended `cancelled`,
 //   with every device that has no final status ended too.
+// The same loop heals schedules (src/schedules/reconcile.ts).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { and, asc, inArray, lt } from 'drizzle-orm';
 import { ACTIVE_BATCH_STATUSES } from '../domain/status';
@@ -9,6 +10,7 @@ import type { Database } from '../db/client';
 import { finishBatch } from '../db/queries/execution-state';
 import { batches } from '../db/schema';
 import type { Logger } from '../logger';
+import { reconcileSchedules } from '../schedules/reconcile';
 import { startBatchWorkflow } from './start-workflow';
 
 export interface ReconcileReport {
@@ -52,12 +54,17 @@ export function startReconciler(opts: { db: Database; client: Client; logger: Lo
   const intervalMs = opts.intervalMs ?? 30_000;
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    running = reconcileBatches(opts.db, opts.client, opts.minAgeMs ?? 30_000).then(
-      (r) => {
+    const minAgeMs = opts.minAgeMs ?? 30_000;
+    const failed = (what: string) => (err: unknown) =>
+      opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${what} reconciliation failed; will retry`);
+    running = Promise.all([
+      reconcileBatches(opts.db, opts.client, minAgeMs).then((r) => {
         if (r.started.length + r.ended.length > 0) opts.logger.warn(r, 'reconciled batches with Temporal');
-      },
-      (err: unknown) => opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'batch reconciliation failed; will retry'),
-    );
+      }, failed('batch')),
+      reconcileSchedules(opts.db, opts.client, minAgeMs).then((r) => {
+        if (r.created.length + r.deleted.length + r.orphansDeleted.length > 0) opts.logger.warn(r, 'reconciled schedules with Temporal');
+      }, failed('schedule')),
+    ]).then(() => undefined);
   }, intervalMs);
   timer.unref();
   return {

@@ -1,9 +1,9 @@
 // Creating, changing and deleting a schedule in both PostgreSQL and Temporal without letting them drift:
 // - create: the row first, then the Temporal schedule; if Temporal refuses, the row is removed again.
-//   Not yet healed: a crash in between leaves a row without a Temporal schedule (GET shows temporal: null).
+//   A crash in between leaves a row without a Temporal schedule: the reconciler creates it (reconcile.ts).
 // - change: the row is updated in a transaction that commits only after Temporal accepted the update.
 // - delete: the row is marked deleted (invisible from then on), the Temporal schedule deleted, then the
-//   row. Not yet healed: a crash in between leaves a hidden marked row (deletedAt) to be finished.
+//   row. A crash in between leaves a hidden marked row (deletedAt): the reconciler finishes the delete.
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { deleteScheduleRow, insertSchedule, markScheduleDeleted, updateSchedule, type NewSchedule, type ScheduleChanges } from '../db/queries/schedules';

@@ -22,8 +22,9 @@ export function deviceWorkflowId(batchId: string, deviceId: string): string {
 }
 
 /** Temporal schedule id of a Flotilla schedule; also the prefix of its runs' workflow ids (Temporal adds the time). */
+export const SCHEDULE_ID_PREFIX = 'schedule-';
 export function scheduleTemporalId(name: string, scheduleId: string): string {
-  return `schedule-${name}-${scheduleId.slice(0, 8)}`;
+  return `${SCHEDULE_ID_PREFIX}${name}-${scheduleId.slice(0, 8)}`;
 }
 
 export const SEARCH_ATTRIBUTES = {
