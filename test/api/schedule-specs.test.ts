@@ -1,6 +1,7 @@
 // Every spec form maps to the run times Temporal reports (checked against cron-parser, an independent
 // implementation), and every bad spec is a 400 naming its field with nothing created anywhere.
 import { CronExpressionParser } from 'cron-parser';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schedules } from '../../src/db/schema';
 import { commonYearRanges } from '../../src/schedules/temporal-spec';
@@ -135,5 +136,36 @@ describe('bad specs', () => {
     expect(rows).toHaveLength(created);
     const stored = new Set(rows.map((r) => r.id));
     expect(before.filter((id) => !stored.has(id))).toEqual([]);
+  });
+});
+
+describe('PATCH /v1/schedules/:id', () => {
+  it('changes spec, timezone, overlap and batch in PostgreSQL and Temporal together; a bad change alters nothing', async () => {
+    const res = await h.json('POST', '/v1/schedules', scheduleBody(groupId, { name: 'patched', spec: { daily: { time: '02:30' } } }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const id = res.body.schedule.id as string;
+    const batch = { targets: { groupIds: [groupId] }, action: { type: 'command', command: 'echo changed' } };
+
+    const changed = await h.json('PATCH', `/v1/schedules/${id}`, {
+      spec: { weekly: { days: ['tue'], time: '04:45' } },
+      timezone: 'Asia/Tokyo',
+      overlap: 'buffer_one',
+      batch,
+    });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    const shown = (await h.json('GET', `/v1/schedules/${id}`)).body.schedule;
+    expect(shown).toMatchObject({ spec: { weekly: { days: ['tue'], time: '04:45' } }, timezone: 'Asia/Tokyo', overlap: 'buffer_one' });
+    expect(shown.batch.action.command).toBe('echo changed');
+    expect(shown.nextRunTimes).toEqual(expected('45 4 * * 2', 'Asia/Tokyo'));
+    const [row] = await h.db.handle.db.select().from(schedules).where(eq(schedules.id, id));
+    const described = await h.client.schedule.getHandle(row!.temporalScheduleId).describe();
+    expect(described.policies.overlap).toBe('BUFFER_ONE');
+
+    const bad = await h.json('PATCH', `/v1/schedules/${id}`, { spec: { cron: '61 * * * *' }, overlap: 'allow_all' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toContain('body.spec.cron');
+    const after = (await h.json('GET', `/v1/schedules/${id}`)).body.schedule;
+    expect(after).toMatchObject({ spec: { weekly: { days: ['tue'], time: '04:45' } }, overlap: 'buffer_one' });
+    expect((await h.client.schedule.getHandle(row!.temporalScheduleId).describe()).policies.overlap).toBe('BUFFER_ONE');
   });
 });
