@@ -5,6 +5,7 @@ import { followBatch } from '../follow';
 import { LiveLines } from '../live-lines';
 import { formatCounts, formatResults } from '../format';
 import { EXIT, info, out, printJson } from '../output';
+import { withBatchOptions } from '../batch-options';
 import { buildBatchRequest, collect, commandLine, type RunOptions } from '../parse';
 import { resolveGroupIds } from '../resolve';
 import { readStepsFile } from '../steps-file';
@@ -22,27 +23,10 @@ interface RunFlags extends RunOptions {
 }
 
 export function registerRunCommand(program: Command, ctx: CommandContext): void {
-  program
-    .command('run')
+  withBatchOptions(program.command('run'))
     .description('run a command (or --steps FILE) on devices and follow it: flotilla run --group web -- uptime')
-    .option('--group <name|id>', 'target a group (repeatable)', collect)
-    .option('--tag <tag>', 'target devices with this tag (repeatable; all must match)', collect)
-    .option('--device <id>', 'target a device by id (repeatable)', collect)
-    .option('--concurrency <n|n%>', 'devices running at once (default 10)')
-    .option('--max-failures <n|n%>', 'stop dispatching once failures exceed this')
-    .option('--stop-on-failure', 'stop dispatching after the first failure')
-    .option('--sequential', 'one device at a time, in target order')
-    .option('--wave-size <n|n%>', 'rolling waves: run this many devices at once, each wave finished before the next')
-    .option('--wave-pause <sec>', 'seconds to wait between waves')
-    .option('--max-failures-per-wave <n|n%>', 'stop the batch when one wave has more failures than this')
-    .option('--health-check <command>', 'run this command on each finished wave\'s devices; a failure counts against the wave')
-    .option('--approve-after-first-wave', 'pause after the first wave until `flotilla batches resume ID`')
     .option('--steps <file>', 'run the steps of a JSON file ([action, ...] or {steps, stepMode}) instead of a command')
     .option('--push <local:remote[:mode]>', 'upload a local file and write it on each device first (repeatable)', collect)
-    .option('--timeout <sec>', 'kill the command after this many seconds')
-    .option('--shell <shell>', 'sh, bash, powershell or cmd (default sh)')
-    .option('--delivery-timeout <sec>', 'how long a device may stay offline before it is undeliverable')
-    .option('--deadline <sec>', 'cancel whatever is left of the batch after this many seconds')
     .option('--idempotency-key <key>', 'retrying with the same key returns the same batch')
     .option('--json', 'print the batch and its executions as JSON')
     .option('--live', 'print what the commands print as they run, each line prefixed with its device (stderr)')

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { formatSchedule, formatSchedules, type ScheduleRunView, type ScheduleView } from '../format-schedules';
 import { EXIT, out, printJson } from '../output';
-import { buildBatchRequest, collect, type RunOptions } from '../parse';
+import { withBatchOptions } from '../batch-options';
+import { buildBatchRequest, type RunOptions } from '../parse';
 import { resolveGroupIds } from '../resolve';
 import { specFromFlags, type SpecFlags } from '../schedule-flags';
 import { action, type CommandContext } from './context';
@@ -25,8 +26,7 @@ const show = (s: ScheduleView, json: boolean | undefined): number => {
 export function registerSchedulesCommands(program: Command, ctx: CommandContext): void {
   const schedules = program.command('schedules').description('recurring batches on Temporal Schedules');
 
-  schedules
-    .command('create')
+  withBatchOptions(schedules.command('create'))
     .description('flotilla schedules create nightly --daily 02:00 --timezone Europe/Paris --group web -- apt-get update')
     .argument('<name>', 'schedule name')
     .argument('[command...]', 'the command line, after --')
@@ -39,12 +39,6 @@ export function registerSchedulesCommands(program: Command, ctx: CommandContext)
     .option('--overlap <policy>', 'skip (default), buffer_one, buffer_all, cancel_other, terminate_other, allow_all')
     .option('--paused', 'create it paused')
     .option('--note <text>', 'a note shown with the schedule')
-    .option('--group <name|id>', 'target a group (repeatable)', collect)
-    .option('--tag <tag>', 'target devices with this tag (repeatable)', collect)
-    .option('--device <id>', 'target a device by id (repeatable)', collect)
-    .option('--concurrency <n|n%>', 'devices running at once (default 10)')
-    .option('--timeout <sec>', 'kill the command after this many seconds')
-    .option('--shell <shell>', 'sh, bash, powershell or cmd (default sh)')
     .option('--json', 'print the schedule as JSON')
     .action(
       action(async (name: string, words: string[], flags: CreateFlags) => {
