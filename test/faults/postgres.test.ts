@@ -66,7 +66,12 @@ async function expectCrossGatewayTakeover(): Promise<void> {
   const replacedLines = (): number => agents[0]!.lines.filter((l) => l.includes(`"code":${CLOSE_CODES.replaced}`)).length;
   const before = replacedLines();
   const ws = new WebSocket(c.gateways.get('gw-2')!.url);
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  // The impostor keeps its heartbeats up, so only a replacement (not a heartbeat timeout while the agent is in
+  // its reconnect backoff) can end its session.
+  const beat = setInterval(() => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(encodeAgentMessage({ type: 'heartbeat' }));
+  }, 300);
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))).finally(() => clearInterval(beat));
   ws.once('open', () => ws.send(encodeAgentMessage({ type: 'hello', deviceId: device.id, token: device.token, facts: collectFacts(), running: [] })));
   // gw-1's listener hears gw-2's notice and closes the agent's session there.
   await waitFor("gw-1 to close the agent's replaced session", () => replacedLines() > before, 20_000);
