@@ -20,8 +20,8 @@ let h: Harness;
 const existingIds: string[] = [];
 
 beforeAll(async () => {
-  // The per-token request rate limit is off here: a 429 would stop the request before the fault is seen.
-  h = await startHarness({ FLOTILLA_RATE_LIMIT_RPS: '0' });
+  // The harness turns the per-token rate limit off: a 429 would stop the request before the fault is seen.
+  h = await startHarness();
   const device = await addDevice(h, unique('fuzz'), ['web']);
   const group = await addGroup(h, [device]);
   const batch = await h.json('POST', '/v1/batches', { targets: { deviceIds: [device] }, action: command() });

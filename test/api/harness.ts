@@ -36,6 +36,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
     FLOTILLA_SECRET_KEY: SECRET_KEY,
     FLOTILLA_MAX_BODY_BYTES: String(256 * 1024),
+    // In-process requests come faster than any client's; the rate limit has its own test (limits.test.ts).
+    FLOTILLA_RATE_LIMIT_RPS: '0',
     ...env,
   });
   const app = createApp({ db: db.handle, temporal: client, config, logger: createLogger('api-test', 'silent') });
