@@ -96,7 +96,7 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
     await cleanup();
     throw err;
   }
-  const { db } = stack.db;
+  const { orm: db } = stack.db;
   return {
     api: createApiClient({ apiUrl: stack.apiUrl, token: stack.adminToken }),
     gatewayUrl: stack.gatewayUrl,

@@ -59,7 +59,7 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
 
   async function deliverToAgent({ executionId, deviceId }: DeliverInput): Promise<DeviceOutcome> {
     const ctx = Context.current();
-    const row = await loadDelivery(db.db, executionId);
+    const row = await loadDelivery(db.orm, executionId);
     if (!row) throw ApplicationFailure.create({ message: `execution ${executionId} does not exist`, nonRetryable: true });
     if (isFinalExecutionStatus(row.status)) return { status: row.status, exitCode: row.exitCode };
     if (row.deviceId !== deviceId) {
@@ -72,10 +72,10 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
       steps = row.steps.map((s) => toAction(s, deps.secretKey));
     } catch (err) {
       if (!(err instanceof UnsendableAction)) throw err;
-      return finishExecution(db.db, executionId, 'failed', err.message);
+      return finishExecution(db.orm, executionId, 'failed', err.message);
     }
 
-    await markDispatched(db.db, executionId, deps.gatewayId);
+    await markDispatched(db.orm, executionId, deps.gatewayId);
     // No await between finding the session and registering the wait: a close cannot slip in between.
     const session = registry.get(deviceId);
     if (!session) throw notConnected(deviceId);
@@ -102,7 +102,7 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     registry.get(deviceId)?.send({ type: 'cancel', executionId });
     deps.logger.info({ executionId, deviceId }, 'cancel sent to agent');
     await settleWithin(result, cancelWaitMs);
-    const stored = await readOutcome(db.db, executionId);
+    const stored = await readOutcome(db.orm, executionId);
     if (stored) return stored;
     throw cancellation;
   }

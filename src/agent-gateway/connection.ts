@@ -60,7 +60,7 @@ export class AgentConnection implements LiveSession {
   ) {
     deps.counters.connections += 1;
     this.rate = frameRate(deps.maxMessagesPerSec);
-    this.files = new FileServer(deps.db.db, () => this.deviceId, (body) => this.send(body));
+    this.files = new FileServer(deps.db.orm, () => this.deviceId, (body) => this.send(body));
     this.helloTimer = setTimeout(() => this.reject(CLOSE_CODES.heartbeatTimeout, 'hello_timeout', 'no hello within 10s'), HELLO_TIMEOUT_MS);
     ws.on('message', (data: WebSocket.RawData) => {
       this.lastFrameAt = Date.now();
@@ -138,9 +138,9 @@ export class AgentConnection implements LiveSession {
       case 'heartbeat':
         return;
       case 'started':
-        if (await markStarted(this.deps.db.db, message.executionId, this.deviceId, new Date(message.startedAt))) return;
+        if (await markStarted(this.deps.db.orm, message.executionId, this.deviceId, new Date(message.startedAt))) return;
         // Not changed: late (already running or final), or foreign.
-        if (!(await wasDispatchedTo(this.deps.db.db, message.executionId, this.deviceId))) this.foreign('started', [message.executionId]);
+        if (!(await wasDispatchedTo(this.deps.db.orm, message.executionId, this.deviceId))) this.foreign('started', [message.executionId]);
         return;
       case 'result':
         await this.onResult(message);
@@ -157,7 +157,7 @@ export class AgentConnection implements LiveSession {
   private async onHello(hello: Extract<AgentMessage, { type: 'hello' }>): Promise<void> {
     clearTimeout(this.helloTimer);
     this.deviceId = hello.deviceId;
-    const device = await findDeviceCredentials(this.deps.db.db, hello.deviceId);
+    const device = await findDeviceCredentials(this.deps.db.orm, hello.deviceId);
     if (!device || !tokenMatches(hello.token, device.tokenHash)) {
       this.deps.counters.rejectedAuth += 1;
       this.reject(CLOSE_CODES.unauthorized, 'unauthorized', device ? 'bad token' : 'unknown device');
@@ -165,10 +165,10 @@ export class AgentConnection implements LiveSession {
     }
     // Ids of executions the agent never had may not even name a row (a deleted batch): only
     // executions that exist and were not dispatched to this device are foreign.
-    const foreign = await executionsNotDispatchedTo(this.deps.db.db, hello.deviceId, hello.running);
+    const foreign = await executionsNotDispatchedTo(this.deps.db.orm, hello.deviceId, hello.running);
     if (foreign.length > 0) return this.foreign('hello', foreign);
     const sessionId = randomUUID();
-    const recorded = await markDeviceOnline(this.deps.db.db, {
+    const recorded = await markDeviceOnline(this.deps.db.orm, {
       deviceId: hello.deviceId,
       tokenHash: device.tokenHash,
       gatewayId: this.deps.gatewayId,
@@ -184,7 +184,7 @@ export class AgentConnection implements LiveSession {
     this.authenticated = true;
     if (this.closing || this.ws.readyState !== WS_OPEN) {
       // The socket went away while the session was being recorded.
-      await markSessionOffline(this.deps.db.db, this.deviceId, sessionId);
+      await markSessionOffline(this.deps.db.orm, this.deviceId, sessionId);
       return;
     }
     const previous = this.deps.registry.set(this);
@@ -201,7 +201,7 @@ export class AgentConnection implements LiveSession {
   private async onOutput(chunk: OutputMessage): Promise<void> {
     let route = this.outputRoutes.get(chunk.executionId);
     if (route === undefined) {
-      const found = await executionRoute(this.deps.db.db, chunk.executionId);
+      const found = await executionRoute(this.deps.db.orm, chunk.executionId);
       if (found?.deviceId !== this.deviceId || !found.dispatched) return this.foreign('output', [chunk.executionId]);
       route = { batchId: found.batchId, deviceName: found.deviceName };
       this.outputRoutes.set(chunk.executionId, route);
@@ -210,7 +210,7 @@ export class AgentConnection implements LiveSession {
   }
 
   private async onResult(result: ResultMessage): Promise<void> {
-    const db = this.deps.db.db;
+    const db = this.deps.db.orm;
     // Every chunk of live output is in the log before the result that ends it.
     this.outputRoutes.delete(result.executionId);
     await this.deps.liveOutput.flush();
@@ -257,7 +257,7 @@ export class AgentConnection implements LiveSession {
     if (!this.authenticated) return;
     this.deps.registry.remove(this);
     try {
-      await markSessionOffline(this.deps.db.db, this.deviceId, this.sessionId);
+      await markSessionOffline(this.deps.db.orm, this.deviceId, this.sessionId);
     } catch (err) {
       this.log().error({ deviceId: this.deviceId, err: err instanceof Error ? err.message : String(err) }, 'could not mark device offline');
     }

@@ -48,8 +48,8 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   const counters = newCounters();
   const registry = new SessionRegistry();
   const connections = new Set<AgentConnection>();
-  const liveOutput = startLiveOutputWriter(db.db, logger);
-  const lastSeen = startLastSeenFlusher(db.db, gatewayId, Math.max(250, Math.floor(config.heartbeatMs / 2)), logger);
+  const liveOutput = startLiveOutputWriter(db.orm, logger);
+  const lastSeen = startLastSeenFlusher(db.orm, gatewayId, Math.max(250, Math.floor(config.heartbeatMs / 2)), logger);
 
   const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger });
   const worker = await Worker.create({
@@ -74,7 +74,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   const onOnline = (deviceId: string, sessionId: string): void => {
     void publishSessionNotice(db, { kind: 'moved', deviceId, sessionId, gatewayId })
       .catch((err: unknown) => logger.warn({ err: String(err) }, 'could not announce session'));
-    void wakeDeviceWorkflows(db.db, temporal.client, deviceId, gatewayId, logger).catch((err: unknown) =>
+    void wakeDeviceWorkflows(db.orm, temporal.client, deviceId, gatewayId, logger).catch((err: unknown) =>
       logger.warn({ deviceId, err: err instanceof Error ? err.message : String(err) }, 'could not wake device workflows'),
     );
   };

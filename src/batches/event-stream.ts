@@ -50,19 +50,19 @@ export async function followBatchEvents(db: DatabaseHandle, o: FollowOptions): P
   });
   const aborted = new Promise<void>((resolve) => o.signal.addEventListener('abort', () => resolve(), { once: true }));
   try {
-    let position = o.from ?? (await currentPosition(db.db));
+    let position = o.from ?? (await currentPosition(db.orm));
     const head = await o.readHead();
     if (!head) return;
     if (o.from === undefined) await writeSnapshot(db, o, position, head);
     // Already final: the stream ends once it has passed the batch's last status change (if it has one).
-    const finalAt = isFinalBatchStatus(head.status) ? await lastBatchStatusEvent(db.db, o.batchId) : undefined;
+    const finalAt = isFinalBatchStatus(head.status) ? await lastBatchStatusEvent(db.orm, o.batchId) : undefined;
     let final = isFinalBatchStatus(head.status) && (finalAt === undefined || !positionAfter(finalAt, position));
     let countsDue = false;
     let countsAt = 0;
     let wroteAt = Date.now();
     while (!o.signal.aborted) {
       dirty = false;
-      const rows = await readBatchEvents(db.db, o.batchId, position, { limit: PAGE, output: o.output });
+      const rows = await readBatchEvents(db.orm, o.batchId, position, { limit: PAGE, output: o.output });
       for (const r of rows) {
         position = r.position;
         await o.write(sseEvent(r.type, encodePosition(position), { ...r.data, at: r.createdAt.toISOString() }));
@@ -105,7 +105,7 @@ async function writeSnapshot(db: DatabaseHandle, o: FollowOptions, position: Eve
   let afterSeq = -1;
   let first = true;
   for (;;) {
-    const page = await deviceStatePage(db.db, o.batchId, afterSeq, PAGE);
+    const page = await deviceStatePage(db.orm, o.batchId, afterSeq, PAGE);
     if (page.length === 0) break;
     const items = page.map((d) => JSON.stringify(d)).join(',');
     await o.write(ssePieces.piece(first ? items : `,${items}`));

@@ -8,7 +8,7 @@ import * as schema from './schema';
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
-  db: Database;
+  orm: Database;
   kind: 'postgres' | 'pglite';
   /** Runs fn for every NOTIFY on channel; resolves to an unsubscribe function. */
   listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
@@ -42,7 +42,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   const { PgListener } = await import('./pg-listener');
   const listener = new PgListener(url);
   return {
-    db,
+    orm: db,
     kind: 'postgres',
     listen: (channel, fn) => listener.listen(channel, fn),
     async notify(channel, payload) {
@@ -64,7 +64,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Database;
   return {
-    db,
+    orm: db,
     kind: 'pglite',
     async listen(channel, fn) {
       const unsub = await client.listen(channel, fn);
@@ -82,9 +82,9 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'postgres') {
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(handle.orm as never, { migrationsFolder: MIGRATIONS_FOLDER });
   } else {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(handle.orm as never, { migrationsFolder: MIGRATIONS_FOLDER });
   }
 }

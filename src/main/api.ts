@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address ?? DEFAULT_TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApi({ db, temporal, config, logger, port: config.apiPort, host: config.bindHost });
-  const reconciler = startReconciler({ db: db.db, client: temporal, logger });
-  const pruner = startOutputPruner({ db: db.db, logger, retentionSec: config.outputRetentionSec });
+  const reconciler = startReconciler({ db: db.orm, client: temporal, logger });
+  const pruner = startOutputPruner({ db: db.orm, logger, retentionSec: config.outputRetentionSec });
   logger.info({ url: api.url }, 'ready');
   stopOnSignal(logger, 'shutting down', async () => {
     await reconciler.stop();

@@ -76,7 +76,7 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     const worker = await startWorker({
       connection: workerConnection,
       namespace: config.temporal.namespace,
-      db: db.db,
+      db: db.orm,
       heartbeatMs: config.heartbeatMs,
       batchLimits: batchLimitsOf(config),
       logger,
@@ -86,15 +86,15 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     stops.push(() => gateway.stop());
     const api = await startApi({ db, temporal: client, config, logger, port: config.apiPort, host: config.bindHost });
     stops.push(() => api.stop());
-    const reconciler = startReconciler({ db: db.db, client, logger });
+    const reconciler = startReconciler({ db: db.orm, client, logger });
     stops.push(() => reconciler.stop());
-    const pruner = startOutputPruner({ db: db.db, logger, retentionSec: config.outputRetentionSec });
+    const pruner = startOutputPruner({ db: db.orm, logger, retentionSec: config.outputRetentionSec });
     stops.push(() => pruner.stop());
 
     let demo: DemoAgents | undefined;
     if (config.demoAgents > 0) {
       demo = await startDemoAgents({
-        db: db.db,
+        db: db.orm,
         count: config.demoAgents,
         owner: 'admin',
         gatewayUrl: gateway.url.replace('0.0.0.0', '127.0.0.1'),

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone worker (embedded mode: npm start)');
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
-  const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.db, heartbeatMs: config.heartbeatMs, batchLimits: batchLimitsOf(config), logger });
+  const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.orm, heartbeatMs: config.heartbeatMs, batchLimits: batchLimitsOf(config), logger });
   logger.info({ taskQueue: running.worker.options.taskQueue }, 'ready');
   stopOnSignal(logger, 'shutting down: finishing in-flight tasks', async () => {
     await running.stop();

@@ -37,7 +37,7 @@ it('npm run gateway serves an agent and exits 0 on SIGTERM, marking the device o
   const ready = await gateway.waitForLine(READY, 60_000);
   expect(JSON.parse(ready)).toMatchObject({ url: `ws://127.0.0.1:${port}`, gatewayId: 'entry-test' });
 
-  const device = await insertDevice(testDb.handle.db);
+  const device = await insertDevice(testDb.handle.orm);
   const agent = startProcess('agent', 'src/main/agent.ts', { FLOTILLA_AGENT_TOKEN: device.token }, [
     '--gateway',
     `ws://127.0.0.1:${port}`,
@@ -49,7 +49,7 @@ it('npm run gateway serves an agent and exits 0 on SIGTERM, marking the device o
   procs.push(agent);
   await agent.waitForLine(READY, 30_000);
   const online = async (): Promise<boolean | undefined> =>
-    (await testDb.handle.db.select({ online: devices.online }).from(devices).where(eq(devices.id, device.id)))[0]?.online;
+    (await testDb.handle.orm.select({ online: devices.online }).from(devices).where(eq(devices.id, device.id)))[0]?.online;
   expect(await online()).toBe(true);
 
   expect(await gateway.stop('SIGTERM', 20_000)).toBe(0);

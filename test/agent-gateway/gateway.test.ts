@@ -61,7 +61,7 @@ function deliver(input: DeliverInput, env = activityEnv()): Promise<DeviceOutcom
 }
 
 async function row(executionId: string) {
-  const [r] = await testDb.handle.db.select().from(executions).where(eq(executions.id, executionId));
+  const [r] = await testDb.handle.orm.select().from(executions).where(eq(executions.id, executionId));
   return r!;
 }
 
@@ -107,12 +107,12 @@ describe('gateway with a real agent', () => {
   let agent: RunningProcess;
 
   beforeAll(async () => {
-    device = await insertDevice(testDb.handle.db);
+    device = await insertDevice(testDb.handle.orm);
     agent = await startAgent(device);
   });
 
   it('records the session and the facts the agent reports', async () => {
-    const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+    const [d] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
     expect(d).toMatchObject({ online: true, gatewayId: gateway.gatewayId });
     expect(d!.sessionId).toBeTruthy();
     expect(d!.facts).toMatchObject({ arch: process.arch });
@@ -121,7 +121,7 @@ describe('gateway with a real agent', () => {
 
   it('delivers a command with sealed env and stores the result', async () => {
     const id = await insertExecution(
-      testDb.handle.db,
+      testDb.handle.orm,
       device.id,
       shAction('echo "hello $WHO"; echo warn >&2; exit 3', { envKeys: ['WHO'], envSealed: seal({ WHO: 'fleet' }, SECRET_KEY) }),
     );
@@ -140,18 +140,18 @@ describe('gateway with a real agent', () => {
   });
 
   it('answers a final execution at once, without sending it', async () => {
-    const id = await insertExecution(testDb.handle.db, device.id, shAction('true'));
-    await testDb.handle.db.update(executions).set({ status: 'skipped' }).where(eq(executions.id, id));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction('true'));
+    await testDb.handle.orm.update(executions).set({ status: 'skipped' }).where(eq(executions.id, id));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'skipped', exitCode: null });
     expect(execStarts(agent, id)).toBe(0);
   });
 
   it('a re-sent dispatch of a finished execution returns the journaled result without running it again', async () => {
     const marker = path.join(tmp, `marker-${device.id}`);
-    const id = await insertExecution(testDb.handle.db, device.id, shAction(`echo run >> ${marker}; echo done`));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction(`echo run >> ${marker}; echo done`));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
     // As if the result had been lost: the row goes back to dispatched and the workflow delivers again.
-    await testDb.handle.db.update(executions).set({ status: 'dispatched', stdout: null, exitCode: null }).where(eq(executions.id, id));
+    await testDb.handle.orm.update(executions).set({ status: 'dispatched', stdout: null, exitCode: null }).where(eq(executions.id, id));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
     expect((await row(id)).stdout).toBe('done\n');
     expect(readFileSync(marker, 'utf8')).toBe('run\n');
@@ -160,7 +160,7 @@ describe('gateway with a real agent', () => {
 
   it('cancellation makes the agent kill the command and answers cancelled', async () => {
     const marker = path.join(tmp, `cancelled-${device.id}`);
-    const id = await insertExecution(testDb.handle.db, device.id, shAction(`sleep 30; touch ${marker}`));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction(`sleep 30; touch ${marker}`));
     const env = activityEnv();
     const delivery = deliver({ executionId: id, deviceId: device.id }, env);
     await waitFor('running', async () => (await row(id)).status === 'running');
@@ -170,7 +170,7 @@ describe('gateway with a real agent', () => {
   });
 
   it('keeps output up to the cap and flags it truncated', async () => {
-    const id = await insertExecution(testDb.handle.db, device.id, shAction("head -c 3000000 /dev/zero | tr '\\0' 'x'"));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction("head -c 3000000 /dev/zero | tr '\\0' 'x'"));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
     const r = await row(id);
     expect(r.truncated).toBe(true);
@@ -178,7 +178,7 @@ describe('gateway with a real agent', () => {
   });
 
   it('fails the execution clearly when the sealed env cannot be decrypted', async () => {
-    const id = await insertExecution(testDb.handle.db, device.id, shAction('true', { envKeys: ['A'], envSealed: seal({ A: '1' }, 'ab'.repeat(32)) }));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction('true', { envKeys: ['A'], envSealed: seal({ A: '1' }, 'ab'.repeat(32)) }));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
     expect((await row(id)).error).toMatch(/cannot be decrypted/);
     expect(execStarts(agent, id)).toBe(0);
@@ -187,8 +187,8 @@ describe('gateway with a real agent', () => {
 
 describe('delivery failures', () => {
   it('throws AgentNotConnected for a device without a session here', async () => {
-    const device = await insertDevice(testDb.handle.db);
-    const id = await insertExecution(testDb.handle.db, device.id, shAction('true'));
+    const device = await insertDevice(testDb.handle.orm);
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction('true'));
     const err = await deliver({ executionId: id, deviceId: device.id }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: DELIVERY_ERRORS.notConnected, nonRetryable: true });
@@ -196,18 +196,18 @@ describe('delivery failures', () => {
   });
 
   it('an agent killed mid-command: the delivery fails as disconnected, and after restart the command is failed, never rerun', async () => {
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const dataDir = path.join(tmp, `restart-${device.id}`);
     const first = await startAgent(device, dataDir);
     const marker = path.join(tmp, `restart-marker-${device.id}`);
     const pidFile = path.join(tmp, `restart-pid-${device.id}`);
-    const id = await insertExecution(testDb.handle.db, device.id, shAction(`echo $$ > ${pidFile}; echo run >> ${marker}; sleep 30`));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction(`echo $$ > ${pidFile}; echo run >> ${marker}; sleep 30`));
     const delivery = deliver({ executionId: id, deviceId: device.id }).catch((e: unknown) => e);
     await waitFor('running', async () => (await row(id)).status === 'running');
     killAgent(first);
     expect(await delivery).toMatchObject({ type: DELIVERY_ERRORS.disconnected, nonRetryable: true });
     await waitFor('device offline', async () => {
-      const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      const [d] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
       return d?.online === false;
     });
     const second = await startAgent(device, dataDir);
@@ -216,7 +216,7 @@ describe('delivery failures', () => {
     expect((await row(id)).error).toBe('agent restarted while the command was running');
     // A later delivery gets the stored outcome; nothing runs again.
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
-    await testDb.handle.db.update(executions).set({ status: 'dispatched' }).where(eq(executions.id, id));
+    await testDb.handle.orm.update(executions).set({ status: 'dispatched' }).where(eq(executions.id, id));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
     expect(readFileSync(marker, 'utf8')).toBe('run\n');
     expect(execStarts(second, id)).toBe(0);
@@ -228,9 +228,9 @@ describe('delivery failures', () => {
 
 describe('agent reconnects and stops', () => {
   it('a result finished while disconnected is sent after the agent reconnects', async () => {
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const agent = await startAgent(device);
-    const id = await insertExecution(testDb.handle.db, device.id, shAction('sleep 2; echo later'));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction('sleep 2; echo later'));
     const delivery = deliver({ executionId: id, deviceId: device.id }).catch((e: unknown) => e);
     await waitFor('running', async () => (await row(id)).status === 'running');
     // An impostor session replaces the agent's; the agent's delivery fails, its command keeps running.
@@ -238,7 +238,7 @@ describe('agent reconnects and stops', () => {
     expect(await delivery).toMatchObject({ type: DELIVERY_ERRORS.disconnected });
     impostor.ws.close();
     await waitFor('agent back', async () => {
-      const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      const [d] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
       return d?.online === true && d.sessionId !== impostor.sessionId;
     });
     // The workflow delivers again while the command still runs: the agent does not start it twice.
@@ -248,9 +248,9 @@ describe('agent reconnects and stops', () => {
   });
 
   it('on SIGTERM the agent lets the running command finish, reports it and exits 0', async () => {
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const agent = await startAgent(device);
-    const id = await insertExecution(testDb.handle.db, device.id, shAction('sleep 1; echo finished'));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction('sleep 1; echo finished'));
     const delivery = deliver({ executionId: id, deviceId: device.id });
     await waitFor('running', async () => (await row(id)).status === 'running');
     process.kill(agentPid(agent), 'SIGTERM');
@@ -262,10 +262,10 @@ describe('agent reconnects and stops', () => {
 
 describe('waking device workflows', () => {
   it('signals deviceConnected to the waiting device workflow when the agent connects', async () => {
-    const device = await insertDevice(testDb.handle.db);
-    const executionId = await insertExecution(testDb.handle.db, device.id, shAction('true'));
-    const [exec] = await testDb.handle.db.select().from(executions).where(eq(executions.id, executionId));
-    await testDb.handle.db.update(executions).set({ status: 'delayed' }).where(eq(executions.id, executionId));
+    const device = await insertDevice(testDb.handle.orm);
+    const executionId = await insertExecution(testDb.handle.orm, device.id, shAction('true'));
+    const [exec] = await testDb.handle.orm.select().from(executions).where(eq(executions.id, executionId));
+    await testDb.handle.orm.update(executions).set({ status: 'delayed' }).where(eq(executions.id, executionId));
     // A workflow nobody executes still records the signals it receives in its history.
     const handle = await client.workflow.start('deviceWorkflow', {
       taskQueue: `nobody-polls-${device.id}`,
@@ -288,7 +288,7 @@ describe('waking device workflows', () => {
 
 describe('connection policy', () => {
   it('refuses a bad token with 4001 and an unknown device the same way', async () => {
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const before = gateway.counters.rejectedAuth;
     const c = await rawClient(gateway.url);
     c.send({ type: 'hello', deviceId: device.id, token: 'dev_wrong-token-1234567890', facts: FACTS, running: [] });
@@ -314,7 +314,7 @@ describe('connection policy', () => {
     version.sendRaw(JSON.stringify({ v: 2, type: 'heartbeat', id: 'x' }));
     expect((await version.closed).code).toBe(CLOSE_CODES.unsupportedVersion);
 
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const big = await helloClient(gateway.url, device);
     big.sendRaw('x'.repeat(8 * 1024 * 1024 + 10));
     expect((await big.closed).code).toBe(1009);
@@ -327,9 +327,9 @@ describe('connection policy', () => {
   });
 
   it('a result for another device’s execution closes with 4008 and records nothing', async () => {
-    const owner = await insertDevice(testDb.handle.db);
-    const intruder = await insertDevice(testDb.handle.db);
-    const id = await insertExecution(testDb.handle.db, owner.id, shAction('true'));
+    const owner = await insertDevice(testDb.handle.orm);
+    const intruder = await insertDevice(testDb.handle.orm);
+    const id = await insertExecution(testDb.handle.orm, owner.id, shAction('true'));
     const c = await helloClient(gateway.url, intruder);
     const now = new Date().toISOString();
     c.send({ type: 'result', executionId: id, status: 'succeeded', exitCode: 0, stdout: 'forged', stderr: '', truncated: false, startedAt: now, completedAt: now, error: null });
@@ -339,16 +339,16 @@ describe('connection policy', () => {
   });
 
   it('a second connection for a device replaces the first', async () => {
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const first = await helloClient(gateway.url, device);
     const second = await helloClient(gateway.url, device);
     expect((await first.closed).code).toBe(CLOSE_CODES.replaced);
-    const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+    const [d] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
     // The old session's close never marks the device offline.
     expect(d).toMatchObject({ online: true, sessionId: second.sessionId });
     second.ws.close();
     await waitFor('offline after close', async () => {
-      const [x] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      const [x] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
       return x?.online === false && x.sessionId === null;
     });
   });
@@ -356,16 +356,16 @@ describe('connection policy', () => {
   it('a connection on another gateway replaces this one', async () => {
     const other = await startGateway({ db: testDb.handle, temporal: { connection: workerConnection, client }, config: configFor(`gw-other-${randomBytes(3).toString('hex')}`), logger });
     try {
-      const device = await insertDevice(testDb.handle.db);
+      const device = await insertDevice(testDb.handle.orm);
       const here = await helloClient(gateway.url, device);
       const there = await helloClient(other.url, device);
       expect((await here.closed).code).toBe(CLOSE_CODES.replaced);
-      const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      const [d] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
       expect(d).toMatchObject({ online: true, gatewayId: other.gatewayId, sessionId: there.sessionId });
       // A graceful stop closes its sessions with 4009 and marks their devices offline.
       await other.stop();
       expect((await there.closed).code).toBe(CLOSE_CODES.shuttingDown);
-      const [after] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      const [after] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
       expect(after).toMatchObject({ online: false, sessionId: null });
     } finally {
       await other.stop();
@@ -373,12 +373,12 @@ describe('connection policy', () => {
   });
 
   it('closes a silent session with 4004 and refreshes last_seen for live ones in bulk', async () => {
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const c = await helloClient(gateway.url, device);
-    const [before] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+    const [before] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
     c.send({ type: 'heartbeat' });
     await waitFor('last seen refreshed', async () => {
-      const [d] = await testDb.handle.db.select().from(devices).where(eq(devices.id, device.id));
+      const [d] = await testDb.handle.orm.select().from(devices).where(eq(devices.id, device.id));
       return d!.lastSeenAt!.getTime() > before!.lastSeenAt!.getTime();
     });
     expect((await c.closed).code).toBe(CLOSE_CODES.heartbeatTimeout);

@@ -54,17 +54,17 @@ async function registeredDevice(): Promise<TestDevice> {
 }
 
 async function deviceRow(id: string) {
-  const [d] = await stack.db.handle.db.select().from(devices).where(eq(devices.id, id));
+  const [d] = await stack.db.handle.orm.select().from(devices).where(eq(devices.id, id));
   return d;
 }
 
 async function executionRow(id: string) {
-  const [r] = await stack.db.handle.db.select().from(executions).where(eq(executions.id, id));
+  const [r] = await stack.db.handle.orm.select().from(executions).where(eq(executions.id, id));
   return r!;
 }
 
 async function markDispatched(executionId: string): Promise<void> {
-  await stack.db.handle.db.update(executions).set({ status: 'dispatched', dispatchedAt: new Date() }).where(eq(executions.id, executionId));
+  await stack.db.handle.orm.update(executions).set({ status: 'dispatched', dispatchedAt: new Date() }).where(eq(executions.id, executionId));
 }
 
 const refusedCode = async (url: string, device: TestDevice): Promise<number> => {
@@ -111,10 +111,10 @@ describe('revoking an agent’s credentials', () => {
   });
 
   it('a session authenticated against a token rotated meanwhile is not recorded', async () => {
-    const device = await insertDevice(stack.db.handle.db);
+    const device = await insertDevice(stack.db.handle.orm);
     const stale = hashToken(device.token);
-    await stack.db.handle.db.update(devices).set({ tokenHash: hashToken('fla_rotated-in-between-000') }).where(eq(devices.id, device.id));
-    const recorded = await markDeviceOnline(stack.db.handle.db, { deviceId: device.id, tokenHash: stale, gatewayId: 'gw-x', sessionId: 's', facts: FACTS });
+    await stack.db.handle.orm.update(devices).set({ tokenHash: hashToken('fla_rotated-in-between-000') }).where(eq(devices.id, device.id));
+    const recorded = await markDeviceOnline(stack.db.handle.orm, { deviceId: device.id, tokenHash: stale, gatewayId: 'gw-x', sessionId: 's', facts: FACTS });
     expect(recorded).toBe(false);
     expect(await deviceRow(device.id)).toMatchObject({ online: false, sessionId: null });
   });
@@ -137,8 +137,8 @@ describe('frames naming executions not dispatched to this agent', () => {
     ({ type: 'result', executionId, status: 'succeeded', exitCode: 0, stdout: 'forged', stderr: '', truncated: false, startedAt: now(), completedAt: now(), error: null }) as const;
 
   it('a result for its own execution that was never dispatched closes with 4008 and stores nothing', async () => {
-    const device = await insertDevice(stack.db.handle.db);
-    const id = await insertExecution(stack.db.handle.db, device.id, shAction('true'));
+    const device = await insertDevice(stack.db.handle.orm);
+    const id = await insertExecution(stack.db.handle.orm, device.id, shAction('true'));
     const c = await helloClient(gwA.url, device);
     c.send(result(id));
     expect((await c.closed).code).toBe(CLOSE_CODES.policyViolation);
@@ -147,9 +147,9 @@ describe('frames naming executions not dispatched to this agent', () => {
   });
 
   it('started for another device’s dispatched execution closes with 4008 and changes nothing', async () => {
-    const owner = await insertDevice(stack.db.handle.db);
-    const intruder = await insertDevice(stack.db.handle.db);
-    const id = await insertExecution(stack.db.handle.db, owner.id, shAction('true'));
+    const owner = await insertDevice(stack.db.handle.orm);
+    const intruder = await insertDevice(stack.db.handle.orm);
+    const id = await insertExecution(stack.db.handle.orm, owner.id, shAction('true'));
     await markDispatched(id);
     const before = gwA.counters.policyViolations;
     const c = await helloClient(gwA.url, intruder);
@@ -161,9 +161,9 @@ describe('frames naming executions not dispatched to this agent', () => {
   });
 
   it('a hello claiming to run another device’s execution is refused with 4008 before any session is recorded', async () => {
-    const owner = await insertDevice(stack.db.handle.db);
-    const intruder = await insertDevice(stack.db.handle.db);
-    const id = await insertExecution(stack.db.handle.db, owner.id, shAction('true'));
+    const owner = await insertDevice(stack.db.handle.orm);
+    const intruder = await insertDevice(stack.db.handle.orm);
+    const id = await insertExecution(stack.db.handle.orm, owner.id, shAction('true'));
     await markDispatched(id);
     const c = await rawClient(gwB.url);
     c.send({ type: 'hello', deviceId: intruder.id, token: intruder.token, facts: FACTS, running: [id] });
@@ -173,8 +173,8 @@ describe('frames naming executions not dispatched to this agent', () => {
   });
 
   it('frames for executions dispatched to the agent are recorded and acknowledged, and the session stays', async () => {
-    const device = await insertDevice(stack.db.handle.db);
-    const id = await insertExecution(stack.db.handle.db, device.id, shAction('true'));
+    const device = await insertDevice(stack.db.handle.orm);
+    const id = await insertExecution(stack.db.handle.orm, device.id, shAction('true'));
     await markDispatched(id);
     // Ids that name no execution at all (a batch deleted since) do not make a hello foreign.
     const c = await rawClient(gwA.url);
@@ -197,7 +197,7 @@ describe('frames naming executions not dispatched to this agent', () => {
 describe('agents per gateway', () => {
   it('a full gateway refuses new agents with 4012, and a real agent moves on to another gateway', async () => {
     const full = await stack.startGateway({ FLOTILLA_MAX_AGENTS_PER_GATEWAY: '1' });
-    const holder = await helloClient(full.url, await insertDevice(stack.db.handle.db));
+    const holder = await helloClient(full.url, await insertDevice(stack.db.handle.orm));
     // The holder heartbeats like an agent, so its session outlives the test (heartbeat 1 s).
     const beat = setInterval(() => holder.send({ type: 'heartbeat' }), 300);
     onTestFinished(() => clearInterval(beat));
@@ -206,7 +206,7 @@ describe('agents per gateway', () => {
     expect(refused.frames[0]).toMatchObject({ type: 'error', code: 'gateway_full' });
     expect(full.counters.refusedFull).toBe(1);
 
-    const device = await insertDevice(stack.db.handle.db);
+    const device = await insertDevice(stack.db.handle.orm);
     const agent = startProcess('agent', 'src/main/agent.ts', {}, ['--gateway', `${full.url},${gwB.url}`, '--device-id', device.id, '--token', device.token, '--data-dir', path.join(tmp, device.id)]);
     agents.push(agent);
     // The refusal is logged before the agent moves on; stdout and stderr lines may arrive in either order.

@@ -56,7 +56,7 @@ beforeAll(async () => {
   });
   const logger = createLogger('pfuzz', process.env.TEST_VERBOSE ? 'info' : 'silent');
   gateway = await startGateway({ db: testDb.handle, temporal: { connection: workerConnection, client: new Client({ connection: clientConnection }) }, config, logger });
-  goodDevice = await insertDevice(testDb.handle.db);
+  goodDevice = await insertDevice(testDb.handle.orm);
   agent = startProcess('agent', 'src/main/agent.ts', {}, ['--gateway', gateway.url, '--device-id', goodDevice.id, '--token', goodDevice.token, '--data-dir', path.join(tmp, 'good')]);
   await agent.waitForLine(READY, 30_000);
 });
@@ -72,16 +72,16 @@ afterAll(async () => {
 
 /** A real command through the well-behaved agent, the way the device workflow delivers it. */
 async function runGood(command: string): Promise<unknown> {
-  const id = await insertExecution(testDb.handle.db, goodDevice.id, shAction(command));
+  const id = await insertExecution(testDb.handle.orm, goodDevice.id, shAction(command));
   goodExecutions.push(id);
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
   await env.run(gateway.activities.deliverToAgent, { executionId: id, deviceId: goodDevice.id });
-  const [row] = await testDb.handle.db.select().from(executions).where(eq(executions.id, id));
+  const [row] = await testDb.handle.orm.select().from(executions).where(eq(executions.id, id));
   return { status: row?.status, stdout: row?.stdout };
 }
 
 async function untouchedRows(): Promise<unknown> {
-  const db = testDb.handle.db;
+  const db = testDb.handle.orm;
   const rows = await db.select().from(executions).where(notInArray(executions.id, goodExecutions.length > 0 ? goodExecutions : ['00000000-0000-4000-8000-000000000000'])).orderBy(asc(executions.id));
   return { executions: rows, batches: (await db.$count(batches)) - goodExecutions.length };
 }
@@ -97,13 +97,13 @@ async function play(conn: HostileConnection, device: TestDevice): Promise<number
 
 describe('agent protocol fuzz', () => {
   it(`closes ${CONNECTIONS} generated hostile connections with the right code while a real agent keeps working, recording nothing`, async () => {
-    const foreignExecutionId = await insertExecution(testDb.handle.db, goodDevice.id, shAction('echo never'));
+    const foreignExecutionId = await insertExecution(testDb.handle.orm, goodDevice.id, shAction('echo never'));
     expect(await runGood('echo before')).toEqual({ status: 'succeeded', stdout: 'before\n' });
-    const [{ sessionId }] = (await testDb.handle.db.select({ sessionId: devices.sessionId }).from(devices).where(eq(devices.id, goodDevice.id))) as [{ sessionId: string }];
+    const [{ sessionId }] = (await testDb.handle.orm.select({ sessionId: devices.sessionId }).from(devices).where(eq(devices.id, goodDevice.id))) as [{ sessionId: string }];
     const before = await untouchedRows();
 
     const cases = fc.sample(hostileConnections({ foreignExecutionId, maxFrameBytes: MAX_FRAME_BYTES, maxMessagesPerSec: MAX_MESSAGES_PER_SEC }), { seed: SEED, numRuns: CONNECTIONS });
-    const lanes = await Promise.all(Array.from({ length: LANES }, () => insertDevice(testDb.handle.db)));
+    const lanes = await Promise.all(Array.from({ length: LANES }, () => insertDevice(testDb.handle.orm)));
     const wrong: string[] = [];
     const kinds = new Map<string, number>();
     // The well-behaved agent runs a command while the hostile connections play, in LANES at a time.
@@ -123,14 +123,14 @@ describe('agent protocol fuzz', () => {
     expect(await during).toEqual({ status: 'succeeded', stdout: 'during\n' });
     expect(await runGood('echo after')).toEqual({ status: 'succeeded', stdout: 'after\n' });
     // The well-behaved agent kept its one session throughout; nothing the hostile ones sent was recorded.
-    const [now] = await testDb.handle.db.select({ sessionId: devices.sessionId, online: devices.online }).from(devices).where(eq(devices.id, goodDevice.id));
+    const [now] = await testDb.handle.orm.select({ sessionId: devices.sessionId, online: devices.online }).from(devices).where(eq(devices.id, goodDevice.id));
     expect(now).toEqual({ sessionId, online: true });
     expect(await untouchedRows()).toEqual(before);
     expect(gateway.counters.rateLimited).toBe(kinds.get('flood') ?? 0);
   }, 300_000);
 
   it('leaves a connection sending just under the frame rate open', async () => {
-    const device = await insertDevice(testDb.handle.db);
+    const device = await insertDevice(testDb.handle.orm);
     const c = await helloClient(gateway.url, device);
     const perTick = Math.floor(MAX_MESSAGES_PER_SEC / 10) - 1;
     for (let tick = 0; tick < 20; tick++) {

@@ -47,27 +47,27 @@ const certificateRejections = (agent: RunningProcess): number => agent.lines.fil
 describe('gateway over wss', () => {
   it('serves wss:// and a real agent trusting the custom CA connects and runs a command', async () => {
     expect(gateway.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/);
-    const device = await insertDevice(stack.db.handle.db);
+    const device = await insertDevice(stack.db.handle.orm);
     const agent = startAgent(device, ['--ca', certs.caCert]);
     await agent.waitForLine(READY, 30_000);
-    const id = await insertExecution(stack.db.handle.db, device.id, shAction('echo over-tls'));
+    const id = await insertExecution(stack.db.handle.orm, device.id, shAction('echo over-tls'));
     const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
     expect(await env.run(gateway.activities.deliverToAgent, { executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
-    const [row] = await stack.db.handle.db.select().from(executions).where(eq(executions.id, id));
+    const [row] = await stack.db.handle.orm.select().from(executions).where(eq(executions.id, id));
     expect(row).toMatchObject({ status: 'succeeded', stdout: 'over-tls\n' });
   });
 
   it('the CA may also come from FLOTILLA_CA_FILE', async () => {
-    const device = await insertDevice(stack.db.handle.db);
+    const device = await insertDevice(stack.db.handle.orm);
     const agent = startAgent(device, [], { FLOTILLA_CA_FILE: certs.caCert });
     await agent.waitForLine(READY, 30_000);
-    const [d] = await stack.db.handle.db.select().from(devices).where(eq(devices.id, device.id));
+    const [d] = await stack.db.handle.orm.select().from(devices).where(eq(devices.id, device.id));
     expect(d).toMatchObject({ online: true, gatewayId: gateway.gatewayId });
   });
 
   it('an agent without the CA, or trusting another CA, is refused with a clear certificate error and keeps retrying', async () => {
-    const without = startAgent(await insertDevice(stack.db.handle.db), []);
-    const other = await insertDevice(stack.db.handle.db);
+    const without = startAgent(await insertDevice(stack.db.handle.orm), []);
+    const other = await insertDevice(stack.db.handle.orm);
     const wrongCa = startAgent(other, ['--ca', certs.otherCaCert]);
     for (const agent of [without, wrongCa]) {
       await agent.waitForLine(/gateway TLS certificate rejected: pass the CA that signed it with --ca FILE/, 30_000);
@@ -79,7 +79,7 @@ describe('gateway over wss', () => {
     expect(certificateRejections(wrongCa)).toBeGreaterThanOrEqual(2);
     expect(without.lines.some((l) => /"code":"(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)"/.test(l))).toBe(true);
     expect(without.child.exitCode).toBeNull();
-    const [d] = await stack.db.handle.db.select().from(devices).where(eq(devices.id, other.id));
+    const [d] = await stack.db.handle.orm.select().from(devices).where(eq(devices.id, other.id));
     expect(d!.online).toBe(false);
   });
 });

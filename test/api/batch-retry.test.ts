@@ -26,9 +26,9 @@ async function finishedBatch(body: Record<string, unknown> = {}): Promise<string
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const id: string = res.body.batchId;
   for (const [i, status] of outcomes.entries()) {
-    await h.db.handle.db.update(executions).set({ status }).where(eq(executions.deviceId, devices[i]!));
+    await h.db.handle.orm.update(executions).set({ status }).where(eq(executions.deviceId, devices[i]!));
   }
-  await h.db.handle.db.update(batches).set({ status: 'partial' }).where(eq(batches.id, id));
+  await h.db.handle.orm.update(batches).set({ status: 'partial' }).where(eq(batches.id, id));
   return id;
 }
 
@@ -47,7 +47,7 @@ describe('POST /v1/batches/:id/retry', () => {
     // "50%" is resolved again against the 4 retried devices.
     expect(retried.strategy).toMatchObject({ concurrency: 2, maxFailures: 1, requested: { concurrency: '50%', maxFailures: 1 } });
     expect((await h.json('GET', `/v1/batches/${original}`)).body.batch.retries).toEqual([res.body.batchId]);
-    const [row] = await h.db.handle.db.select().from(batches).where(eq(batches.id, res.body.batchId));
+    const [row] = await h.db.handle.orm.select().from(batches).where(eq(batches.id, res.body.batchId));
     const [step] = row!.steps;
     expect(step?.type === 'command' && unseal(step.envSealed!, SECRET_KEY)).toEqual({ PROXY: 'http://secret' });
     expect((await startedInput(h, res.body.workflowId)).targetCount).toBe(4);
@@ -72,11 +72,11 @@ describe('POST /v1/batches/:id/retry', () => {
     const nothing = await h.json('POST', `/v1/batches/${original}/retry`, { statuses: ['timed_out'] });
     expect(nothing.status).toBe(201);
     const after = await h.counts();
-    await h.db.handle.db.update(executions).set({ status: 'succeeded' }).where(eq(executions.batchId, original));
+    await h.db.handle.orm.update(executions).set({ status: 'succeeded' }).where(eq(executions.batchId, original));
     const noFailures = await h.json('POST', `/v1/batches/${original}/retry`);
     expect(noFailures.status).toBe(409);
     expect(noFailures.body.error.code).toBe('nothing_to_retry');
-    await h.db.handle.db.update(batches).set({ status: 'paused' }).where(eq(batches.id, original));
+    await h.db.handle.orm.update(batches).set({ status: 'paused' }).where(eq(batches.id, original));
     const going = await h.json('POST', `/v1/batches/${original}/retry`);
     expect(going.status).toBe(409);
     expect(going.body.error.code).toBe('batch_running');

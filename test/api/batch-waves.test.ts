@@ -61,7 +61,7 @@ describe('waves strategy', () => {
       waves: { size: 3, maxFailuresPerWave: 1, pauseBetweenSec: 30, approveAfterFirstWave: true, healthCheck: { command: 'curl -fs localhost', env: { TOKEN: '***' } } },
       requested: { waveSize: '25%', maxFailuresPerWave: '50%' },
     });
-    const [row] = await h.db.handle.db.select().from(batches).where(eq(batches.id, res.body.batchId));
+    const [row] = await h.db.handle.orm.select().from(batches).where(eq(batches.id, res.body.batchId));
     expect(JSON.stringify(row?.strategy)).not.toContain('hush');
     const input = await startedInput(h, res.body.workflowId);
     expect(input.strategy.waves).toEqual({ size: 3, pauseBetweenSec: 30, maxFailuresPerWave: 1, approveAfterFirstWave: true, healthCheck: true });
@@ -86,7 +86,7 @@ describe('pause and resume routes', () => {
   it('answer 409 for a finished batch and 404 for an unknown one, sending nothing', async () => {
     const created = await h.json('POST', '/v1/batches', { targets: { deviceIds: ten.slice(0, 1) }, action: command() });
     const id = created.body.batchId;
-    await h.db.handle.db.update(batches).set({ status: 'succeeded' }).where(eq(batches.id, id));
+    await h.db.handle.orm.update(batches).set({ status: 'succeeded' }).where(eq(batches.id, id));
     for (const verb of ['pause', 'resume']) {
       const res = await h.json('POST', `/v1/batches/${id}/${verb}`);
       expect(res.status).toBe(409);
@@ -100,7 +100,7 @@ describe('pause and resume routes', () => {
   it('a paused batch may still be cancelled and is not deleted', async () => {
     const created = await h.json('POST', '/v1/batches', { targets: { deviceIds: ten.slice(0, 1) }, action: command() });
     const id = created.body.batchId;
-    await h.db.handle.db.update(batches).set({ status: 'paused' }).where(eq(batches.id, id));
+    await h.db.handle.orm.update(batches).set({ status: 'paused' }).where(eq(batches.id, id));
     expect((await h.json('GET', `/v1/batches?status=paused`)).body.items.map((b: { id: string }) => b.id)).toContain(id);
     expect((await h.json('POST', `/v1/batches/${id}/cancel`)).status).toBe(202);
     expect((await h.json('DELETE', `/v1/batches/${id}`)).status).toBe(409);

@@ -46,7 +46,7 @@ describe('POST /v1/batches', () => {
     expect(res.body.workflowId).toBe(batchWorkflowId(res.body.batchId));
     expect(res.body.deviceIds).not.toContain(alpha);
 
-    const rows = await h.db.handle.db
+    const rows = await h.db.handle.orm
       .select()
       .from(executions)
       .where(eq(executions.batchId, res.body.batchId))
@@ -66,7 +66,7 @@ describe('POST /v1/batches', () => {
     });
     expect(res.status).toBe(201);
     const { batchId, workflowId } = res.body;
-    const [row] = await h.db.handle.db.select().from(batches).where(eq(batches.id, batchId));
+    const [row] = await h.db.handle.orm.select().from(batches).where(eq(batches.id, batchId));
     expect(row).toMatchObject({ owner: 'admin', status: 'running', workflowId, targetCount: 2, deliveryTimeoutSec: 60, deadlineSec: 600 });
     expect(row?.requestHash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -149,7 +149,7 @@ describe('POST /v1/batches', () => {
     const d = await addDevice(h, unique('env'));
     const res = await createBatch({ targets: { deviceIds: [d] }, action: command('echo $TOKEN', { env: { TOKEN: 's3cr3t-value', B: 'x' } }) });
     expect(res.status).toBe(201);
-    const [row] = await h.db.handle.db.select().from(batches).where(eq(batches.id, res.body.batchId));
+    const [row] = await h.db.handle.orm.select().from(batches).where(eq(batches.id, res.body.batchId));
     expect(JSON.stringify(row)).not.toContain('s3cr3t-value');
     const [step] = row?.steps ?? [];
     if (step?.type !== 'command') throw new Error('expected one command step');
@@ -175,7 +175,7 @@ describe('Idempotency-Key', () => {
     expect(second.status).toBe(201);
     expect(second.headers.get('Idempotent-Replayed')).toBe('true');
     expect(second.body).toEqual(first.body);
-    expect(await h.db.handle.db.$count(batches, eq(batches.idempotencyKey, key))).toBe(1);
+    expect(await h.db.handle.orm.$count(batches, eq(batches.idempotencyKey, key))).toBe(1);
     const runs = [];
     for await (const wf of h.client.workflow.list({ query: `WorkflowId = "${first.body.workflowId}"` })) runs.push(wf);
     expect(runs).toHaveLength(1);
@@ -189,7 +189,7 @@ describe('Idempotency-Key', () => {
     const request = batchRequestSchema.parse(body);
     const orphanId = randomUUID();
     await insertBatch(
-      h.db.handle.db,
+      h.db.handle.orm,
       {
         id: orphanId,
         owner: 'admin',
@@ -212,7 +212,7 @@ describe('Idempotency-Key', () => {
     expect(replay.body).toEqual({ batchId: orphanId, workflowId: batchWorkflowId(orphanId), targetCount: 1, deviceIds: [d] });
     const description = await h.client.workflow.getHandle(batchWorkflowId(orphanId)).describe();
     expect(description.status.name).toBe('RUNNING');
-    expect(await h.db.handle.db.$count(batches, eq(batches.idempotencyKey, key))).toBe(1);
+    expect(await h.db.handle.orm.$count(batches, eq(batches.idempotencyKey, key))).toBe(1);
   });
 
   it('never starts a second run for a finished batch replayed by its key', async () => {
@@ -221,7 +221,7 @@ describe('Idempotency-Key', () => {
     const body = { targets: { deviceIds: [d] }, action: command('true') };
     const first = await createBatch(body, { 'Idempotency-Key': key });
     await h.client.workflow.getHandle(first.body.workflowId).terminate('finished for the test');
-    await h.db.handle.db.update(batches).set({ status: 'succeeded' }).where(eq(batches.id, first.body.batchId));
+    await h.db.handle.orm.update(batches).set({ status: 'succeeded' }).where(eq(batches.id, first.body.batchId));
     const replay = await createBatch(body, { 'Idempotency-Key': key });
     expect(replay.status).toBe(201);
     expect(replay.body).toEqual(first.body);
@@ -247,8 +247,8 @@ describe('Idempotency-Key', () => {
     for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(201);
     expect(new Set(answers.map((a) => a.body.batchId)).size).toBe(1);
     expect(answers.filter((a) => a.headers.get('Idempotent-Replayed') === null)).toHaveLength(1);
-    expect(await h.db.handle.db.$count(batches, eq(batches.idempotencyKey, key))).toBe(1);
-    expect(await h.db.handle.db.$count(executions, eq(executions.batchId, answers[0]?.body.batchId))).toBe(2);
+    expect(await h.db.handle.orm.$count(batches, eq(batches.idempotencyKey, key))).toBe(1);
+    expect(await h.db.handle.orm.$count(executions, eq(executions.batchId, answers[0]?.body.batchId))).toBe(2);
   });
 
   it('refuses an Idempotency-Key longer than 200 characters', async () => {
@@ -266,9 +266,9 @@ describe('reading, cancelling and deleting batches', () => {
     const ids = [];
     for (let i = 0; i < 4; i += 1) ids.push(await addDevice(h, unique('stat')));
     const { body } = await createBatch({ targets: { deviceIds: ids }, action: command() });
-    await h.db.handle.db.update(executions).set({ status: 'succeeded' }).where(eq(executions.deviceId, ids[0] as string));
-    await h.db.handle.db.update(executions).set({ status: 'failed' }).where(eq(executions.deviceId, ids[1] as string));
-    await h.db.handle.db.update(executions).set({ status: 'running' }).where(eq(executions.deviceId, ids[2] as string));
+    await h.db.handle.orm.update(executions).set({ status: 'succeeded' }).where(eq(executions.deviceId, ids[0] as string));
+    await h.db.handle.orm.update(executions).set({ status: 'failed' }).where(eq(executions.deviceId, ids[1] as string));
+    await h.db.handle.orm.update(executions).set({ status: 'running' }).where(eq(executions.deviceId, ids[2] as string));
     const res = await h.json('GET', `/v1/batches/${body.batchId}`);
     expect(res.status).toBe(200);
     expect(res.body.progress).toBe(50);
@@ -288,7 +288,7 @@ describe('reading, cancelling and deleting batches', () => {
     const d = await addDevice(h, unique('list'));
     const made: string[] = [];
     for (let i = 0; i < 3; i += 1) made.push((await createBatch({ targets: { deviceIds: [d] }, action: command(`echo ${i}`) })).body.batchId);
-    await h.db.handle.db.update(batches).set({ status: 'succeeded' }).where(eq(batches.id, made[1] as string));
+    await h.db.handle.orm.update(batches).set({ status: 'succeeded' }).where(eq(batches.id, made[1] as string));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -314,7 +314,7 @@ describe('reading, cancelling and deleting batches', () => {
     const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes);
     expect(signals.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName)).toEqual(['cancel']);
 
-    await h.db.handle.db.update(batches).set({ status: 'succeeded', completedAt: new Date() }).where(eq(batches.id, body.batchId));
+    await h.db.handle.orm.update(batches).set({ status: 'succeeded', completedAt: new Date() }).where(eq(batches.id, body.batchId));
     const again = await h.json('POST', `/v1/batches/${body.batchId}/cancel`);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('batch_finished');
@@ -327,9 +327,9 @@ describe('reading, cancelling and deleting batches', () => {
     const running = await h.json('DELETE', `/v1/batches/${body.batchId}`);
     expect(running.status).toBe(409);
     expect(running.body.error.code).toBe('batch_running');
-    await h.db.handle.db.update(batches).set({ status: 'cancelled' }).where(eq(batches.id, body.batchId));
+    await h.db.handle.orm.update(batches).set({ status: 'cancelled' }).where(eq(batches.id, body.batchId));
     expect((await h.call('DELETE', `/v1/batches/${body.batchId}`)).status).toBe(204);
-    expect(await h.db.handle.db.$count(executions, eq(executions.batchId, body.batchId))).toBe(0);
+    expect(await h.db.handle.orm.$count(executions, eq(executions.batchId, body.batchId))).toBe(0);
     expect((await h.json('GET', `/v1/batches/${body.batchId}`)).status).toBe(404);
     expect((await h.json('DELETE', `/v1/batches/${body.batchId}`)).status).toBe(404);
   });

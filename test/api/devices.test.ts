@@ -43,7 +43,7 @@ describe('devices', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    const [row] = await h.db.handle.db.select().from(devices).where(eq(devices.id, device.id));
+    const [row] = await h.db.handle.orm.select().from(devices).where(eq(devices.id, device.id));
     expect(row?.tokenHash).toBe(hashToken(agentToken));
     expect(row?.owner).toBe('admin');
     const again = await h.json('GET', `/v1/devices/${device.id}`);
@@ -59,7 +59,7 @@ describe('devices', () => {
     const res = await h.json('POST', '/v1/devices', { name });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('conflict');
-    expect(await h.db.handle.db.$count(devices, eq(devices.name, name))).toBe(1);
+    expect(await h.db.handle.orm.$count(devices, eq(devices.name, name))).toBe(1);
   });
 
   it('patches name, hostname and tags, and answers 409 on a taken name and 404 on an unknown id', async () => {
@@ -108,8 +108,8 @@ describe('devices', () => {
     expect(ids(await listAll(`tag=${tag}&q=${encodeURIComponent('%')}`))).toEqual([c.device.id]);
 
     // Online: the gateway flag and a heartbeat within 3 heartbeat intervals (3 s here).
-    await h.db.handle.db.update(devices).set({ online: true, lastSeenAt: new Date() }).where(eq(devices.id, a.device.id));
-    await h.db.handle.db
+    await h.db.handle.orm.update(devices).set({ online: true, lastSeenAt: new Date() }).where(eq(devices.id, a.device.id));
+    await h.db.handle.orm
       .update(devices)
       .set({ online: true, lastSeenAt: new Date(Date.now() - 60_000) })
       .where(eq(devices.id, b.device.id));
@@ -123,7 +123,7 @@ describe('devices', () => {
   it('shows the facts the agent reported', async () => {
     const { device } = await addDevice({ name: unique('facts') });
     const facts = { hostname: 'box', os: 'linux', arch: 'x64', agentVersion: '0.1.0' };
-    await h.db.handle.db.update(devices).set({ facts }).where(eq(devices.id, device.id));
+    await h.db.handle.orm.update(devices).set({ facts }).where(eq(devices.id, device.id));
     expect((await h.json('GET', `/v1/devices/${device.id}`)).body.device.facts).toEqual(facts);
   });
 
@@ -133,8 +133,8 @@ describe('devices', () => {
     for (let i = 0; i < 7; i += 1) created.push((await addDevice({ name: unique(`pg${i}`), tags: [tag] })).device.id);
     // Same created_at for two rows: the id breaks the tie.
     const now = new Date();
-    await h.db.handle.db.update(devices).set({ createdAt: now }).where(eq(devices.id, created[2] as string));
-    await h.db.handle.db.update(devices).set({ createdAt: now }).where(eq(devices.id, created[3] as string));
+    await h.db.handle.orm.update(devices).set({ createdAt: now }).where(eq(devices.id, created[2] as string));
+    await h.db.handle.orm.update(devices).set({ createdAt: now }).where(eq(devices.id, created[3] as string));
 
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -23,7 +23,7 @@ beforeAll(async () => {
   // Results as the activities would write them.
   const at = (ms: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms));
   const write = (deviceId: string, values: Partial<typeof executions.$inferInsert>): Promise<unknown> =>
-    h.db.handle.db
+    h.db.handle.orm
       .update(executions)
       .set(values)
       .where(and(eq(executions.batchId, batchId), eq(executions.deviceId, deviceId)));

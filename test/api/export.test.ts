@@ -21,27 +21,27 @@ let small: { batchId: string; devices: Array<{ id: string; name: string }> };
 const STRATEGY = { mode: 'parallel' as const, concurrency: 10, maxFailures: null };
 
 async function finishedBatch(count: number, prefix: string): Promise<{ batchId: string; devices: Array<{ id: string; name: string }> }> {
-  const devices = await insertDevices(t.handle.db, count, { prefix });
-  const b = await insertBatch(t.handle.db, devices, { command: 'report', strategy: STRATEGY });
+  const devices = await insertDevices(t.handle.orm, count, { prefix });
+  const b = await insertBatch(t.handle.orm, devices, { command: 'report', strategy: STRATEGY });
   // Finished, so the API's reconciler never tries to start it.
-  await t.handle.db.update(batches).set({ status: 'partial', completedAt: new Date() }).where(eq(batches.id, b.batchId));
+  await t.handle.orm.update(batches).set({ status: 'partial', completedAt: new Date() }).where(eq(batches.id, b.batchId));
   return { batchId: b.batchId, devices };
 }
 
 beforeAll(async () => {
   t = await createTestDatabase();
   small = await finishedBatch(3, `exp-${randomBytes(3).toString('hex')}`);
-  const [e0, e1] = await t.handle.db.select().from(executions).where(eq(executions.batchId, small.batchId)).orderBy(executions.seq);
+  const [e0, e1] = await t.handle.orm.select().from(executions).where(eq(executions.batchId, small.batchId)).orderBy(executions.seq);
   const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, s));
-  await t.handle.db
+  await t.handle.orm
     .update(executions)
     .set({ status: 'succeeded', exitCode: 0, stdout: 'hello, "world"\nline2 é€\n', stderr: '', startedAt: at(0), completedAt: at(2) })
     .where(eq(executions.id, e0!.id));
-  await t.handle.db
+  await t.handle.orm
     .update(executions)
     .set({ status: 'failed', exitCode: 3, stdout: '', stderr: 'bad;\r\nthing', error: 'exit 3', startedAt: at(1), completedAt: at(1) })
     .where(eq(executions.id, e1!.id));
-  await t.handle.db.update(executions).set({ status: 'skipped' }).where(sql`${executions.batchId} = ${small.batchId} and ${executions.seq} = 2`);
+  await t.handle.orm.update(executions).set({ status: 'skipped' }).where(sql`${executions.batchId} = ${small.batchId} and ${executions.seq} = 2`);
 
   const port = await freePort();
   apiUrl = `http://127.0.0.1:${port}`;
@@ -110,7 +110,7 @@ describe('GET /v1/batches/:id/export', () => {
     const DEVICES = 2_000;
     const OUTPUT_BYTES = 64 * 1024;
     const big = await finishedBatch(DEVICES, `big-${randomBytes(3).toString('hex')}`);
-    await t.handle.db.execute(
+    await t.handle.orm.execute(
       sql`update executions set status = 'succeeded', exit_code = 0, stdout = repeat('x', ${OUTPUT_BYTES}::int) || seq::text where batch_id = ${big.batchId}`,
     );
     const rssKb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${api.child.pid}/status`, 'utf8'))?.[1]);

@@ -39,7 +39,7 @@ async function uploadMultipart(content: Buffer, filename: string): Promise<{ sta
   return { status: r.status, body: await r.json() };
 }
 
-const fileCount = async (): Promise<number> => h.db.handle.db.$count(files);
+const fileCount = async (): Promise<number> => h.db.handle.orm.$count(files);
 
 describe('POST /v1/files', () => {
   it('stores a raw body larger than the JSON body limit in 256 KiB chunks with its sha256', async () => {
@@ -47,7 +47,7 @@ describe('POST /v1/files', () => {
     const res = await uploadRaw(content, 'app.tar');
     expect(res.status).toBe(201);
     expect(res.body.file).toMatchObject({ name: 'app.tar', size: content.length, sha256: sha256(content) });
-    const chunks = await h.db.handle.db.select().from(fileChunks).where(eq(fileChunks.fileId, res.body.file.id)).orderBy(fileChunks.idx);
+    const chunks = await h.db.handle.orm.select().from(fileChunks).where(eq(fileChunks.fileId, res.body.file.id)).orderBy(fileChunks.idx);
     expect(chunks.map((c) => c.data.length)).toEqual([FILE_CHUNK_BYTES, FILE_CHUNK_BYTES, content.length - 2 * FILE_CHUNK_BYTES]);
     expect(Buffer.concat(chunks.map((c) => c.data)).equals(content)).toBe(true);
   });
@@ -73,7 +73,7 @@ describe('POST /v1/files', () => {
     expect(raw.body.error).toMatchObject({ code: 'payload_too_large', details: { maxBytes: MAX_FILE } });
     expect((await uploadMultipart(big, 'big.bin')).status).toBe(413);
     expect(await fileCount()).toBe(before);
-    expect(await h.db.handle.db.$count(fileChunks, eq(fileChunks.idx, 4))).toBe(0);
+    expect(await h.db.handle.orm.$count(fileChunks, eq(fileChunks.idx, 4))).toBe(0);
   });
 
   it('refuses a raw body without a name, a form without a file field, and other content types', async () => {
@@ -105,7 +105,7 @@ describe('reading and deleting files', () => {
     expect(second.body.items.map((f: Loose) => f.id)).toEqual([a.id]);
     expect((await h.json('GET', `/v1/files/${a.id}`)).body.file).toEqual(a);
     expect((await h.call('DELETE', `/v1/files/${a.id}`)).status).toBe(204);
-    expect(await h.db.handle.db.$count(fileChunks, eq(fileChunks.fileId, a.id))).toBe(0);
+    expect(await h.db.handle.orm.$count(fileChunks, eq(fileChunks.fileId, a.id))).toBe(0);
     const gone = await h.json('GET', `/v1/files/${a.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('not_found');

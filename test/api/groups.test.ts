@@ -63,7 +63,7 @@ describe('groups', () => {
     const res = await h.json('POST', '/v1/groups', { name, deviceIds: [known, ghost] });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'unknown_devices', details: { deviceIds: [ghost] } });
-    expect(await h.db.handle.db.$count(groups, eq(groups.name, name))).toBe(0);
+    expect(await h.db.handle.orm.$count(groups, eq(groups.name, name))).toBe(0);
   });
 
   it('replaces members with PUT /devices, atomically refusing unknown ids', async () => {
@@ -82,7 +82,7 @@ describe('groups', () => {
     const refused = await h.json('PUT', `/v1/groups/${id}/devices`, { deviceIds: [a, ghost] });
     expect(refused.status).toBe(400);
     expect(refused.body.error.details).toEqual({ deviceIds: [ghost] });
-    const members = await h.db.handle.db.select().from(groupMembers).where(eq(groupMembers.groupId, id));
+    const members = await h.db.handle.orm.select().from(groupMembers).where(eq(groupMembers.groupId, id));
     expect(members.map((m) => m.deviceId).sort()).toEqual([b, c].sort());
 
     const emptied = await h.json('PUT', `/v1/groups/${id}/devices`, { deviceIds: [] });
@@ -116,6 +116,6 @@ describe('groups', () => {
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(new Set(all).size).toBe(all.length);
-    expect(all.length).toBe(await h.db.handle.db.$count(groups));
+    expect(all.length).toBe(await h.db.handle.orm.$count(groups));
   });
 });

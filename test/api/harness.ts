@@ -61,8 +61,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
     },
     async counts() {
-      const [b] = await db.handle.db.$count(batches).then((n) => [n]);
-      const e = await db.handle.db.$count(executions);
+      const [b] = await db.handle.orm.$count(batches).then((n) => [n]);
+      const e = await db.handle.orm.$count(executions);
       return { batches: b ?? 0, executions: e };
     },
     async close() {

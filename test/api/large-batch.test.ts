@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe('a 10,000-device batch', () => {
   it('is resolved, stored and started quickly, with executions in the given order', async () => {
-    const fleet = await insertDevices(h.db.handle.db, 10_000);
+    const fleet = await insertDevices(h.db.handle.orm, 10_000);
     const deviceIds = fleet.map((d) => d.id).reverse();
     const started = performance.now();
     const res = await h.json('POST', '/v1/batches', { targets: { deviceIds }, action: command('true'), strategy: { concurrency: '10%' } });
@@ -25,7 +25,7 @@ describe('a 10,000-device batch', () => {
     expect(res.body.deviceIds).toEqual(deviceIds);
     // Generous for a shared 2-core machine; typically well under 2 s.
     expect(ms).toBeLessThan(10_000);
-    const rows = await h.db.handle.db
+    const rows = await h.db.handle.orm
       .select({ seq: executions.seq, deviceId: executions.deviceId })
       .from(executions)
       .where(eq(executions.batchId, res.body.batchId))

@@ -84,7 +84,7 @@ describe('running batches per user', () => {
     expect((await create(other, otherDevice)).status).toBe(201);
     // A batch that ends frees a place.
     const first = answers.find((a) => a.status === 201)!;
-    await h.db.handle.db.execute(sql`update batches set status = 'cancelled' where id = ${first.body.batchId}`);
+    await h.db.handle.orm.execute(sql`update batches set status = 'cancelled' where id = ${first.body.batchId}`);
     expect((await create(busy, busyDevice)).status).toBe(201);
   });
 });
@@ -96,7 +96,7 @@ describe('requests per token per second', () => {
       Promise.resolve(
         app.request('/v1/devices', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) }),
       );
-    const before = await h.db.handle.db.$count(devices);
+    const before = await h.db.handle.orm.$count(devices);
     const names = Array.from({ length: 8 }, (_, i) => unique(`rate${i}`));
     const answers = await Promise.all(names.map((n) => post(n)));
     const statuses = answers.map((r) => r.status);
@@ -105,7 +105,7 @@ describe('requests per token per second', () => {
     const refused = answers.find((r) => r.status === 429)!;
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await refused.json()) as Loose).error.code).toBe('rate_limited');
-    expect(await h.db.handle.db.$count(devices)).toBe(before + 5);
+    expect(await h.db.handle.orm.$count(devices)).toBe(before + 5);
 
     // Another user's token has its own budget; a wrong token is answered by authentication (401).
     const operator = await createUser(h, unique('rate-op'), 'operator');

@@ -131,7 +131,7 @@ describe('bad specs', () => {
 
   it('left nothing behind in PostgreSQL or Temporal', async () => {
     const before = await temporalScheduleIds(h);
-    const rows = await h.db.handle.db.select({ name: schedules.name, id: schedules.temporalScheduleId }).from(schedules);
+    const rows = await h.db.handle.orm.select({ name: schedules.name, id: schedules.temporalScheduleId }).from(schedules);
     // Only the good schedules of the first block exist, each with its Temporal schedule.
     expect(rows).toHaveLength(created);
     const stored = new Set(rows.map((r) => r.id));
@@ -157,7 +157,7 @@ describe('PATCH /v1/schedules/:id', () => {
     expect(shown).toMatchObject({ spec: { weekly: { days: ['tue'], time: '04:45' } }, timezone: 'Asia/Tokyo', overlap: 'buffer_one' });
     expect(shown.batch.action.command).toBe('echo changed');
     expect(shown.nextRunTimes).toEqual(expected('45 4 * * 2', 'Asia/Tokyo'));
-    const [row] = await h.db.handle.db.select().from(schedules).where(eq(schedules.id, id));
+    const [row] = await h.db.handle.orm.select().from(schedules).where(eq(schedules.id, id));
     const described = await h.client.schedule.getHandle(row!.temporalScheduleId).describe();
     expect(described.policies.overlap).toBe('BUFFER_ONE');
 

@@ -16,7 +16,7 @@ describe('POST /v1/users', () => {
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ name: 'carol', role: 'operator', disabled: false });
     expect(res.body.token).toMatch(/^flt_[A-Za-z0-9_-]{43}$/);
-    const rows = await s.h.db.handle.db.select().from(apiTokens);
+    const rows = await s.h.db.handle.orm.select().from(apiTokens);
     const stored = rows.find((r) => r.id === res.body.tokenId);
     expect(stored?.tokenHash).toBe(hashToken(res.body.token));
     expect(JSON.stringify(rows)).not.toContain(res.body.token);

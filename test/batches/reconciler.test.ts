@@ -25,27 +25,27 @@ afterAll(async () => {
 });
 
 async function storedBatch() {
-  const devs = await insertDevices(tdb.handle.db, 3);
-  const b = await insertBatch(tdb.handle.db, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 3, maxFailures: null } });
-  const [row] = await tdb.handle.db.select().from(batches).where(eq(batches.id, b.batchId));
+  const devs = await insertDevices(tdb.handle.orm, 3);
+  const b = await insertBatch(tdb.handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 3, maxFailures: null } });
+  const [row] = await tdb.handle.orm.select().from(batches).where(eq(batches.id, b.batchId));
   return row!;
 }
 
 describe('reconcileBatches', () => {
   it('starts the workflow of a batch that was stored but never started, once', async () => {
     const row = await storedBatch();
-    const first = await reconcileBatches(tdb.handle.db, client, 0);
+    const first = await reconcileBatches(tdb.handle.orm, client, 0);
     expect(first.started).toContain(row.id);
     const desc = await client.workflow.getHandle(row.workflowId).describe();
     expect(desc.status.name).toBe('RUNNING');
-    const second = await reconcileBatches(tdb.handle.db, client, 0);
+    const second = await reconcileBatches(tdb.handle.orm, client, 0);
     expect(second.started).not.toContain(row.id);
     await client.workflow.getHandle(row.workflowId).terminate('test cleanup');
   });
 
   it('leaves young batches alone: they may still be starting', async () => {
     const row = await storedBatch();
-    const report = await reconcileBatches(tdb.handle.db, client, 60_000);
+    const report = await reconcileBatches(tdb.handle.orm, client, 60_000);
     expect(report.started).not.toContain(row.id);
   });
 
@@ -53,12 +53,12 @@ describe('reconcileBatches', () => {
     const row = await storedBatch();
     expect(await startBatchWorkflow(client, row)).toBe(true);
     await client.workflow.getHandle(row.workflowId).terminate('operator pressed terminate');
-    const report = await reconcileBatches(tdb.handle.db, client, 0);
+    const report = await reconcileBatches(tdb.handle.orm, client, 0);
     expect(report.ended).toContain(row.id);
-    const [after] = await tdb.handle.db.select().from(batches).where(eq(batches.id, row.id));
+    const [after] = await tdb.handle.orm.select().from(batches).where(eq(batches.id, row.id));
     expect(after?.status).toBe('cancelled');
     expect(after?.error).toMatch(/terminated/);
-    const statuses = await tdb.handle.db.select({ s: executions.status }).from(executions).where(eq(executions.batchId, row.id));
+    const statuses = await tdb.handle.orm.select({ s: executions.status }).from(executions).where(eq(executions.batchId, row.id));
     expect(statuses.map((x) => x.s)).toEqual(['cancelled', 'cancelled', 'cancelled']);
   });
 });

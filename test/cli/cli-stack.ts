@@ -39,7 +39,7 @@ export async function startCliStack(temporalAddress: string, name: string): Prom
   await waitFor(
     'both demo agents online',
     async () => {
-      const rows = await stack.db.db
+      const rows = await stack.db.orm
         .select({ id: devices.id })
         .from(devices)
         .where(and(inArray(devices.id, stack.demoDeviceIds), eq(devices.online, true)));

@@ -80,7 +80,7 @@ describe('flotilla run', () => {
   });
 
   it('exits 2 with the reason on usage and API errors, and starts nothing', async () => {
-    const batchCount = async () => (await stack.db.db.select({ id: batches.id }).from(batches)).length;
+    const batchCount = async () => (await stack.db.orm.select({ id: batches.id }).from(batches)).length;
     const before = await batchCount();
     const unknownGroup = await cli('run', '--group', 'no-such-group', '--', 'true');
     expect(unknownGroup.code).toBe(2);

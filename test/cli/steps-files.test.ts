@@ -87,7 +87,7 @@ describe('flotilla run --steps', () => {
   });
 
   it('refuses a bad steps file, or steps with a command, before any request (exit 2)', async () => {
-    const batchCount = async () => (await cs.stack.db.db.select({ id: batches.id }).from(batches)).length;
+    const batchCount = async () => (await cs.stack.db.orm.select({ id: batches.id }).from(batches)).length;
     const before = await batchCount();
     const good = stepsFile('good.json', [{ type: 'command', command: 'true' }]);
 
@@ -182,7 +182,7 @@ describe('flotilla files', () => {
   });
 
   it('run --push refuses a missing local file and parallel steps before uploading or starting anything', async () => {
-    const count = async (table: typeof batches | typeof files) => (await cs.stack.db.db.select({ id: table.id }).from(table)).length;
+    const count = async (table: typeof batches | typeof files) => (await cs.stack.db.orm.select({ id: table.id }).from(table)).length;
     const before = [await count(batches), await count(files)];
     const local = path.join(dir, 'exists.txt');
     writeFileSync(local, 'x');

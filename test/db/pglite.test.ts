@@ -30,33 +30,33 @@ afterAll(async () => {
 describe('embedded PGlite', () => {
   it('is migrated and runs the execution and batch transitions', async () => {
     expect(handle.kind).toBe('pglite');
-    const online = await insertDevices(handle.db, 1, { online: { gatewayId: 'gw-x' } });
-    const offline = await insertDevices(handle.db, 2);
-    const b = await insertBatch(handle.db, [...online, ...offline], {
+    const online = await insertDevices(handle.orm, 1, { online: { gatewayId: 'gw-x' } });
+    const offline = await insertDevices(handle.orm, 2);
+    const b = await insertBatch(handle.orm, [...online, ...offline], {
       command: 'true',
       strategy: { mode: 'parallel', concurrency: 3, maxFailures: null },
     });
     const [onlineExec, offlineExec] = b.executionIds;
-    expect(await checkPresence(handle.db, onlineExec!, 60_000)).toEqual({ kind: 'online', gatewayId: 'gw-x', status: 'queued' });
-    expect(await checkPresence(handle.db, offlineExec!, 60_000)).toEqual({ kind: 'offline', status: 'delayed' });
-    expect(await finishExecution(handle.db, onlineExec!, 'succeeded', null)).toEqual({ status: 'succeeded', exitCode: null });
+    expect(await checkPresence(handle.orm, onlineExec!, 60_000)).toEqual({ kind: 'online', gatewayId: 'gw-x', status: 'queued' });
+    expect(await checkPresence(handle.orm, offlineExec!, 60_000)).toEqual({ kind: 'offline', status: 'delayed' });
+    expect(await finishExecution(handle.orm, onlineExec!, 'succeeded', null)).toEqual({ status: 'succeeded', exitCode: null });
     // A final status is never overwritten.
-    expect(await finishExecution(handle.db, onlineExec!, 'failed', 'late')).toEqual({ status: 'succeeded', exitCode: null });
-    const result = await finishBatch(handle.db, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
+    expect(await finishExecution(handle.orm, onlineExec!, 'failed', 'late')).toEqual({ status: 'succeeded', exitCode: null });
+    const result = await finishBatch(handle.orm, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
     expect(result).toEqual({ batchId: b.batchId, status: 'partial', counts: { succeeded: 1, skipped: 2 } });
-    const [row] = await handle.db.select().from(batches).where(eq(batches.id, b.batchId));
+    const [row] = await handle.orm.select().from(batches).where(eq(batches.id, b.batchId));
     expect(row?.status).toBe('partial');
   });
 
   it('logs every status change through the triggers and wakes listeners', async () => {
     const notices: string[] = [];
     const unlisten = await handle.listen(BATCH_EVENTS_CHANNEL, (p) => notices.push(p));
-    const start = await currentPosition(handle.db);
-    const devs = await insertDevices(handle.db, 2);
-    const b = await insertBatch(handle.db, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 2, maxFailures: null } });
-    await finishExecution(handle.db, b.executionIds[0]!, 'failed', 'boom');
-    await finishBatch(handle.db, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
-    const rows = await readBatchEvents(handle.db, b.batchId, start, { limit: 100, output: false });
+    const start = await currentPosition(handle.orm);
+    const devs = await insertDevices(handle.orm, 2);
+    const b = await insertBatch(handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 2, maxFailures: null } });
+    await finishExecution(handle.orm, b.executionIds[0]!, 'failed', 'boom');
+    await finishBatch(handle.orm, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
+    const rows = await readBatchEvents(handle.orm, b.batchId, start, { limit: 100, output: false });
     expect(rows.map((r) => [r.type, r.data.from, r.data.to])).toEqual([
       ['execution', 'queued', 'failed'],
       ['execution', 'queued', 'skipped'],
@@ -75,11 +75,11 @@ describe('embedded PGlite', () => {
   });
 
   it('sends revocation notices when a token is rotated or a device deleted, and counts running batches under a lock', async () => {
-    const [a, b] = await insertDevices(handle.db, 2);
+    const [a, b] = await insertDevices(handle.orm, 2);
     const got: SessionNotice[] = [];
     const unlisten = await handle.listen(DEVICE_SESSION_CHANNEL, (p) => got.push(parseSessionNotice(p)!));
-    expect(await rotateDeviceToken(handle.db, a!.id, 'ff'.repeat(32), undefined)).toBe(true);
-    expect(await deleteDevice(handle.db, b!.id, undefined)).toBe(true);
+    expect(await rotateDeviceToken(handle.orm, a!.id, 'ff'.repeat(32), undefined)).toBe(true);
+    expect(await deleteDevice(handle.orm, b!.id, undefined)).toBe(true);
     await expect.poll(() => got).toEqual([
       { kind: 'revoked', deviceId: a!.id, reason: 'token_rotated' },
       { kind: 'revoked', deviceId: b!.id, reason: 'device_deleted' },
@@ -98,8 +98,8 @@ describe('embedded PGlite', () => {
       idempotencyKey: null,
       requestHash: 'x',
     });
-    await insertQueriedBatch(handle.db, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1);
-    await expect(insertQueriedBatch(handle.db, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1)).rejects.toBeInstanceOf(
+    await insertQueriedBatch(handle.orm, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1);
+    await expect(insertQueriedBatch(handle.orm, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1)).rejects.toBeInstanceOf(
       TooManyRunningBatchesError,
     );
   });

@@ -28,7 +28,7 @@ const streamUrl = (batchId: string, query = ''): string => `${c.apiUrl}/v1/batch
 /** The batch's logged status changes (no output chunks) after a position, as the stream shows them. */
 async function loggedAfter(batchId: string, after: string): Promise<string[]> {
   const from = decodePosition(after);
-  const rows = await c.db.handle.db
+  const rows = await c.db.handle.orm
     .select()
     .from(batchEvents)
     .where(eq(batchEvents.batchId, batchId))

@@ -188,7 +188,7 @@ describe('file pushes', () => {
     const content = randomBytes(600 * 1024);
     const file = await upload(content, 'corrupt.bin');
     // Flip the first byte of the middle chunk as stored.
-    await c.db.handle.db
+    await c.db.handle.orm
       .update(fileChunks)
       .set({ data: sql`set_byte(${fileChunks.data}, 0, (get_byte(${fileChunks.data}, 0) + 1) % 256)` })
       .where(and(eq(fileChunks.fileId, file.id), eq(fileChunks.idx, 1)));

@@ -125,7 +125,7 @@ describe('graceful shutdown mid-batch', () => {
     stopped.expectInBound();
     const created = answers.filter((a) => a?.status === 201).map((a) => a!.body.batchId);
     for (const a of answers) if (a) expect([201, 503]).toContain(a.status);
-    const stored = await c.db.handle.db.select({ id: batches.id }).from(batches).where(inArray(batches.idempotencyKey, keys));
+    const stored = await c.db.handle.orm.select({ id: batches.id }).from(batches).where(inArray(batches.idempotencyKey, keys));
     expect(stored.map((b) => b.id).sort()).toEqual([...created].sort());
     await expectAllDone(running);
     for (const id of created) await expectAllDone(id);

@@ -12,7 +12,7 @@ export async function expectFaultInvariants(c: Cluster, batchId: string, devices
   expect(execs.map((e) => e.deviceId).sort()).toEqual(devices.map((d) => d.id).sort());
   for (const e of execs) expect(isFinalExecutionStatus(e.status), `${e.deviceName} ended ${e.status}`).toBe(true);
   expectEachExecutionStartedOnce(c, devices);
-  const open = await c.db.handle.db.select({ id: batches.id }).from(batches).where(eq(batches.status, 'running'));
+  const open = await c.db.handle.orm.select({ id: batches.id }).from(batches).where(eq(batches.status, 'running'));
   expect(open, 'batches left running').toEqual([]);
   return execs;
 }

@@ -61,7 +61,7 @@ async function sleepUnlessCancelled(ms: number): Promise<boolean> {
 function scriptedGateway(tdb: TestDatabase, spans: Span[]): GatewayActivities {
   return {
     async deliverToAgent({ executionId }: DeliverInput): Promise<DeviceOutcome> {
-      const [row] = await tdb.handle.db
+      const [row] = await tdb.handle.orm
         .select({ steps: batches.steps, deviceName: executions.deviceName })
         .from(executions)
         .innerJoin(batches, eq(batches.id, executions.batchId))
@@ -75,7 +75,7 @@ function scriptedGateway(tdb: TestDatabase, spans: Span[]): GatewayActivities {
       const exitCode = status === 'succeeded' ? 0 : status === 'failed' ? 1 : null;
       const end = Date.now();
       spans.push({ executionId, deviceName: row.deviceName, start, end });
-      await tdb.handle.db
+      await tdb.handle.orm
         .update(executions)
         .set({ status, exitCode, startedAt: new Date(start), completedAt: new Date(end) })
         .where(and(eq(executions.id, executionId), sql`${executions.status} not in ('succeeded','failed','timed_out','cancelled','undeliverable','skipped')`));
@@ -93,9 +93,9 @@ async function runBatch(
   strategy: Omit<StoredStrategy, 'requested'>,
   extra: { deadlineSec?: number } = {},
 ) {
-  const devs = await insertDevices(tdb.handle.db, n, { online: { gatewayId } });
+  const devs = await insertDevices(tdb.handle.orm, n, { online: { gatewayId } });
   const text = typeof command === 'string' ? command : command(devs.map((d) => d.name));
-  const b = await insertBatch(tdb.handle.db, devs, { command: text, strategy, ...extra });
+  const b = await insertBatch(tdb.handle.orm, devs, { command: text, strategy, ...extra });
   const handle = await client.workflow.start(batchWorkflow, {
     workflowId: batchWorkflowId(b.batchId),
     taskQueue: WORKFLOW_TASK_QUEUE,
@@ -120,7 +120,7 @@ export async function startScriptedStack(address: string, prefix: string): Promi
   const workflowWorker: RunningWorker = await startWorker({
     connection: nativeConnection,
     namespace,
-    db: tdb.handle.db,
+    db: tdb.handle.orm,
     heartbeatMs: 3_600_000,
     batchLimits: { maxTargets: 10_000, maxCommandBytes: 65_536, maxRunningBatches: 1_000, secretKey: undefined },
     logger: createLogger('test-worker', 'warn'),
@@ -143,7 +143,7 @@ export async function startScriptedStack(address: string, prefix: string): Promi
     gatewayId,
     run: (n, command, strategy, extra) => runBatch(tdb, client, gatewayId, n, command, strategy, extra),
     async statusesOf(batchId) {
-      const rows = await tdb.handle.db
+      const rows = await tdb.handle.orm
         .select({ status: executions.status, n: sql<number>`count(*)::int` })
         .from(executions)
         .where(eq(executions.batchId, batchId))

@@ -55,25 +55,25 @@ async function eventually(what: string, check: () => Promise<boolean>): Promise<
 
 describe('reconcileSchedules', () => {
   it('creates the Temporal schedule of a row stored without one, once, and leaves young rows alone', async () => {
-    const row = await insertSchedule(tdb.handle.db, scheduleRow('orphan-row'));
-    expect((await reconcileSchedules(tdb.handle.db, client, 60_000)).created).not.toContain(row.id);
+    const row = await insertSchedule(tdb.handle.orm, scheduleRow('orphan-row'));
+    expect((await reconcileSchedules(tdb.handle.orm, client, 60_000)).created).not.toContain(row.id);
     expect(await describeTemporalSchedule(client, row)).toBeNull();
 
-    expect((await reconcileSchedules(tdb.handle.db, client, 0)).created).toEqual([row.id]);
+    expect((await reconcileSchedules(tdb.handle.orm, client, 0)).created).toEqual([row.id]);
     const described = await describeTemporalSchedule(client, row);
     expect(described?.memo).toMatchObject({ flotillaScheduleId: row.id });
     await eventually('the schedule to be listed', () => listed(row.temporalScheduleId));
-    expect((await reconcileSchedules(tdb.handle.db, client, 0)).created).toEqual([]);
+    expect((await reconcileSchedules(tdb.handle.orm, client, 0)).created).toEqual([]);
   });
 
   it('finishes a delete left half done: the Temporal schedule and then the row are gone', async () => {
-    const row = await insertSchedule(tdb.handle.db, scheduleRow('half-deleted'));
+    const row = await insertSchedule(tdb.handle.orm, scheduleRow('half-deleted'));
     await createTemporalSchedule(client, row);
-    await tdb.handle.db.update(schedules).set({ deletedAt: new Date(Date.now() - 1000) }).where(eq(schedules.id, row.id));
+    await tdb.handle.orm.update(schedules).set({ deletedAt: new Date(Date.now() - 1000) }).where(eq(schedules.id, row.id));
 
-    expect((await reconcileSchedules(tdb.handle.db, client, 0)).deleted).toContain(row.id);
+    expect((await reconcileSchedules(tdb.handle.orm, client, 0)).deleted).toContain(row.id);
     expect(await describeTemporalSchedule(client, row)).toBeNull();
-    expect(await tdb.handle.db.select().from(schedules).where(eq(schedules.id, row.id))).toEqual([]);
+    expect(await tdb.handle.orm.select().from(schedules).where(eq(schedules.id, row.id))).toEqual([]);
   });
 
   it('deletes a Temporal schedule of ours that has no row', async () => {
@@ -81,7 +81,7 @@ describe('reconcileSchedules', () => {
     await createTemporalSchedule(client, { ...row, note: null, startAt: null, endAt: null, deletedAt: null, createdAt: new Date(), updatedAt: new Date() });
     await eventually('the schedule to be listed', () => listed(row.temporalScheduleId));
 
-    expect((await reconcileSchedules(tdb.handle.db, client, 0)).orphansDeleted).toEqual([row.temporalScheduleId]);
+    expect((await reconcileSchedules(tdb.handle.orm, client, 0)).orphansDeleted).toEqual([row.temporalScheduleId]);
     expect(await describeTemporalSchedule(client, row)).toBeNull();
   });
 
@@ -93,7 +93,7 @@ describe('reconcileSchedules', () => {
       action: { type: 'startWorkflow', workflowType: 'somethingElse', taskQueue: 'other-app', args: [] },
     });
     await eventually('the schedule to be listed', () => listed(foreign));
-    expect((await reconcileSchedules(tdb.handle.db, client, 0)).orphansDeleted).not.toContain(foreign);
+    expect((await reconcileSchedules(tdb.handle.orm, client, 0)).orphansDeleted).not.toContain(foreign);
     expect(await describeTemporalSchedule(client, { temporalScheduleId: foreign })).not.toBeNull();
   });
 });

@@ -30,7 +30,7 @@ describe('a scheduled batch start', () => {
     );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const scheduleId = created.body.schedule.id;
-    const deps = { db: h.db.handle.db, ...batchLimitsOf(h.config) };
+    const deps = { db: h.db.handle.orm, ...batchLimitsOf(h.config) };
     const first = await startScheduledRun(deps, scheduleId, 'scheduled-run-1');
     const retried = await startScheduledRun(deps, scheduleId, 'scheduled-run-1');
     expect(first.kind).toBe('batch');

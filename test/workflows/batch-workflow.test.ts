@@ -48,7 +48,7 @@ describe('batchWorkflow', () => {
     const result = await handle.result();
     expect(result.status).toBe('stopped');
     expect(await statusesOf(batchId)).toEqual({ failed: 3, skipped: 7 });
-    const [row] = await s.tdb.handle.db.select().from(batches).where(eq(batches.id, batchId));
+    const [row] = await s.tdb.handle.orm.select().from(batches).where(eq(batches.id, batchId));
     expect(row?.status).toBe('stopped');
     expect(row?.completedAt).toBeInstanceOf(Date);
   });
@@ -68,7 +68,7 @@ describe('batchWorkflow', () => {
     await handle.cancel();
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     expect(await statusesOf(batchId)).toEqual({ cancelled: 4 });
-    const [row] = await s.tdb.handle.db.select().from(batches).where(eq(batches.id, batchId));
+    const [row] = await s.tdb.handle.orm.select().from(batches).where(eq(batches.id, batchId));
     expect(row?.status).toBe('cancelled');
   });
 

@@ -38,9 +38,9 @@ function spansByWave(executionIds: string[], size: number): Span[][] {
   return out;
 }
 
-const batchRow = async (id: string) => (await s.tdb.handle.db.select().from(batches).where(eq(batches.id, id)))[0];
+const batchRow = async (id: string) => (await s.tdb.handle.orm.select().from(batches).where(eq(batches.id, id)))[0];
 const healthChecksOf = (id: string) =>
-  s.tdb.handle.db.select().from(batches).where(and(eq(batches.parentBatchId, id), eq(batches.purpose, 'health_check'))).orderBy(asc(batches.createdAt));
+  s.tdb.handle.orm.select().from(batches).where(and(eq(batches.parentBatchId, id), eq(batches.purpose, 'health_check'))).orderBy(asc(batches.createdAt));
 
 describe('waves', () => {
   it('runs waves of waveSize one after another, pausing between them, with a passing health check per wave', async () => {

@@ -66,7 +66,7 @@ export function recordWrites(opts: { trustProxy: boolean }): MiddlewareHandler<A
     if (!principal || READ_METHODS.has(c.req.method) || c.res.status >= 400) return;
     const { db, logger } = c.var.deps;
     try {
-      await appendAudit(db.db, await entryFor(c, principal, opts.trustProxy));
+      await appendAudit(db.orm, await entryFor(c, principal, opts.trustProxy));
     } catch (err) {
       // The write itself happened; losing its audit row is logged loudly rather than answered as a failure.
       logger.error({ err, method: c.req.method, path: c.req.path }, 'could not append to the audit log');

@@ -24,7 +24,7 @@ export function authenticate(opts: { adminToken: string | undefined; publicPaths
       c.header('WWW-Authenticate', 'Bearer');
       return errorResponse(c, 401, 'unauthorized', 'send Authorization: Bearer <token>');
     }
-    const principal = await principalOf(c.var.deps.db.db, token, adminHash);
+    const principal = await principalOf(c.var.deps.db.orm, token, adminHash);
     if (!principal) {
       c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
       return errorResponse(c, 401, 'unauthorized', 'the bearer token is not valid');

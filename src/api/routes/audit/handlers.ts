@@ -25,7 +25,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const after = decodeTimeCursorOrFail(q.cursor);
   // An operator asking for someone else's entries gets an empty page, as for an actor with none.
   if (!seesAll(principal) && q.actor !== undefined && q.actor !== principal.id) return c.json({ items: [], nextCursor: null }, 200);
-  const page = await listAudit(c.var.deps.db.db, {
+  const page = await listAudit(c.var.deps.db.orm, {
     actorId: seesAll(principal) ? q.actor : principal.id,
     action: q.action,
     resourceType: q.resource,

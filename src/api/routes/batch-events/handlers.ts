@@ -37,7 +37,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
   const { output } = c.req.valid('query');
   const from = resumePosition(c.req.valid('header')['last-event-id']);
   const scope = scopeOf(c.var.principal);
-  if (!(await getBatch(db.db, id, scope))) throw notFound('batch', id);
+  if (!(await getBatch(db.orm, id, scope))) throw notFound('batch', id);
   return streamSSE(
     c,
     async (stream) => {
@@ -49,7 +49,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
         output,
         heartbeatMs: config.sseHeartbeatMs,
         pollMs: POLL_MS,
-        readHead: () => readHead(db.db, id, scope),
+        readHead: () => readHead(db.orm, id, scope),
         write: (text) => stream.write(text).then(() => undefined),
         signal: abort.signal,
       });

@@ -11,8 +11,8 @@ export const exportResults: AppRouteHandler<ExportRoute> = async (c) => {
   const { db } = c.var.deps;
   const { id } = c.req.valid('param');
   const { format } = c.req.valid('query');
-  if (!(await getBatch(db.db, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
-  return new Response(exportBatch(db.db, id, format), {
+  if (!(await getBatch(db.orm, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
+  return new Response(exportBatch(db.orm, id, format), {
     status: 200,
     headers: {
       'content-type': EXPORT_CONTENT_TYPES[format],

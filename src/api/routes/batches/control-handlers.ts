@@ -13,7 +13,7 @@ import type { CancelRoute, PauseRoute, ResumeRoute } from './control-routes';
 
 async function signalBatch<A extends unknown[]>(c: Context<AppEnv>, id: string, signal: SignalDefinition<A>, ...args: A): Promise<void> {
   const { db, temporal } = c.var.deps;
-  const row = await getBatch(db.db, id, scopeOf(c.var.principal));
+  const row = await getBatch(db.orm, id, scopeOf(c.var.principal));
   if (!row) throw notFound('batch', id);
   if (!isActiveBatchStatus(row.status)) {
     throw new ApiError(409, 'batch_finished', `batch ${id} already finished (${row.status})`, { status: row.status });

@@ -52,7 +52,7 @@ async function replay(c: Context<AppEnv>, row: BatchRow, hash: string): Promise<
   if (isActiveBatchStatus(row.status)) await ensureStarted(c, row);
   c.header('Idempotent-Replayed', 'true');
   c.set('audit', { action: 'batch.start', resourceId: row.id, details: { ...batchStartDetails(row), replayed: true } });
-  return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds: await batchDeviceIds(c.var.deps.db.db, row.id) };
+  return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds: await batchDeviceIds(c.var.deps.db.orm, row.id) };
 }
 
 /** Creates and starts a batch through the one createBatch path; also used by retry (no key, linked to the original). */
@@ -67,7 +67,7 @@ export async function createNew(
   let created: CreatedBatch;
   try {
     created = await createBatch(
-      { db: db.db, maxTargets: config.maxTargets, maxCommandBytes: config.maxCommandBytes, maxRunningBatches: config.maxRunningBatches, secretKey: config.secretKey },
+      { db: db.orm, maxTargets: config.maxTargets, maxCommandBytes: config.maxCommandBytes, maxRunningBatches: config.maxRunningBatches, secretKey: config.secretKey },
       { owner: c.var.principal.id, request: body, idempotencyKey: key ?? null, requestHash: hash, ...(retryOf === undefined ? {} : { retryOf }) },
     );
   } catch (err) {
@@ -89,7 +89,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const owner = c.var.principal.id;
   const hash = requestHash(body, config.secretKey);
   if (key !== undefined) {
-    const seen = await findBatchByIdempotencyKey(db.db, owner, key);
+    const seen = await findBatchByIdempotencyKey(db.orm, owner, key);
     if (seen) return c.json(await replay(c, seen, hash), 201);
   }
   try {
@@ -97,7 +97,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   } catch (err) {
     // A concurrent request with the same key won the insert: answer its batch.
     if (key === undefined || !isUniqueViolation(err, 'batches_idempotency_key')) throw err;
-    const winner = await findBatchByIdempotencyKey(db.db, owner, key);
+    const winner = await findBatchByIdempotencyKey(db.orm, owner, key);
     if (!winner) throw err;
     return c.json(await replay(c, winner, hash), 201);
   }
@@ -106,9 +106,9 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { db } = c.var.deps;
   const q = c.req.valid('query');
-  const page = await listBatches(db.db, { owner: scopeOf(c.var.principal), status: q.status, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listBatches(db.orm, { owner: scopeOf(c.var.principal), status: q.status, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   const ids = page.items.map((b) => b.id);
-  const [stats, links] = [await batchStats(db.db, ids), await batchLinks(db.db, ids)];
+  const [stats, links] = [await batchStats(db.orm, ids), await batchLinks(db.orm, ids)];
   return c.json(
     {
       items: page.items.flatMap((b) => {
@@ -124,17 +124,17 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db } = c.var.deps;
   const { id } = c.req.valid('param');
-  const row = await getBatch(db.db, id, scopeOf(c.var.principal));
+  const row = await getBatch(db.orm, id, scopeOf(c.var.principal));
   if (!row) throw notFound('batch', id);
-  const stats = (await batchStats(db.db, [id])).get(id);
+  const stats = (await batchStats(db.orm, [id])).get(id);
   if (!stats) throw notFound('batch', id);
-  const links = (await batchLinks(db.db, [id])).get(id);
+  const links = (await batchLinks(db.orm, [id])).get(id);
   return c.json({ batch: toBatchJson(row, stats, links), progress: progressOf(stats, row.targetCount) }, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const outcome = await deleteFinishedBatch(c.var.deps.db.db, id, scopeOf(c.var.principal));
+  const outcome = await deleteFinishedBatch(c.var.deps.db.orm, id, scopeOf(c.var.principal));
   if (outcome === 'not_found') throw notFound('batch', id);
   if (outcome === 'running') throw new ApiError(409, 'batch_running', `batch ${id} is still running; cancel it first`);
   return c.body(null, 204);

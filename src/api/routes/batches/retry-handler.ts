@@ -13,12 +13,12 @@ export const retry: AppRouteHandler<RetryRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
   const statuses = c.req.valid('json')?.statuses ?? DEFAULT_RETRY_STATUSES;
-  const row = await getBatch(db.db, id, scopeOf(c.var.principal));
+  const row = await getBatch(db.orm, id, scopeOf(c.var.principal));
   if (!row) throw notFound('batch', id);
   if (isActiveBatchStatus(row.status)) {
     throw new ApiError(409, 'batch_running', `batch ${id} is still ${row.status}; retry it once it has finished`, { status: row.status });
   }
-  const deviceIds = await deviceIdsInStatuses(db.db, id, statuses);
+  const deviceIds = await deviceIdsInStatuses(db.orm, id, statuses);
   if (deviceIds.length === 0) {
     throw new ApiError(409, 'nothing_to_retry', `no device of batch ${id} ended in ${statuses.join(', ')}`, { statuses });
   }

@@ -19,7 +19,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const agentToken = newAgentToken();
   try {
     const device = await createDevice(
-      db.db,
+      db.orm,
       { id: randomUUID(), name: body.name, hostname: body.hostname ?? null, tags: [...new Set(body.tags)], owner: c.var.principal.id, tokenHash: hashToken(agentToken) },
       presenceWindowMs(config),
     );
@@ -34,7 +34,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const q = c.req.valid('query');
   const page = await listDevices(
-    db.db,
+    db.orm,
     { owner: scopeOf(c.var.principal), tags: q.tag, groupId: q.group, status: q.status, q: q.q, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) },
     presenceWindowMs(config),
   );
@@ -44,7 +44,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
-  const device = await getDevice(db.db, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const device = await getDevice(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
   if (!device) throw notFound('device', id);
   return c.json({ device: toDeviceJson(device) }, 200);
 };
@@ -55,7 +55,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const body = c.req.valid('json');
   const patch = body.tags === undefined ? body : { ...body, tags: [...new Set(body.tags)] };
   try {
-    const device = await updateDevice(db.db, id, patch, presenceWindowMs(config), scopeOf(c.var.principal));
+    const device = await updateDevice(db.orm, id, patch, presenceWindowMs(config), scopeOf(c.var.principal));
     if (!device) throw notFound('device', id);
     return c.json({ device: toDeviceJson(device) }, 200);
   } catch (err) {
@@ -66,13 +66,13 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  if (!(await deleteDevice(c.var.deps.db.db, id, scopeOf(c.var.principal)))) throw notFound('device', id);
+  if (!(await deleteDevice(c.var.deps.db.orm, id, scopeOf(c.var.principal)))) throw notFound('device', id);
   return c.body(null, 204);
 };
 
 export const rotateToken: AppRouteHandler<RotateTokenRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const token = newAgentToken();
-  if (!(await rotateDeviceToken(c.var.deps.db.db, id, hashToken(token), scopeOf(c.var.principal)))) throw notFound('device', id);
+  if (!(await rotateDeviceToken(c.var.deps.db.orm, id, hashToken(token), scopeOf(c.var.principal)))) throw notFound('device', id);
   return c.json({ token }, 200);
 };

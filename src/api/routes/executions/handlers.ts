@@ -13,10 +13,10 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const q = c.req.valid('query');
   const afterSeq = decodeSeqCursorOrFail(q.cursor);
-  if (!(await getBatch(db.db, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
-  const page = await listExecutions(db.db, id, { status: q.status, afterSeq, limit: q.limit, outputHeadBytes: LIST_OUTPUT_HEAD_BYTES });
+  if (!(await getBatch(db.orm, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
+  const page = await listExecutions(db.orm, id, { status: q.status, afterSeq, limit: q.limit, outputHeadBytes: LIST_OUTPUT_HEAD_BYTES });
   const steps = await stepsOf(
-    db.db,
+    db.orm,
     page.items.map((e) => e.id),
     LIST_OUTPUT_HEAD_BYTES,
   );
@@ -26,11 +26,11 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db } = c.var.deps;
   const { id, deviceId } = c.req.valid('param');
-  if (!(await getBatch(db.db, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
-  const execution = await getExecution(db.db, id, deviceId);
+  if (!(await getBatch(db.orm, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
+  const execution = await getExecution(db.orm, id, deviceId);
   if (!execution) {
     throw new ApiError(404, 'not_found', `batch ${id} has no execution for device ${deviceId}`);
   }
-  const steps = await stepsOf(db.db, [execution.id]);
+  const steps = await stepsOf(db.orm, [execution.id]);
   return c.json(toExecutionJson(execution, steps.get(execution.id) ?? []), 200);
 };

@@ -36,7 +36,7 @@ export const upload: AppRouteHandler<UploadRoute> = async (c) => {
     throw new ApiError(400, 'validation_error', 'name the file: ?name= (required for a raw body)', { field: 'query.name' });
   }
   try {
-    const file = await storeFile(db.db, { id: randomUUID(), owner: c.var.principal.id, name }, source.content, max);
+    const file = await storeFile(db.orm, { id: randomUUID(), owner: c.var.principal.id, name }, source.content, max);
     return c.json({ file: toFileJson(file) }, 201);
   } catch (err) {
     if (!(err instanceof FileTooLargeError)) throw err;
@@ -47,19 +47,19 @@ export const upload: AppRouteHandler<UploadRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
-  const page = await listFiles(c.var.deps.db.db, { owner: scopeOf(c.var.principal), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listFiles(c.var.deps.db.orm, { owner: scopeOf(c.var.principal), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   return c.json({ items: page.items.map(toFileJson), nextCursor: page.nextCursor }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  const file = await getFile(c.var.deps.db.db, id, scopeOf(c.var.principal));
+  const file = await getFile(c.var.deps.db.orm, id, scopeOf(c.var.principal));
   if (!file) throw notFound('file', id);
   return c.json({ file: toFileJson(file) }, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  if (!(await deleteFile(c.var.deps.db.db, id, scopeOf(c.var.principal)))) throw notFound('file', id);
+  if (!(await deleteFile(c.var.deps.db.orm, id, scopeOf(c.var.principal)))) throw notFound('file', id);
   return c.body(null, 204);
 };

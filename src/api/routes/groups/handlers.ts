@@ -20,7 +20,7 @@ function mapMembershipError(err: unknown, name?: string): unknown {
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const body = c.req.valid('json');
   try {
-    const group = await createGroup(c.var.deps.db.db, { id: randomUUID(), name: body.name, owner: c.var.principal.id, deviceIds: body.deviceIds }, scopeOf(c.var.principal));
+    const group = await createGroup(c.var.deps.db.orm, { id: randomUUID(), name: body.name, owner: c.var.principal.id, deviceIds: body.deviceIds }, scopeOf(c.var.principal));
     return c.json({ group: toGroupJson(group) }, 201);
   } catch (err) {
     throw mapMembershipError(err, body.name);
@@ -29,14 +29,14 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
-  const page = await listGroups(c.var.deps.db.db, { owner: scopeOf(c.var.principal), name: q.name, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listGroups(c.var.deps.db.orm, { owner: scopeOf(c.var.principal), name: q.name, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   return c.json({ items: page.items.map(toGroupJson), nextCursor: page.nextCursor }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
-  const group = await getGroupWithDevices(db.db, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
   return c.json({ group: toGroupWithDevicesJson(group) }, 200);
 };
@@ -46,17 +46,17 @@ export const setDevices: AppRouteHandler<SetDevicesRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const { deviceIds } = c.req.valid('json');
   try {
-    if (!(await setGroupDevices(db.db, id, deviceIds, scopeOf(c.var.principal)))) throw notFound('group', id);
+    if (!(await setGroupDevices(db.orm, id, deviceIds, scopeOf(c.var.principal)))) throw notFound('group', id);
   } catch (err) {
     throw mapMembershipError(err);
   }
-  const group = await getGroupWithDevices(db.db, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
   return c.json({ group: toGroupWithDevicesJson(group) }, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { id } = c.req.valid('param');
-  if (!(await deleteGroup(c.var.deps.db.db, id, scopeOf(c.var.principal)))) throw notFound('group', id);
+  if (!(await deleteGroup(c.var.deps.db.orm, id, scopeOf(c.var.principal)))) throw notFound('group', id);
   return c.body(null, 204);
 };

@@ -29,7 +29,7 @@ export const health: AppRouteHandler<HealthRoute> = async (c) => {
   const { db, temporal, logger } = c.var.deps;
   const connection = temporal.connection;
   const [database, temporalState] = await Promise.all([
-    probe(() => db.db.execute(sql`select 1`), DATABASE_DEADLINE_MS),
+    probe(() => db.orm.execute(sql`select 1`), DATABASE_DEADLINE_MS),
     probe(
       () => connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () => connection.workflowService.getSystemInfo({})),
       TEMPORAL_DEADLINE_MS + 500,

@@ -26,7 +26,7 @@ export const pause: AppRouteHandler<PauseRoute> = async (c) => {
   const row = await findOwn(c, c.req.valid('param').id);
   const note = c.req.valid('json').note ?? DEFAULT_PAUSE_NOTE;
   await temporalCall(() => temporal.schedule.getHandle(row.temporalScheduleId).pause(note));
-  const updated = (await updateSchedule(db.db, row.id, { paused: true, note })) ?? row;
+  const updated = (await updateSchedule(db.orm, row.id, { paused: true, note })) ?? row;
   const [schedule] = await view(c, [updated]);
   return c.json({ schedule: schedule as ScheduleJson }, 200);
 };
@@ -35,7 +35,7 @@ export const resume: AppRouteHandler<ResumeRoute> = async (c) => {
   const { db, temporal } = c.var.deps;
   const row = await findOwn(c, c.req.valid('param').id);
   await temporalCall(() => temporal.schedule.getHandle(row.temporalScheduleId).unpause('resumed through the Flotilla API'));
-  const updated = (await updateSchedule(db.db, row.id, { paused: false, note: null })) ?? row;
+  const updated = (await updateSchedule(db.orm, row.id, { paused: false, note: null })) ?? row;
   const [schedule] = await view(c, [updated]);
   return c.json({ schedule: schedule as ScheduleJson }, 200);
 };

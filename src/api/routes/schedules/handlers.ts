@@ -19,7 +19,7 @@ import { decodeTimeCursorOrFail } from '../cursor';
 import type { CreateRoute, GetRoute, ListRoute, PatchRoute, RemoveRoute, RunsRoute } from './routes';
 
 export async function findOwn(c: Context<AppEnv>, id: string): Promise<ScheduleRow> {
-  const row = await getSchedule(c.var.deps.db.db, id, scopeOf(c.var.principal));
+  const row = await getSchedule(c.var.deps.db.orm, id, scopeOf(c.var.principal));
   if (!row) throw notFound('schedule', id);
   return row;
 }
@@ -42,7 +42,7 @@ export async function orTemporalDown<T>(call: () => Promise<T>): Promise<T> {
 export async function view(c: Context<AppEnv>, rows: ScheduleRow[]): Promise<ScheduleJson[]> {
   const { db, temporal, logger } = c.var.deps;
   const runs = await runSummaries(
-    db.db,
+    db.orm,
     rows.map((r) => r.id),
   );
   return Promise.all(
@@ -59,7 +59,7 @@ export async function view(c: Context<AppEnv>, rows: ScheduleRow[]): Promise<Sch
 /** The batch request checked as POST /v1/batches would, except that matching no device is allowed now. */
 async function checkedBatch(c: Context<AppEnv>, batch: BatchRequest): Promise<StoredScheduleBatch> {
   const { db, config } = c.var.deps;
-  const { unknownDeviceIds, unknownGroupIds } = await resolveTargets(db.db, batch.targets, scopeOf(c.var.principal));
+  const { unknownDeviceIds, unknownGroupIds } = await resolveTargets(db.orm, batch.targets, scopeOf(c.var.principal));
   if (unknownDeviceIds.length > 0 || unknownGroupIds.length > 0) {
     throw new ApiError(400, 'unknown_targets', 'batch.targets: some targets do not exist', { deviceIds: unknownDeviceIds, groupIds: unknownGroupIds });
   }
@@ -79,7 +79,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   let row: ScheduleRow;
   try {
     row = await orTemporalDown(() =>
-      createSchedule(db.db, temporal, {
+      createSchedule(db.orm, temporal, {
         id,
         name: body.name,
         owner: c.var.principal.id,
@@ -106,7 +106,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
-  const page = await listSchedules(c.var.deps.db.db, { owner: scopeOf(c.var.principal), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listSchedules(c.var.deps.db.orm, { owner: scopeOf(c.var.principal), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   return c.json({ items: await view(c, page.items), nextCursor: page.nextCursor }, 200);
 };
 
@@ -125,7 +125,7 @@ export const patch: AppRouteHandler<PatchRoute> = async (c) => {
     ...(body.overlap ? { overlap: body.overlap } : {}),
     ...(body.timezone ? { timezone: body.timezone } : {}),
   };
-  const updated = await orTemporalDown(() => changeSchedule(db.db, temporal, row.id, changes));
+  const updated = await orTemporalDown(() => changeSchedule(db.orm, temporal, row.id, changes));
   if (!updated) throw notFound('schedule', row.id);
   const [schedule] = await view(c, [updated]);
   return c.json({ schedule: schedule as ScheduleJson }, 200);
@@ -135,7 +135,7 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   const { db, temporal } = c.var.deps;
   const row = await findOwn(c, c.req.valid('param').id);
   try {
-    await deleteSchedule(db.db, temporal, row);
+    await deleteSchedule(db.orm, temporal, row);
   } catch (err) {
     if (!(err instanceof TemporalUnavailable)) throw err;
     const message = `the schedule is deleted here; its Temporal schedule will be deleted when Temporal answers: ${err.message}`;
@@ -147,6 +147,6 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
 export const runs: AppRouteHandler<RunsRoute> = async (c) => {
   const row = await findOwn(c, c.req.valid('param').id);
   const q = c.req.valid('query');
-  const page = await listRuns(c.var.deps.db.db, row.id, { limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listRuns(c.var.deps.db.orm, row.id, { limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   return c.json({ items: page.items.map(toRunJson), nextCursor: page.nextCursor }, 200);
 };

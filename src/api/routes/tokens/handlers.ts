@@ -7,9 +7,9 @@ import type { RevokeRoute } from './routes';
 export const revoke: AppRouteHandler<RevokeRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const principal = c.var.principal;
-  const token = await getToken(c.var.deps.db.db, id);
+  const token = await getToken(c.var.deps.db.orm, id);
   if (!token || (principal.role !== 'admin' && token.userId !== principal.id)) throw notFound('token', id);
-  await revokeToken(c.var.deps.db.db, id);
+  await revokeToken(c.var.deps.db.orm, id);
   c.set('audit', { action: 'token.revoke', details: { userId: token.userId } });
   return c.body(null, 204);
 };

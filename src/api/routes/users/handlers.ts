@@ -39,7 +39,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const id = randomUUID();
   const { token, row } = issue(id, body.tokenName);
   try {
-    const user = await createUserWithToken(c.var.deps.db.db, { id, name: body.name, role: body.role }, row);
+    const user = await createUserWithToken(c.var.deps.db.orm, { id, name: body.name, role: body.role }, row);
     c.set('audit', { resourceId: id, details: { name: body.name, role: body.role, tokenId: row.id } });
     return c.json({ user: toUserJson(user), token, tokenId: row.id }, 201);
   } catch (err) {
@@ -51,7 +51,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const principal = c.var.principal;
   const q = c.req.valid('query');
-  const page = await listUsers(c.var.deps.db.db, {
+  const page = await listUsers(c.var.deps.db.orm, {
     id: seesAll(principal) ? undefined : principal.id,
     limit: q.limit,
     after: decodeTimeCursorOrFail(q.cursor),
@@ -63,7 +63,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   assertAdmin(c.var.principal);
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
-  const user = await updateUser(c.var.deps.db.db, id, body);
+  const user = await updateUser(c.var.deps.db.orm, id, body);
   if (!user) throw notFound('user', id);
   c.set('audit', { details: body });
   return c.json({ user: toUserJson(user) }, 200);
@@ -79,10 +79,10 @@ export const createToken: AppRouteHandler<CreateTokenRoute> = async (c) => {
   const principal = c.var.principal;
   // Operators mint their own tokens only; admins mint anyone's.
   if (principal.role !== 'admin' && principal.id !== id) throw notFound('user', id);
-  const user = await visibleUser(c.var.deps.db.db, principal, id);
+  const user = await visibleUser(c.var.deps.db.orm, principal, id);
   const body = c.req.valid('json') as { name?: string } | undefined;
   const { token, row } = issue(user.id, body?.name ?? 'default');
-  await insertToken(c.var.deps.db.db, row);
+  await insertToken(c.var.deps.db.orm, row);
   c.set('audit', { action: 'token.create', resourceType: 'token', resourceId: row.id, details: { userId: user.id, name: row.name } });
   return c.json({ token, tokenId: row.id }, 201);
 };
@@ -90,7 +90,7 @@ export const createToken: AppRouteHandler<CreateTokenRoute> = async (c) => {
 export const listTokens: AppRouteHandler<ListTokensRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const q = c.req.valid('query');
-  const user = await visibleUser(c.var.deps.db.db, c.var.principal, id);
-  const page = await selectTokens(c.var.deps.db.db, user.id, { limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const user = await visibleUser(c.var.deps.db.orm, c.var.principal, id);
+  const page = await selectTokens(c.var.deps.db.orm, user.id, { limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   return c.json({ items: page.items.map(toTokenJson), nextCursor: page.nextCursor }, 200);
 };
