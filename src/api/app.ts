@@ -17,6 +17,7 @@ import { batchExportRouter } from './routes/batch-export';
 import { batchesRouter } from './routes/batches';
 import { devicesRouter } from './routes/devices';
 import { executionsRouter } from './routes/executions';
+import { batchOutcomesRouter } from './routes/batch-outcomes';
 import { FILES_PATH, filesRouter } from './routes/files';
 import { groupsRouter } from './routes/groups';
 import { healthRouter } from './routes/health';
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', batchEventsRouter);
   app.route('/', batchExportRouter);
   app.route('/', executionsRouter);
+  app.route('/', batchOutcomesRouter);
   app.route('/', usersRouter);
   app.route('/', tokensRouter);
   app.route('/', auditRouter);

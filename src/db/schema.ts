@@ -1,5 +1,5 @@
 // The relational model. Migrations in drizzle/ are generated from this file by drizzle-kit.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigint,
@@ -23,7 +23,25 @@ import type { OverlapPolicy, ScheduleSpecInput } from '../domain/schedule-spec';
 import type { BatchEventType } from '../domain/batch-events';
 import type { BatchPurpose, BatchStatus, ExecutionStatus, StepStatus } from '../domain/status';
 import type { StoredAction } from '../domain/work';
+import type { OutcomeNormalization } from '../domain/outcome';
 import type { ActionType, StepMode } from '../protocol/v1/action';
+
+/**
+ * Outcome keys: md5 of status, exit code and both outputs, compared as they are (exact), with runs of
+ * white space folded (whitespace), or also with runs of digits folded (digits, so uptimes and PIDs do not
+ * split groups). Stored generated columns: PostgreSQL computes them as each row is written, so grouping
+ * a batch's devices by outcome reads an index, never the outputs. The rules match src/domain/outcome.ts.
+ */
+function outcomeKey(normalize: OutcomeNormalization): SQL {
+  const fold = (col: string): string => {
+    const ws = `btrim(regexp_replace(coalesce(${col}, ''), '\\s+', ' ', 'g'))`;
+    if (normalize === 'none') return `coalesce(${col}, '')`;
+    return normalize === 'whitespace' ? ws : `regexp_replace(${ws}, '[0-9]+', '0', 'g')`;
+  };
+  return sql.raw(
+    `md5(status || E'\\x1f' || coalesce(exit_code::text, '') || E'\\x1f' || ${fold('stdout')} || E'\\x1f' || ${fold('stderr')})`,
+  );
+}
 
 /** PostgreSQL bytea; node-postgres answers a Buffer, PGlite a Uint8Array: both become a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
@@ -150,12 +168,21 @@ export const executions = pgTable(
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true, mode: 'date' }),
     gatewayId: text('gateway_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    outcomeExact: text('outcome_exact').generatedAlwaysAs(outcomeKey('none')),
+    outcomeWhitespace: text('outcome_whitespace').generatedAlwaysAs(outcomeKey('whitespace')),
+    outcomeDigits: text('outcome_digits').generatedAlwaysAs(outcomeKey('digits')),
   },
   (t) => [
     uniqueIndex('executions_batch_seq_key').on(t.batchId, t.seq),
     uniqueIndex('executions_batch_device_key').on(t.batchId, t.deviceId),
     index('executions_batch_status_idx').on(t.batchId, t.status),
     index('executions_device_status_idx').on(t.deviceId, t.status),
+    index('executions_outcome_exact_idx').on(t.batchId, t.outcomeExact, t.seq),
+    index('executions_outcome_whitespace_idx').on(t.batchId, t.outcomeWhitespace, t.seq),
+    index('executions_outcome_digits_idx').on(t.batchId, t.outcomeDigits, t.seq),
+    // Output search (ILIKE '%text%'), case-insensitive, without reading every output: pg_trgm.
+    index('executions_stdout_trgm_idx').using('gin', t.stdout.op('gin_trgm_ops')),
+    index('executions_stderr_trgm_idx').using('gin', t.stderr.op('gin_trgm_ops')),
   ],
 );
 
@@ -304,6 +331,9 @@ export const executionSteps = pgTable(
     /** File steps: size and sha256 of what the agent wrote. */
     bytes: bigint('bytes', { mode: 'number' }),
     sha256: text('sha256'),
+    outcomeExact: text('outcome_exact').generatedAlwaysAs(outcomeKey('none')),
+    outcomeWhitespace: text('outcome_whitespace').generatedAlwaysAs(outcomeKey('whitespace')),
+    outcomeDigits: text('outcome_digits').generatedAlwaysAs(outcomeKey('digits')),
   },
   (t) => [primaryKey({ columns: [t.executionId, t.idx] })],
 );
@@ -345,4 +375,6 @@ export type AuditRow = typeof auditLog.$inferSelect;
 export type ScheduleRow = typeof schedules.$inferSelect;
 export type ScheduleRunRow = typeof scheduleRuns.$inferSelect;
 export type ExecutionStepRow = typeof executionSteps.$inferSelect;
+/** The generated outcome-key columns of executions and execution_steps (never written by the code). */
+export type OutcomeColumn = 'outcomeExact' | 'outcomeWhitespace' | 'outcomeDigits';
 export type FileRow = typeof files.$inferSelect;

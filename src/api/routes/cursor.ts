@@ -1,5 +1,5 @@
 // Cursor decoding for handlers: a cursor this API did not produce is a 400 invalid_cursor.
-import { InvalidCursorError, decodeSeqCursor, decodeTimeCursor, type TimeKey } from '../../db/queries/pagination';
+import { InvalidCursorError, decodeGroupCursor, decodeSeqCursor, decodeTimeCursor, type TimeKey } from '../../db/queries/pagination';
 import { ApiError } from '../errors';
 
 function orFail<T>(decode: () => T): T {
@@ -17,4 +17,8 @@ export function decodeTimeCursorOrFail(cursor: string | undefined): TimeKey | un
 
 export function decodeSeqCursorOrFail(cursor: string | undefined): number | undefined {
   return cursor === undefined ? undefined : orFail(() => decodeSeqCursor(cursor));
+}
+
+export function decodeGroupCursorOrFail(cursor: string | undefined): { count: number; firstSeq: number } | null {
+  return cursor === undefined ? null : orFail(() => decodeGroupCursor(cursor));
 }

@@ -9,6 +9,8 @@ import type { StoredWork } from '../../domain/work';
 import { devicesByIds } from './devices';
 import { missingGroupIds } from './groups';
 import { ownedBy, type OwnerScope } from './ownership';
+import { inOutcomeGroup, outputContains } from './outcome-filters';
+import type { OutcomeKey } from '../../domain/outcome';
 import { afterTimeKey, encodeSeqCursor, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
 
 export interface Target {
@@ -240,6 +242,11 @@ const executionColumns = {
 
 export interface ExecutionFilter {
   status?: ExecutionStatus;
+  /** Only the executions of this outcome group. */
+  group?: OutcomeKey;
+  /** Only executions whose stdout (stderr) contains this text, in any case. */
+  stdoutContains?: string;
+  stderrContains?: string;
   afterSeq?: number;
   limit: number;
   /** stdout and stderr are each cut to this many bytes. */
@@ -249,6 +256,9 @@ export interface ExecutionFilter {
 export async function listExecutions(db: Database, batchId: string, filter: ExecutionFilter): Promise<Page<ExecutionView>> {
   const where: SQL[] = [eq(executions.batchId, batchId)];
   if (filter.status) where.push(eq(executions.status, filter.status));
+  if (filter.group) where.push(inOutcomeGroup(filter.group));
+  if (filter.stdoutContains !== undefined) where.push(outputContains('stdout', filter.stdoutContains));
+  if (filter.stderrContains !== undefined) where.push(outputContains('stderr', filter.stderrContains));
   if (filter.afterSeq !== undefined) where.push(sql`${executions.seq} > ${filter.afterSeq}`);
   const max = filter.outputHeadBytes;
   const rows = await db

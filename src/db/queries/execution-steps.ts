@@ -2,12 +2,12 @@
 // read per execution for the API, outputs cut to a head in lists.
 import { asc, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import { executionSteps, type ExecutionStepRow } from '../schema';
+import { executionSteps, type ExecutionStepRow, type OutcomeColumn } from '../schema';
 import type { ActionType } from '../../protocol/v1/action';
 import type { StepResult } from '../../protocol/v1/messages';
 import { headBytes } from './batches';
 
-export type StepView = Omit<ExecutionStepRow, 'executionId'> & { executionId: string; outputCut: boolean };
+export type StepView = Omit<ExecutionStepRow, 'executionId' | OutcomeColumn> & { executionId: string; outputCut: boolean };
 
 /** PostgreSQL text cannot hold NUL. */
 export const stripNul = (s: string): string => s.replaceAll('\u0000', '');

@@ -96,3 +96,17 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => string
   const last = kept[kept.length - 1];
   return { items: kept.map(map), nextCursor: rows.length > limit && last !== undefined ? keyOf(last) : null };
 }
+
+/** Outcome groups are ordered by size, then by their first device: the cursor carries both. */
+export function encodeGroupCursor(key: { count: number; firstSeq: number }): string {
+  return encode(['g', key.count, key.firstSeq]);
+}
+
+export function decodeGroupCursor(cursor: string): { count: number; firstSeq: number } {
+  const v = decode(cursor);
+  if (!Array.isArray(v) || v.length !== 3 || v[0] !== 'g') throw new InvalidCursorError();
+  const [, count, firstSeq] = v as unknown[];
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1;
+  if (!ok(count) || !ok(firstSeq)) throw new InvalidCursorError();
+  return { count, firstSeq };
+}

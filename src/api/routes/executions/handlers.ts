@@ -1,6 +1,7 @@
 // Execution handlers: results as the activities stored them; the API never reads Temporal history.
 import { getBatch, getExecution, listExecutions } from '../../../db/queries/batches';
 import { stepsOf } from '../../../db/queries/execution-steps';
+import { parseOutcomeKey } from '../../../domain/outcome';
 import type { AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
 import { ApiError, notFound } from '../../errors';
@@ -14,7 +15,15 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
   const afterSeq = decodeSeqCursorOrFail(q.cursor);
   if (!(await getBatch(db.orm, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
-  const page = await listExecutions(db.orm, id, { status: q.status, afterSeq, limit: q.limit, outputHeadBytes: LIST_OUTPUT_HEAD_BYTES });
+  const page = await listExecutions(db.orm, id, {
+    status: q.status,
+    group: q.group === undefined ? undefined : (parseOutcomeKey(q.group) ?? undefined),
+    stdoutContains: q.stdout,
+    stderrContains: q.stderr,
+    afterSeq,
+    limit: q.limit,
+    outputHeadBytes: LIST_OUTPUT_HEAD_BYTES,
+  });
   const steps = await stepsOf(
     db.orm,
     page.items.map((e) => e.id),

@@ -1,6 +1,7 @@
 // /v1/batches/{id}/executions: per-device results of a batch, in target order.
 import { createRoute, z } from '@hono/zod-openapi';
 import { executionSchema, executionStatusSchema } from '../../schemas/batch';
+import { groupKeySchema, outputSearchSchema } from '../../schemas/outcome';
 import { bearer, commonErrors, errorResponses, idParam, jsonContent, pageOf, pageQuery } from '../../schemas/common';
 
 const tags = ['executions'];
@@ -12,11 +13,17 @@ export const list = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/executions',
   tags,
-  summary: 'List the per-device executions of a batch (outputs cut to their first 4 KiB)',
+  summary: 'List the per-device executions of a batch (outputs cut to their first 4 KiB), optionally of one outcome group or with outputs containing a text',
   security: bearer,
   request: {
     params: idParam,
-    query: z.object({ ...pageQuery, status: executionStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }) }),
+    query: z.object({
+      ...pageQuery,
+      status: executionStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
+      group: groupKeySchema.optional(),
+      stdout: outputSearchSchema('stdout').optional(),
+      stderr: outputSearchSchema('stderr').optional(),
+    }),
   },
   responses: { 200: jsonContent(pageOf(executionSchema), 'A page of executions'), ...commonErrors, 404: errorResponses[404] },
 });
