@@ -25,6 +25,7 @@ describe('GET /v1/openapi.json', () => {
       '/v1/batches/{id}/executions',
       '/v1/batches/{id}/executions/{deviceId}',
       '/v1/batches/{id}/export',
+      '/v1/batches/{id}/outcomes',
       '/v1/batches/{id}/pause',
       '/v1/batches/{id}/resume',
       '/v1/batches/{id}/retry',
