@@ -1,7 +1,7 @@
 // Outcome groups of a batch: its devices grouped by the outcome key stored with every execution (or with
 // one step's result), largest group first. Reads the key index and one sample row per group, never every
 // output. Output search: case-insensitive substring matches served by the pg_trgm indexes.
-import { and, desc, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../client';
 import { executions, executionSteps } from '../schema';
@@ -48,89 +48,93 @@ export interface OutcomeGroupPage {
 }
 
 
-/** The rows one group is computed from: the executions of the batch, or their results of one step. */
-function groupSource(db: Database, batchId: string, q: Pick<OutcomeGroupQuery, 'normalize' | 'step'>) {
-  if (q.step === null) {
-    const key = keyColumn(executions, q.normalize);
-    return db
-      .select({
-        hash: sql<string>`${key}`.as('g_hash'),
-        status: sql<ExecutionStatus>`${executions.status}`.as('g_status'),
-        exitCode: sql<number | null>`${executions.exitCode}`.as('g_exit_code'),
-        count: sql<number>`count(*)::int`.as('g_n'),
-        firstSeq: sql<number>`min(${executions.seq})`.as('g_first_seq'),
-        truncated: sql<boolean>`bool_or(${executions.truncated})`.as('g_truncated'),
-        deviceIds: sql<string[]>`(array_agg(${executions.deviceId} order by ${executions.seq}))[1:${sql.raw(String(GROUP_DEVICE_SAMPLE))}]`.as('g_device_ids'),
-      })
-      .from(executions)
-      .where(eq(executions.batchId, batchId))
-      .groupBy(key, executions.status, executions.exitCode);
-  }
-  const key = keyColumn(executionSteps, q.normalize);
-  return db
-    .select({
-      hash: sql<string>`${key}`.as('g_hash'),
-      status: sql<ExecutionStatus>`${executionSteps.status}`.as('g_status'),
-      exitCode: sql<number | null>`${executionSteps.exitCode}`.as('g_exit_code'),
-      count: sql<number>`count(*)::int`.as('g_n'),
-      firstSeq: sql<number>`min(${executions.seq})`.as('g_first_seq'),
-      truncated: sql<boolean>`bool_or(${executionSteps.truncated})`.as('g_truncated'),
-      deviceIds: sql<string[]>`(array_agg(${executions.deviceId} order by ${executions.seq}))[1:${sql.raw(String(GROUP_DEVICE_SAMPLE))}]`.as('g_device_ids'),
-    })
-    .from(executionSteps)
-    .innerJoin(executions, eq(executions.id, executionSteps.executionId))
-    .where(and(eq(executions.batchId, batchId), eq(executionSteps.idx, q.step)))
-    .groupBy(key, executionSteps.status, executionSteps.exitCode);
-}
-
+/**
+ * One query: the groups (key, size, first device) from the key index, the requested page of them, and
+ * for that page only: the sample device's status, exit code and output heads, the first device ids and
+ * whether any output was cut. Status and exit code are part of the key, so the sample's are the group's.
+ */
 export async function outcomeGroups(db: Database, batchId: string, q: OutcomeGroupQuery): Promise<OutcomeGroupPage> {
-  const groups = db.$with('groups').as(groupSource(db, batchId, q));
-  const head = (col: PgColumn): SQL<string> => sql<string>`coalesce(left(${col}, ${q.sampleBytes}::integer), '')`;
-  // The sample is the group's first device (in target order): its execution, or its result of the step.
-  const sample = q.step === null ? executions : executionSteps;
-  const base = db
-    .with(groups)
-    .select({
-      hash: groups.hash,
-      status: groups.status,
-      exitCode: groups.exitCode,
-      count: groups.count,
-      firstSeq: groups.firstSeq,
-      truncated: groups.truncated,
-      deviceIds: groups.deviceIds,
-      stdoutSample: head(sample.stdout),
-      stderrSample: head(sample.stderr),
-    })
-    .from(groups)
-    .innerJoin(executions, and(eq(executions.batchId, batchId), eq(executions.seq, groups.firstSeq)));
-  const step = q.step;
-  const joined =
-    step === null ? base : base.innerJoin(executionSteps, and(eq(executionSteps.executionId, executions.id), eq(executionSteps.idx, step)));
-  const after = q.after;
-  const [rows, distinct] = await Promise.all([
-    joined
-      .where(
-        after
-          ? sql`(${groups.count} < ${after.count} or (${groups.count} = ${after.count} and ${groups.firstSeq} > ${after.firstSeq}))`
-          : undefined,
-      )
-      .orderBy(desc(groups.count), asc(groups.firstSeq))
-      .limit(q.limit + 1),
-    countGroups(db, batchId, q),
-  ]);
+  const sampleLimit = sql.raw(String(GROUP_DEVICE_SAMPLE));
+  const after = q.after ? sql`where n < ${q.after.count} or (n = ${q.after.count} and first_seq > ${q.after.firstSeq})` : sql``;
+  const query =
+    q.step === null
+      ? executionGroupsSql(batchId, keyColumn(executions, q.normalize), after, q, sampleLimit)
+      : stepGroupsSql(batchId, q.step, keyColumn(executionSteps, q.normalize), after, q, sampleLimit);
+  const result = (await db.execute(query)) as unknown as { rows: RawGroup[] };
+  const rows = result.rows;
   const items = rows.slice(0, q.limit).map((r) => ({
-    ...r,
-    count: Number(r.count),
-    firstSeq: Number(r.firstSeq),
-    stdoutSample: headBytes(r.stdoutSample, q.sampleBytes),
-    stderrSample: headBytes(r.stderrSample, q.sampleBytes),
+    hash: r.hash,
+    status: r.status,
+    exitCode: r.exit_code === null ? null : Number(r.exit_code),
+    count: Number(r.n),
+    firstSeq: Number(r.first_seq),
+    truncated: r.truncated === true,
+    deviceIds: r.device_ids,
+    stdoutSample: headBytes(r.stdout_head ?? '', q.sampleBytes),
+    stderrSample: headBytes(r.stderr_head ?? '', q.sampleBytes),
   }));
   const last = items[items.length - 1];
+  const distinct = rows[0] ? Number(rows[0].total) : q.after ? await countGroups(db, batchId, q) : 0;
   return { items, distinct, next: rows.length > q.limit && last ? { count: last.count, firstSeq: last.firstSeq } : null };
 }
 
+interface RawGroup {
+  hash: string;
+  n: number | string;
+  first_seq: number | string;
+  total: number | string;
+  status: ExecutionStatus;
+  exit_code: number | string | null;
+  truncated: boolean | null;
+  device_ids: string[];
+  stdout_head: string | null;
+  stderr_head: string | null;
+}
+
+function executionGroupsSql(batchId: string, key: PgColumn, after: SQL, q: OutcomeGroupQuery, sampleLimit: SQL): SQL {
+  return sql`
+    with grouped as (
+      select ${key} as hash, count(*) as n, min(${executions.seq}) as first_seq, count(*) over () as total
+      from ${executions} where ${executions.batchId} = ${batchId} group by ${key}
+    ), page as (
+      select * from grouped ${after} order by n desc, first_seq asc limit ${q.limit + 1}
+    )
+    select page.hash, page.n, page.first_seq, page.total, e.status, e.exit_code,
+      left(e.stdout, ${q.sampleBytes}::integer) as stdout_head, left(e.stderr, ${q.sampleBytes}::integer) as stderr_head,
+      (select bool_or(x.truncated) from ${executions} x where x.batch_id = ${batchId} and x.${sql.identifier(key.name)} = page.hash) as truncated,
+      array(select x.device_id from ${executions} x where x.batch_id = ${batchId} and x.${sql.identifier(key.name)} = page.hash order by x.seq limit ${sampleLimit}) as device_ids
+    from page join ${executions} e on e.batch_id = ${batchId} and e.seq = page.first_seq
+    order by page.n desc, page.first_seq asc`;
+}
+
+function stepGroupsSql(batchId: string, step: number, key: PgColumn, after: SQL, q: OutcomeGroupQuery, sampleLimit: SQL): SQL {
+  const col = sql.identifier(key.name);
+  return sql`
+    with steps as (
+      select s.${col} as hash, e.seq, e.device_id, s.truncated
+      from ${executionSteps} s join ${executions} e on e.id = s.execution_id
+      where e.batch_id = ${batchId} and s.idx = ${step}
+    ), grouped as (
+      select hash, count(*) as n, min(seq) as first_seq, bool_or(truncated) as truncated, count(*) over () as total
+      from steps group by hash
+    ), page as (
+      select * from grouped ${after} order by n desc, first_seq asc limit ${q.limit + 1}
+    )
+    select page.hash, page.n, page.first_seq, page.total, page.truncated, s.status, s.exit_code,
+      left(s.stdout, ${q.sampleBytes}::integer) as stdout_head, left(s.stderr, ${q.sampleBytes}::integer) as stderr_head,
+      array(select st.device_id from steps st where st.hash = page.hash order by st.seq limit ${sampleLimit}) as device_ids
+    from page
+    join ${executions} e on e.batch_id = ${batchId} and e.seq = page.first_seq
+    join ${executionSteps} s on s.execution_id = e.id and s.idx = ${step}
+    order by page.n desc, page.first_seq asc`;
+}
+
 async function countGroups(db: Database, batchId: string, q: Pick<OutcomeGroupQuery, 'normalize' | 'step'>): Promise<number> {
-  const groups = groupSource(db, batchId, q).as('groups');
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(groups);
-  return Number(row?.n ?? 0);
+  const result = (await db.execute(
+    q.step === null
+      ? sql`select count(distinct ${keyColumn(executions, q.normalize)}) as n from ${executions} where ${executions.batchId} = ${batchId}`
+      : sql`select count(distinct s.${sql.identifier(keyColumn(executionSteps, q.normalize).name)}) as n
+            from ${executionSteps} s join ${executions} e on e.id = s.execution_id where e.batch_id = ${batchId} and s.idx = ${q.step}`,
+  )) as unknown as { rows: Array<{ n: number | string }> };
+  return Number(result.rows[0]?.n ?? 0);
 }
