@@ -50,7 +50,9 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   const registry = new SessionRegistry();
   const connections = new Set<AgentConnection>();
   const liveOutput = startLiveOutputWriter(db.orm, logger);
-  const lastSeen = startLastSeenFlusher(db.orm, gatewayId, Math.max(250, Math.floor(config.heartbeatMs / 2)), logger);
+  /** Last-seen flushes and liveness checks run twice per heartbeat interval. */
+  const halfHeartbeatMs = Math.max(250, Math.floor(config.heartbeatMs / 2));
+  const lastSeen = startLastSeenFlusher(db.orm, gatewayId, halfHeartbeatMs, logger);
 
   const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger });
   const worker = await Worker.create({
@@ -122,7 +124,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
         conn.close(CLOSE_CODES.heartbeatTimeout, 'heartbeat timeout');
       }
     }
-  }, Math.max(250, Math.floor(config.heartbeatMs / 2)));
+  }, halfHeartbeatMs);
   liveness.unref();
 
   const port = (server.address() as AddressInfo).port;
