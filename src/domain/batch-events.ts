@@ -1,12 +1,13 @@
 // What the batch event log records and what the live stream sends. Pure values and types.
+import type { OutputStream } from '../protocol/v1/reported';
 import type { BatchStatus, ExecutionStatus } from './status';
 
 /** Rows of batch_events: a device's status change, the batch's status change, a chunk of live output. */
 export const BATCH_EVENT_TYPES = ['execution', 'batch', 'output'] as const;
 export type BatchEventType = (typeof BATCH_EVENT_TYPES)[number];
 
-export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
-export type OutputStream = (typeof OUTPUT_STREAMS)[number];
+/** Output comes from the streams the wire protocol names. */
+export { OUTPUT_STREAMS, type OutputStream } from '../protocol/v1/reported';
 
 export interface ExecutionEventData {
   executionId: string;

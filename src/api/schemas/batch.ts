@@ -4,6 +4,8 @@ import { z } from '@hono/zod-openapi';
 import type { BatchLinks } from '../../db/queries/batch-links';
 import type { ExecutionStats, ExecutionView } from '../../db/queries/batches';
 import type { BatchRow } from '../../db/schema';
+import { EXECUTION_MODES } from '../../domain/batch';
+import { percentDone } from '../../domain/progress';
 import { workOf } from '../../domain/work';
 import { BATCH_PURPOSES, BATCH_STATUSES, EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../../domain/status';
 import { STEP_MODES } from '../../protocol/v1/action';
@@ -26,7 +28,7 @@ export const batchSchema = z
     steps: z.array(shownActionSchema).openapi({ description: 'what runs on each device (a single action is one step)' }),
     stepMode: z.enum(STEP_MODES),
     strategy: z.object({
-      mode: z.enum(['parallel', 'sequential', 'waves']),
+      mode: z.enum(EXECUTION_MODES),
       concurrency: z.number().int(),
       maxFailures: z.number().int().nullable(),
       waves: z
@@ -96,9 +98,7 @@ export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLink
 
 /** Percent of executions in a final status, 0..100 with one decimal. */
 export function progressOf(stats: ExecutionStats, targetCount: number): number {
-  if (targetCount === 0) return 100;
-  const done = FINAL_EXECUTION_STATUSES.reduce((n, s) => n + stats[s], 0);
-  return Math.floor((done / targetCount) * 1000) / 10;
+  return percentDone(FINAL_EXECUTION_STATUSES.reduce((n, s) => n + stats[s], 0), targetCount);
 }
 
 export const batchCreatedSchema = z
