@@ -32,5 +32,8 @@ export interface OutputEventData {
   text: string;
 }
 
+/** An event's data as the live stream sends it: as logged, with when it was logged (ISO-8601). */
+export type StreamedEventData<T> = T & { at: string };
+
 /** NOTIFY channel: the payload is the batch id whose log grew. */
 export const BATCH_EVENTS_CHANNEL = 'flotilla_batch_events';

@@ -110,6 +110,16 @@ export const batchCreatedSchema = z
   })
   .openapi('BatchCreated');
 
+export type BatchCreatedJson = z.infer<typeof batchCreatedSchema>;
+
+/** GET /v1/batches/:id, and the snapshot, counts and end events of its live stream. */
+export const batchDetailSchema = z.object({
+  batch: batchSchema,
+  progress: z.number().min(0).max(100).openapi({ description: 'percent of devices in a final status' }),
+});
+
+export type BatchDetailJson = z.infer<typeof batchDetailSchema>;
+
 export const executionSchema = z
   .object({
     deviceId: z.uuid(),
@@ -130,7 +140,9 @@ export const executionSchema = z
   })
   .openapi('Execution');
 
-export function toExecutionJson(e: ExecutionView, steps: readonly StepView[]): z.infer<typeof executionSchema> {
+export type ExecutionJson = z.infer<typeof executionSchema>;
+
+export function toExecutionJson(e: ExecutionView, steps: readonly StepView[]): ExecutionJson {
   return {
     deviceId: e.deviceId,
     deviceName: e.deviceName,
