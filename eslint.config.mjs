@@ -18,6 +18,25 @@ export default tseslint.config(
     rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
   },
   {
+    // The CLI runs on operators' machines: it reads the API's answers through the API's own schema
+    // types, and never loads server code.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api/**', '**/db/**', '**/batches/**', '**/schedules/**', '**/activities/**', '**/worker/**', '**/agent-gateway/**'],
+              allowTypeImports: true,
+              message: 'the CLI imports only types from server code',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflows are deterministic: no I/O, no Node builtins, no database or socket code.
     files: ['src/workflows/**/*.ts'],
     rules: {

@@ -1,5 +1,5 @@
 // The batch through the whole path: API → Temporal workflows → gateway → the simulated fleet → PostgreSQL.
-import type { BatchDetail, CreatedBatch } from '../src/cli/api-types';
+import type { BatchCreatedJson, BatchDetailJson } from '../src/api/schemas/batch';
 import { BENCH_ACTION } from './floor';
 import { startFleet } from './fleet-process';
 import { percentile, waitUntil } from './measure';
@@ -28,17 +28,17 @@ export async function runFullPath(
     await waitUntil('every device online', async () => (await target.countOnline(opts.tag)) >= opts.devices, opts.timeoutMs);
     opts.log(`all ${opts.devices} online; starting the batch`);
     const started = performance.now();
-    const created = await target.api.post<CreatedBatch>('/v1/batches', {
+    const created = await target.api.post<BatchCreatedJson>('/v1/batches', {
       targets: { tags: [opts.tag] },
       action: BENCH_ACTION,
       strategy: { mode: 'parallel', concurrency: opts.concurrency },
       deliveryTimeoutSec: 60,
     });
-    let detail: BatchDetail | undefined;
+    let detail: BatchDetailJson | undefined;
     await waitUntil(
       `batch ${created.batchId} to finish`,
       async () => {
-        detail = await target.api.get<BatchDetail>(`/v1/batches/${created.batchId}`);
+        detail = await target.api.get<BatchDetailJson>(`/v1/batches/${created.batchId}`);
         return detail.batch.status !== 'running';
       },
       opts.timeoutMs,

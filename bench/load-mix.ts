@@ -1,7 +1,8 @@
 // The sustained mix of the load benchmark: small batches and large ones at steady rates, API reads at a
 // steady rate, every call timed. Runs until the deadline; answers what it started and what it saw.
-import type { CreatedBatch } from '../src/cli/api-types';
-import { ApiError, type ApiClient } from '../src/cli/http';
+import type { BatchCreatedJson } from '../src/api/schemas/batch';
+import { ApiRequestError } from '../src/cli/api-request-error';
+import type { ApiClient } from '../src/cli/http';
 import { BENCH_ACTION } from './floor';
 
 export interface MixPlan {
@@ -42,7 +43,7 @@ export async function runMix(api: ApiClient, plan: MixPlan): Promise<MixOutcome>
     const p = call()
       .then(() => void out.apiLatenciesMs.push(performance.now() - started))
       .catch((err: unknown) => {
-        if (err instanceof ApiError && err.status === 429) {
+        if (err instanceof ApiRequestError && err.status === 429) {
           out.throttled += 1;
           return;
         }
@@ -54,7 +55,7 @@ export async function runMix(api: ApiClient, plan: MixPlan): Promise<MixOutcome>
   };
   const startBatch = (size: number, concurrency: number, kind: 'smallBatches' | 'largeBatches'): void =>
     timed(`batch of ${size}`, async () => {
-      const created = await api.post<CreatedBatch>('/v1/batches', {
+      const created = await api.post<BatchCreatedJson>('/v1/batches', {
         targets: { deviceIds: pick(plan.deviceIds, size) },
         action: BENCH_ACTION,
         strategy: { mode: 'parallel', concurrency },

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
-import type { Page } from '../src/cli/http';
+import type { Page } from '../src/db/queries/pagination';
 import { createLogger } from '../src/logger';
 import { startFleet } from './fleet-process';
 import { startInProcessTarget } from './in-process';

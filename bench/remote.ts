@@ -1,6 +1,7 @@
 // A running Flotilla (--api URL --token T --gateway WS): devices are registered through the API and
 // deleted at the end; latencies come from the executions the API serves.
-import type { DeviceView, ExecutionView } from '../src/cli/api-types';
+import type { ExecutionJson } from '../src/api/schemas/batch';
+import type { DeviceJson } from '../src/api/schemas/device';
 import { createApiClient } from '../src/cli/http';
 import { slidingWindow } from './floor';
 import type { BenchTarget, Registered } from './target';
@@ -18,7 +19,7 @@ export function remoteTarget(opts: { apiUrl: string; token: string | undefined; 
     async register(n, tag) {
       const out: Registered[] = new Array<Registered>(n);
       await slidingWindow(n, REQUEST_WINDOW, async (i) => {
-        const r = await api.post<{ device: DeviceView; agentToken: string }>('/v1/devices', {
+        const r = await api.post<{ device: DeviceJson; agentToken: string }>('/v1/devices', {
           name: `${tag}-${String(i).padStart(6, '0')}`,
           tags: [tag],
         });
@@ -28,10 +29,10 @@ export function remoteTarget(opts: { apiUrl: string; token: string | undefined; 
       return out;
     },
     async countOnline(tag) {
-      return (await api.all<DeviceView>('/v1/devices', { tag, status: 'online' })).length;
+      return (await api.all<DeviceJson>('/v1/devices', { tag, status: 'online' })).length;
     },
     async latenciesMs(batchId, batchCreatedAt) {
-      const items = await api.all<ExecutionView>(`/v1/batches/${batchId}/executions`);
+      const items = await api.all<ExecutionJson>(`/v1/batches/${batchId}/executions`);
       return items.flatMap((e) => (e.completedAt ? [new Date(e.completedAt).getTime() - batchCreatedAt.getTime()] : []));
     },
     async stop() {

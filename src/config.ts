@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_FRAME_BYTES, HEARTBEAT_INTERVAL_MS } from './protocol/constants';
 import { MAX_COMMAND_BYTES } from './protocol/v1/action';
 
 type Env = Record<string, string | undefined>;
@@ -15,86 +16,102 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-const serverSchema = z.object({
-  TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_CLI: optionalString,
-  TEMPORAL_UI_PORT: port(8233),
-  TEMPORAL_DEV_PORT: port(7233),
-  DATABASE_URL: optionalString,
-  FLOTILLA_BIND_HOST: z.string().min(1).default('0.0.0.0'),
-  FLOTILLA_PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
-  FLOTILLA_API_PORT: port(8080),
-  FLOTILLA_GATEWAY_PORT: port(8081),
-  FLOTILLA_GATEWAY_ID: optionalString,
-  FLOTILLA_ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
-    message: 'FLOTILLA_ADMIN_TOKEN must be at least 16 characters',
-  }),
-  FLOTILLA_SECRET_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-f]{64}$/i.test(v), {
-    message: 'FLOTILLA_SECRET_KEY must be 64 hex characters (32 bytes)',
-  }),
-  FLOTILLA_DATA_DIR: z.string().min(1).default('.data'),
-  FLOTILLA_DEMO_AGENTS: z.coerce.number().int().min(0).max(200).default(3),
-  FLOTILLA_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  FLOTILLA_MAX_FRAME_BYTES: positiveInt(8 * 1024 * 1024),
-  FLOTILLA_HEARTBEAT_MS: positiveInt(10_000),
-  FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC: positiveInt(500),
-  FLOTILLA_MAX_BODY_BYTES: positiveInt(1024 * 1024),
-  FLOTILLA_MAX_TARGETS: positiveInt(10_000),
-  FLOTILLA_MAX_FILE_BYTES: positiveInt(50 * 1024 * 1024),
-  FLOTILLA_GATEWAY_ACTIVITY_SLOTS: positiveInt(2_000),
-  FLOTILLA_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
-  FLOTILLA_SSE_HEARTBEAT_MS: positiveInt(15_000),
-  FLOTILLA_OUTPUT_RETENTION_SEC: z.coerce.number().int().min(0).default(3_600),
-  FLOTILLA_MAX_COMMAND_BYTES: positiveInt(MAX_COMMAND_BYTES).refine((n) => n <= MAX_COMMAND_BYTES, {
-    message: `FLOTILLA_MAX_COMMAND_BYTES must be at most the protocol's ceiling of ${MAX_COMMAND_BYTES} bytes`,
-  }),
-  FLOTILLA_MAX_RUNNING_BATCHES: positiveInt(50),
-  FLOTILLA_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(100),
-  FLOTILLA_MAX_AGENTS_PER_GATEWAY: positiveInt(20_000),
-  FLOTILLA_TLS_CERT: optionalString,
-  FLOTILLA_TLS_KEY: optionalString,
-});
-
-export interface ServerConfig {
-  /** address unset: the all-in-one starts a dev server on devPort (Web UI on uiPort). */
-  temporal: { address: string | undefined; namespace: string; cli: string | undefined; uiPort: number; devPort: number };
-  databaseUrl: string | undefined;
-  bindHost: string;
-  publicHost: string;
-  apiPort: number;
-  gatewayPort: number;
-  gatewayId: string;
-  adminToken: string | undefined;
-  secretKey: string | undefined;
-  dataDir: string;
-  demoAgents: number;
-  logLevel: string;
-  maxFrameBytes: number;
-  heartbeatMs: number;
-  /** Frames per second one agent connection may send (bursts up to twice that); beyond, it is closed. */
-  agentMaxMessagesPerSec: number;
-  maxBodyBytes: number;
-  /** Largest file POST /v1/files stores. */
-  maxFileBytes: number;
-  maxTargets: number;
-  gatewayActivitySlots: number;
-  /** Behind a trusted reverse proxy: the audit log takes the client address from X-Forwarded-For. */
-  trustProxy: boolean;
-  /** Idle event streams get a keep-alive comment this often. */
-  sseHeartbeatMs: number;
-  /** Live output chunks of a batch are kept this long after it ends (its results keep the output). */
-  outputRetentionSec: number;
-  /** Largest command or script text a batch may carry, in bytes. */
-  maxCommandBytes: number;
-  /** Batches one user may have running at once. */
-  maxRunningBatches: number;
-  /** API requests per token per second; 0 turns the limit off. */
-  rateLimitRps: number;
-  maxAgentsPerGateway: number;
-  /** PEM certificate and key: the API serves https and the gateway wss. Unset: plain http and ws. */
-  tls: TlsFiles | undefined;
+/** One setting: the environment variable it is read from and its schema (default, checks, conversion). */
+interface Setting<S extends z.ZodType = z.ZodType> {
+  variable: string;
+  schema: S;
 }
+interface Settings {
+  [key: string]: Setting | Settings;
+}
+/** The typed object a tree of settings parses to. */
+type Parsed<T extends Settings> = { [K in keyof T]: T[K] extends Setting<infer S> ? z.output<S> : T[K] extends Settings ? Parsed<T[K]> : never };
+
+const setting = <S extends z.ZodType>(variable: string, schema: S): Setting<S> => ({ variable, schema });
+const isSetting = (s: Setting | Settings): s is Setting => typeof s.variable === 'string' && s.schema instanceof z.ZodType;
+
+function variablesOf(settings: Settings): Setting[] {
+  return Object.values(settings).flatMap((s) => (isSetting(s) ? [s] : variablesOf(s)));
+}
+
+function pick(settings: Settings, values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).map(([key, s]) => [key, isSetting(s) ? values[s.variable] : pick(s, values)]));
+}
+
+/** Parses every setting of the tree from `vars` at once (all problems reported together). */
+function parseSettings<T extends Settings>(settings: T, vars: Env): Parsed<T> {
+  const schema = z.object(Object.fromEntries(variablesOf(settings).map((s) => [s.variable, s.schema])));
+  return pick(settings, parse(schema, vars)) as Parsed<T>;
+}
+
+/** Temporal's usual frontend port. */
+const TEMPORAL_PORT = 7233;
+/** Where the API, worker and gateway find Temporal when TEMPORAL_ADDRESS is unset. */
+export const DEFAULT_TEMPORAL_ADDRESS = `127.0.0.1:${TEMPORAL_PORT}`;
+
+/** The server's settings: adding one here is the whole change (ServerConfig follows). */
+const SERVER_SETTINGS = {
+  temporal: {
+    /** Unset: the all-in-one starts a dev server on devPort (Web UI on uiPort); other roles use DEFAULT_TEMPORAL_ADDRESS. */
+    address: setting('TEMPORAL_ADDRESS', optionalString),
+    namespace: setting('TEMPORAL_NAMESPACE', z.string().min(1).default('default')),
+    cli: setting('TEMPORAL_CLI', optionalString),
+    uiPort: setting('TEMPORAL_UI_PORT', port(8233)),
+    devPort: setting('TEMPORAL_DEV_PORT', port(TEMPORAL_PORT)),
+  },
+  databaseUrl: setting('DATABASE_URL', optionalString),
+  bindHost: setting('FLOTILLA_BIND_HOST', z.string().min(1).default('0.0.0.0')),
+  publicHost: setting('FLOTILLA_PUBLIC_HOST', z.string().min(1).default('127.0.0.1')),
+  apiPort: setting('FLOTILLA_API_PORT', port(8080)),
+  gatewayPort: setting('FLOTILLA_GATEWAY_PORT', port(8081)),
+  /** Unset: `<hostname>-<gateway port>`. */
+  gatewayId: setting('FLOTILLA_GATEWAY_ID', optionalString),
+  adminToken: setting(
+    'FLOTILLA_ADMIN_TOKEN',
+    optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'FLOTILLA_ADMIN_TOKEN must be at least 16 characters' }),
+  ),
+  secretKey: setting(
+    'FLOTILLA_SECRET_KEY',
+    optionalString.refine((v) => v === undefined || /^[0-9a-f]{64}$/i.test(v), { message: 'FLOTILLA_SECRET_KEY must be 64 hex characters (32 bytes)' }),
+  ),
+  dataDir: setting('FLOTILLA_DATA_DIR', z.string().min(1).default('.data').transform((dir) => path.resolve(dir))),
+  demoAgents: setting('FLOTILLA_DEMO_AGENTS', z.coerce.number().int().min(0).max(200).default(3)),
+  logLevel: setting('FLOTILLA_LOG_LEVEL', z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')),
+  maxFrameBytes: setting('FLOTILLA_MAX_FRAME_BYTES', positiveInt(DEFAULT_MAX_FRAME_BYTES)),
+  heartbeatMs: setting('FLOTILLA_HEARTBEAT_MS', positiveInt(HEARTBEAT_INTERVAL_MS)),
+  /** Frames per second one agent connection may send (bursts up to twice that); beyond, it is closed. */
+  agentMaxMessagesPerSec: setting('FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC', positiveInt(500)),
+  maxBodyBytes: setting('FLOTILLA_MAX_BODY_BYTES', positiveInt(1024 * 1024)),
+  maxTargets: setting('FLOTILLA_MAX_TARGETS', positiveInt(10_000)),
+  /** Largest file POST /v1/files stores. */
+  maxFileBytes: setting('FLOTILLA_MAX_FILE_BYTES', positiveInt(50 * 1024 * 1024)),
+  gatewayActivitySlots: setting('FLOTILLA_GATEWAY_ACTIVITY_SLOTS', positiveInt(2_000)),
+  /** Behind a trusted reverse proxy: the audit log takes the client address from X-Forwarded-For. */
+  trustProxy: setting('FLOTILLA_TRUST_PROXY', z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1')),
+  /** Idle event streams get a keep-alive comment this often. */
+  sseHeartbeatMs: setting('FLOTILLA_SSE_HEARTBEAT_MS', positiveInt(15_000)),
+  /** Live output chunks of a batch are kept this long after it ends (its results keep the output). */
+  outputRetentionSec: setting('FLOTILLA_OUTPUT_RETENTION_SEC', z.coerce.number().int().min(0).default(3_600)),
+  /** Largest command or script text a batch may carry, in bytes. */
+  maxCommandBytes: setting(
+    'FLOTILLA_MAX_COMMAND_BYTES',
+    positiveInt(MAX_COMMAND_BYTES).refine((n) => n <= MAX_COMMAND_BYTES, {
+      message: `FLOTILLA_MAX_COMMAND_BYTES must be at most the protocol's ceiling of ${MAX_COMMAND_BYTES} bytes`,
+    }),
+  ),
+  /** Batches one user may have running at once. */
+  maxRunningBatches: setting('FLOTILLA_MAX_RUNNING_BATCHES', positiveInt(50)),
+  /** API requests per token per second; 0 turns the limit off. */
+  rateLimitRps: setting('FLOTILLA_RATE_LIMIT_RPS', z.coerce.number().int().min(0).default(100)),
+  maxAgentsPerGateway: setting('FLOTILLA_MAX_AGENTS_PER_GATEWAY', positiveInt(20_000)),
+  /** PEM certificate and key files: the API serves https and the gateway wss. Unset: plain http and ws. */
+  tls: { cert: setting('FLOTILLA_TLS_CERT', optionalString), key: setting('FLOTILLA_TLS_KEY', optionalString) },
+};
+
+type ServerSettings = Parsed<typeof SERVER_SETTINGS>;
+
+/** The server's settings, with the gateway id defaulted and the TLS files read. */
+export type ServerConfig = Omit<ServerSettings, 'gatewayId' | 'tls'> & { gatewayId: string; tls: TlsFiles | undefined };
 
 export interface TlsFiles {
   cert: string;
@@ -108,51 +125,26 @@ export class ConfigError extends Error {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, env: Env): z.infer<T> {
-  const result = schema.safeParse(env);
+function parse<T extends z.ZodType>(schema: T, vars: Env): z.infer<T> {
+  const result = schema.safeParse(vars);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   return result.data;
 }
 
-export function loadServerConfig(env: Env = process.env): ServerConfig {
-  const e = parse(serverSchema, env);
+export function loadServerConfig(vars: Env = process.env): ServerConfig {
+  const settings = parseSettings(SERVER_SETTINGS, vars);
   return {
-    temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
-      cli: e.TEMPORAL_CLI,
-      uiPort: e.TEMPORAL_UI_PORT,
-      devPort: e.TEMPORAL_DEV_PORT,
-    },
-    databaseUrl: e.DATABASE_URL,
-    bindHost: e.FLOTILLA_BIND_HOST,
-    publicHost: e.FLOTILLA_PUBLIC_HOST,
-    apiPort: e.FLOTILLA_API_PORT,
-    gatewayPort: e.FLOTILLA_GATEWAY_PORT,
-    gatewayId: e.FLOTILLA_GATEWAY_ID ?? `${hostname()}-${e.FLOTILLA_GATEWAY_PORT}`,
-    adminToken: e.FLOTILLA_ADMIN_TOKEN,
-    secretKey: e.FLOTILLA_SECRET_KEY,
-    dataDir: path.resolve(e.FLOTILLA_DATA_DIR),
-    demoAgents: e.FLOTILLA_DEMO_AGENTS,
-    logLevel: e.FLOTILLA_LOG_LEVEL,
-    maxFrameBytes: e.FLOTILLA_MAX_FRAME_BYTES,
-    heartbeatMs: e.FLOTILLA_HEARTBEAT_MS,
-    agentMaxMessagesPerSec: e.FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC,
-    maxBodyBytes: e.FLOTILLA_MAX_BODY_BYTES,
-    maxTargets: e.FLOTILLA_MAX_TARGETS,
-    maxFileBytes: e.FLOTILLA_MAX_FILE_BYTES,
-    gatewayActivitySlots: e.FLOTILLA_GATEWAY_ACTIVITY_SLOTS,
-    trustProxy: e.FLOTILLA_TRUST_PROXY === 'true' || e.FLOTILLA_TRUST_PROXY === '1',
-    sseHeartbeatMs: e.FLOTILLA_SSE_HEARTBEAT_MS,
-    outputRetentionSec: e.FLOTILLA_OUTPUT_RETENTION_SEC,
-    maxCommandBytes: e.FLOTILLA_MAX_COMMAND_BYTES,
-    maxRunningBatches: e.FLOTILLA_MAX_RUNNING_BATCHES,
-    rateLimitRps: e.FLOTILLA_RATE_LIMIT_RPS,
-    maxAgentsPerGateway: e.FLOTILLA_MAX_AGENTS_PER_GATEWAY,
-    tls: readTlsFiles(e.FLOTILLA_TLS_CERT, e.FLOTILLA_TLS_KEY),
+    ...settings,
+    gatewayId: settings.gatewayId ?? `${hostname()}-${settings.gatewayPort}`,
+    tls: readTlsFiles(settings.tls.cert, settings.tls.key),
   };
+}
+
+/** The Temporal frontend the API, worker and gateway connect to. */
+export function temporalAddressOf(config: Pick<ServerConfig, 'temporal'>): string {
+  return config.temporal.address ?? DEFAULT_TEMPORAL_ADDRESS;
 }
 
 /** Reads a PEM file named by a variable, or fails naming the variable. */

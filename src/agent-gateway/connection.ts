@@ -15,6 +15,7 @@ import { FileServer } from './file-server';
 import { frameRate, type FrameRate } from './frame-rate';
 import type { LiveOutputWriter } from './live-output-writer';
 import type { LiveSession, SessionRegistry } from './registry';
+import { REJECTIONS, type RejectionKind } from './rejections';
 
 export interface ConnectionDeps {
   db: DatabaseHandle;
@@ -61,7 +62,7 @@ export class AgentConnection implements LiveSession {
     deps.counters.connections += 1;
     this.rate = frameRate(deps.maxMessagesPerSec);
     this.files = new FileServer(deps.db.orm, () => this.deviceId, (body) => this.send(body));
-    this.helloTimer = setTimeout(() => this.reject(CLOSE_CODES.heartbeatTimeout, 'hello_timeout', 'no hello within 10s'), HELLO_TIMEOUT_MS);
+    this.helloTimer = setTimeout(() => this.reject('helloTimeout', `no hello within ${HELLO_TIMEOUT_MS / 1000}s`), HELLO_TIMEOUT_MS);
     ws.on('message', (data: WebSocket.RawData) => {
       this.lastFrameAt = Date.now();
       if (!this.rate.allow()) return this.onFlood();
@@ -73,7 +74,7 @@ export class AgentConnection implements LiveSession {
         deps.counters.oversizedFrames += 1;
         this.log().warn({ deviceId: this.deviceId || undefined, reason: 'frame too large' }, 'bad frame from agent');
       } else {
-        this.log().debug({ err: err.message }, 'socket error');
+        this.log().debug({ err }, 'socket error');
       }
     });
     this.closed = new Promise((resolve) => {
@@ -101,29 +102,27 @@ export class AgentConnection implements LiveSession {
     return this.deps.logger;
   }
 
-  /** Answers with an error frame, logs one line, closes. */
-  private reject(code: number, errorCode: string, reason: string): void {
+  /** Counts the rejection; unless already closing, answers with an error frame, logs one line, closes. */
+  private reject(kind: RejectionKind, reason: string): void {
+    const { counter, errorCode, closeCode } = REJECTIONS[kind];
+    if (counter !== null) this.deps.counters[counter] += 1;
     if (this.closing) return;
     this.send({ type: 'error', code: errorCode, message: reason });
-    this.log().warn({ deviceId: this.deviceId || undefined, remote: this.remote, reason, closeCode: code }, 'agent connection rejected');
-    this.close(code, errorCode);
+    this.log().warn({ deviceId: this.deviceId || undefined, remote: this.remote, reason, closeCode }, 'agent connection rejected');
+    this.close(closeCode, errorCode);
   }
 
   private async onFrame(raw: string): Promise<void> {
     if (this.closing) return;
     const decoded = decodeAgentMessage(raw);
     if (!decoded.ok) {
-      const version = decoded.reason.startsWith('unsupported protocol version');
-      if (version) this.deps.counters.unsupportedVersion += 1;
-      else this.deps.counters.badFrames += 1;
-      this.reject(version ? CLOSE_CODES.unsupportedVersion : CLOSE_CODES.badFrame, version ? 'unsupported_version' : 'bad_frame', decoded.reason);
+      this.reject(decoded.reason.startsWith('unsupported protocol version') ? 'unsupportedVersion' : 'badFrame', decoded.reason);
       return;
     }
     const message = decoded.message;
     if (!this.authenticated) {
       if (message.type !== 'hello') {
-        this.deps.counters.badFrames += 1;
-        this.reject(CLOSE_CODES.badFrame, 'bad_frame', `expected hello, got ${message.type}`);
+        this.reject('badFrame', `expected hello, got ${message.type}`);
         return;
       }
       await this.onHello(message);
@@ -132,8 +131,7 @@ export class AgentConnection implements LiveSession {
     this.deps.touch(this.deviceId);
     switch (message.type) {
       case 'hello':
-        this.deps.counters.badFrames += 1;
-        this.reject(CLOSE_CODES.badFrame, 'bad_frame', 'hello sent twice');
+        this.reject('badFrame', 'hello sent twice');
         return;
       case 'heartbeat':
         return;
@@ -159,8 +157,7 @@ export class AgentConnection implements LiveSession {
     this.deviceId = hello.deviceId;
     const device = await findDeviceCredentials(this.deps.db.orm, hello.deviceId);
     if (!device || !tokenMatches(hello.token, device.tokenHash)) {
-      this.deps.counters.rejectedAuth += 1;
-      this.reject(CLOSE_CODES.unauthorized, 'unauthorized', device ? 'bad token' : 'unknown device');
+      this.reject('unauthorized', device ? 'bad token' : 'unknown device');
       return;
     }
     // Ids of executions the agent never had may not even name a row (a deleted batch): only
@@ -176,8 +173,7 @@ export class AgentConnection implements LiveSession {
       facts: hello.facts,
     });
     if (!recorded) {
-      this.deps.counters.rejectedAuth += 1;
-      this.reject(CLOSE_CODES.unauthorized, 'unauthorized', 'device deleted or token rotated');
+      this.reject('unauthorized', 'device deleted or token rotated');
       return;
     }
     this.sessionId = sessionId;
@@ -225,14 +221,12 @@ export class AgentConnection implements LiveSession {
 
   /** A frame naming executions never dispatched to this device: nothing is recorded, the connection ends. */
   private foreign(frame: string, executionIds: string[]): void {
-    this.deps.counters.policyViolations += 1;
-    this.reject(CLOSE_CODES.policyViolation, 'policy_violation', `${frame} names execution ${executionIds.join(', ')}, not dispatched to this device`);
+    this.reject('policyViolation', `${frame} names execution ${executionIds.join(', ')}, not dispatched to this device`);
   }
 
   private onFlood(): void {
     if (this.closing) return;
-    this.deps.counters.rateLimited += 1;
-    this.reject(CLOSE_CODES.rateLimited, 'rate_limited', `more than ${this.deps.maxMessagesPerSec} frames per second`);
+    this.reject('rateLimited', `more than ${this.deps.maxMessagesPerSec} frames per second`);
   }
 
   /** Files only for executions dispatched to this device (else, like a foreign result, the connection ends). */
@@ -241,14 +235,13 @@ export class AgentConnection implements LiveSession {
     if (outcome.kind === 'foreign') {
       this.foreign('file.get', [m.executionId]);
     } else if (outcome.kind === 'bad') {
-      this.deps.counters.badFrames += 1;
-      this.reject(CLOSE_CODES.badFrame, 'bad_frame', outcome.reason);
+      this.reject('badFrame', outcome.reason);
     }
   }
 
   private onHandlerError(err: unknown): void {
     // A database failure: do not acknowledge; the agent re-sends after it reconnects.
-    this.log().error({ deviceId: this.deviceId || undefined, err: err instanceof Error ? err.message : String(err) }, 'could not handle agent frame');
+    this.log().error({ deviceId: this.deviceId || undefined, err }, 'could not handle agent frame');
     this.close(1011, 'internal error');
   }
 
@@ -259,7 +252,7 @@ export class AgentConnection implements LiveSession {
     try {
       await markSessionOffline(this.deps.db.orm, this.deviceId, this.sessionId);
     } catch (err) {
-      this.log().error({ deviceId: this.deviceId, err: err instanceof Error ? err.message : String(err) }, 'could not mark device offline');
+      this.log().error({ deviceId: this.deviceId, err }, 'could not mark device offline');
     }
     this.log().info({ deviceId: this.deviceId, sessionId: this.sessionId }, 'agent disconnected');
   }

@@ -19,6 +19,7 @@ import { newCounters, type GatewayCounters } from './counters';
 import { startLastSeenFlusher } from './last-seen';
 import { startLiveOutputWriter } from './live-output-writer';
 import { SessionRegistry } from './registry';
+import { REJECTIONS } from './rejections';
 import { onSessionNotice } from './session-notice';
 import { wakeDeviceWorkflows } from './wake';
 
@@ -49,7 +50,9 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   const registry = new SessionRegistry();
   const connections = new Set<AgentConnection>();
   const liveOutput = startLiveOutputWriter(db.orm, logger);
-  const lastSeen = startLastSeenFlusher(db.orm, gatewayId, Math.max(250, Math.floor(config.heartbeatMs / 2)), logger);
+  /** Last-seen flushes and liveness checks run twice per heartbeat interval. */
+  const halfHeartbeatMs = Math.max(250, Math.floor(config.heartbeatMs / 2));
+  const lastSeen = startLastSeenFlusher(db.orm, gatewayId, halfHeartbeatMs, logger);
 
   const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger });
   const worker = await Worker.create({
@@ -63,7 +66,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
     shutdownGraceTime: '5s',
   });
   const workerRun = worker.run().catch((err: unknown) => {
-    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'gateway activity worker failed');
+    logger.error({ err }, 'gateway activity worker failed');
   });
 
   const unlisten = await db.listen(DEVICE_SESSION_CHANNEL, (payload) => {
@@ -73,9 +76,9 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
 
   const onOnline = (deviceId: string, sessionId: string): void => {
     void publishSessionNotice(db, { kind: 'moved', deviceId, sessionId, gatewayId })
-      .catch((err: unknown) => logger.warn({ err: String(err) }, 'could not announce session'));
+      .catch((err: unknown) => logger.warn({ err }, 'could not announce session'));
     void wakeDeviceWorkflows(db.orm, temporal.client, deviceId, gatewayId, logger).catch((err: unknown) =>
-      logger.warn({ deviceId, err: err instanceof Error ? err.message : String(err) }, 'could not wake device workflows'),
+      logger.warn({ deviceId, err }, 'could not wake device workflows'),
     );
   };
 
@@ -88,16 +91,17 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
       resolve();
     });
   });
-  server.on('error', (err) => logger.error({ err: err.message }, 'gateway server error'));
+  server.on('error', (err) => logger.error({ err }, 'gateway server error'));
   // A TLS handshake that fails (a client that does not trust the certificate) is the client's problem.
-  server.on('tlsClientError', (err) => logger.debug({ err: err.message }, 'TLS handshake failed'));
-  wss.on('error', (err) => logger.error({ err: err.message }, 'gateway server error'));
+  server.on('tlsClientError', (err) => logger.debug({ err }, 'TLS handshake failed'));
+  wss.on('error', (err) => logger.error({ err }, 'gateway server error'));
   wss.on('connection', (ws, req) => {
     if (connections.size >= config.maxAgentsPerGateway) {
-      counters.refusedFull += 1;
+      const { counter, errorCode, closeCode } = REJECTIONS.gatewayFull;
+      counters[counter] += 1;
       logger.warn({ remote: req.socket.remoteAddress, limit: config.maxAgentsPerGateway }, 'agent refused: gateway full');
-      ws.send(encodeGatewayMessage({ type: 'error', code: 'gateway_full', message: `this gateway holds its maximum of ${config.maxAgentsPerGateway} agents` }));
-      ws.close(CLOSE_CODES.gatewayFull, 'gateway_full');
+      ws.send(encodeGatewayMessage({ type: 'error', code: errorCode, message: `this gateway holds its maximum of ${config.maxAgentsPerGateway} agents` }));
+      ws.close(closeCode, errorCode);
       setTimeout(() => ws.terminate(), 2_000).unref();
       return;
     }
@@ -120,7 +124,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
         conn.close(CLOSE_CODES.heartbeatTimeout, 'heartbeat timeout');
       }
     }
-  }, Math.max(250, Math.floor(config.heartbeatMs / 2)));
+  }, halfHeartbeatMs);
   liveness.unref();
 
   const port = (server.address() as AddressInfo).port;

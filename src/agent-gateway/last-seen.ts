@@ -19,7 +19,7 @@ export function startLastSeenFlusher(db: Database, gatewayId: string, intervalMs
     heard = new Set();
     flushing = flushing
       .then(() => touchDevices(db, gatewayId, ids))
-      .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err), devices: ids.length }, 'could not record last seen'));
+      .catch((err: unknown) => logger.warn({ err, devices: ids.length }, 'could not record last seen'));
     return flushing;
   };
   const timer = setInterval(() => void flush(), intervalMs);

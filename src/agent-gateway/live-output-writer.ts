@@ -28,7 +28,7 @@ export function startLiveOutputWriter(db: Database, logger: Logger): LiveOutputW
     writing = writing.then(async () => {
       for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
         await appendOutputEvents(db, rows.slice(i, i + MAX_ROWS_PER_INSERT)).catch((err: unknown) =>
-          logger.warn({ rows: rows.length, err: err instanceof Error ? err.message : String(err) }, 'live output dropped'),
+          logger.warn({ rows: rows.length, err }, 'live output dropped'),
         );
       }
     });

@@ -15,7 +15,7 @@ export async function wakeDeviceWorkflows(db: Database, client: Client, deviceId
       } catch (err) {
         // Not started yet, or already completed: nothing is waiting.
         if (err instanceof WorkflowNotFoundError) return;
-        logger.warn({ deviceId, batchId, err: err instanceof Error ? err.message : String(err) }, 'could not signal device workflow');
+        logger.warn({ deviceId, batchId, err }, 'could not signal device workflow');
       }
     }),
   );

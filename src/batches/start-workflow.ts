@@ -3,7 +3,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { BatchRow } from '../db/schema';
 import { batchWorkflow } from '../workflows';
-import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
+import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
+import { batchSearchAttributes } from '../workflows/options';
 import { workflowInput } from './workflow-input';
 
 /** Starts the batch's workflow; true when this call started it, false when it already existed. */
@@ -16,11 +17,7 @@ export async function startBatchWorkflow(client: Client, row: BatchRow): Promise
       taskQueue: WORKFLOW_TASK_QUEUE,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.batchId, value: row.id },
-        { key: SEARCH_ATTRIBUTES.owner, value: row.owner },
-        { key: SEARCH_ATTRIBUTES.status, value: 'running' },
-      ],
+      typedSearchAttributes: batchSearchAttributes({ batchId: row.id, owner: row.owner }),
       staticSummary: `${input.summary} on ${n} ${n === 1 ? 'device' : 'devices'}`,
     });
     return true;

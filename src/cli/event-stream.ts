@@ -2,7 +2,8 @@
 // each event. Resolves when the server closes the stream; an HTTP error answers the API's error.
 import { createParser } from 'eventsource-parser';
 import { fetch, type Dispatcher } from 'undici';
-import { ApiError, toApiError } from './api-error';
+import { ApiRequestError, toApiRequestError } from './api-request-error';
+import { errorMessage } from './error-message';
 
 export interface StreamEvent {
   event: string;
@@ -28,9 +29,9 @@ export async function readEventStream(url: string, opts: EventStreamOptions): Pr
     res = await fetch(url, { headers, signal: opts.signal, dispatcher: opts.dispatcher });
   } catch (err) {
     if (opts.signal?.aborted) return;
-    throw new ApiError(0, 'unreachable', `cannot reach ${new URL(url).origin}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ApiRequestError(0, 'unreachable', `cannot reach ${new URL(url).origin}: ${errorMessage(err)}`);
   }
-  if (!res.ok) throw await toApiError(res);
+  if (!res.ok) throw await toApiRequestError(res);
   if (!res.body) return;
   const parser = createParser({
     onEvent: (m) => opts.onEvent({ event: m.event ?? 'message', id: m.id, data: m.data }),

@@ -4,21 +4,22 @@
 // keeps following so every device still ends in a final status; a second one quits.
 import { SingleBar } from 'cli-progress';
 import { isActiveBatchStatus } from '../domain/status';
-import { ApiError } from './api-error';
-import type { BatchDetail, ExecutionChange, OutputChunk } from './api-types';
+import type { BatchDetailJson } from '../api/schemas/batch';
+import type { ExecutionEventData, OutputEventData, StreamedEventData } from '../domain/batch-events';
+import { ApiRequestError } from './api-request-error';
 import { formatCounts, finishedCount } from './format';
 import type { ApiClient } from './http';
 
-export interface FollowOptions {
+export interface FollowBatchOptions {
   /** No progress bar (--json, or stderr is not a terminal). */
   quiet: boolean;
   log: (line: string) => void;
   /** Also stream output chunks of running commands (?output=1). */
   output?: boolean;
   /** The stream's first view of the batch (not repeated when a dropped stream resumes). */
-  onSnapshot?: (detail: BatchDetail) => void;
-  onChange?: (change: ExecutionChange) => void;
-  onOutput?: (chunk: OutputChunk) => void;
+  onSnapshot?: (detail: BatchDetailJson) => void;
+  onChange?: (change: StreamedEventData<ExecutionEventData>) => void;
+  onOutput?: (chunk: StreamedEventData<OutputEventData>) => void;
 }
 
 /** Reconnect attempts in a row before giving up on an unreachable API. */
@@ -26,7 +27,7 @@ const MAX_RECONNECTS = 10;
 const RECONNECT_BASE_MS = 250;
 const RECONNECT_MAX_MS = 5_000;
 
-export async function followBatch(api: ApiClient, batchId: string, opts: FollowOptions): Promise<BatchDetail> {
+export async function followBatch(api: ApiClient, batchId: string, opts: FollowBatchOptions): Promise<BatchDetailJson> {
   const bar = opts.quiet || !process.stderr.isTTY ? undefined : new SingleBar({
     stream: process.stderr,
     format: ' {bar} {value}/{total} devices | {percentage}% | {status} | {counts}',
@@ -47,7 +48,7 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
     say(`cancelling batch ${batchId} (Ctrl-C again to stop following)`);
     api.post(`/v1/batches/${batchId}/cancel`).catch((err: unknown) => say(`cancel failed: ${String(err)}`));
   };
-  const show = ({ batch }: BatchDetail): void => {
+  const show = ({ batch }: BatchDetailJson): void => {
     const payload = { status: cancelling && isActiveBatchStatus(batch.status) ? 'cancelling' : batch.status, counts: formatCounts(batch.stats) };
     if (bar && !barStarted) bar.start(batch.targetCount, finishedCount(batch.stats), payload);
     else bar?.update(finishedCount(batch.stats), payload);
@@ -56,7 +57,7 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
   process.on('SIGINT', onSigint);
   try {
     let lastEventId: string | undefined;
-    let end: BatchDetail | undefined;
+    let end: BatchDetailJson | undefined;
     for (let failures = 0; end === undefined; ) {
       try {
         await api.events(`/v1/batches/${batchId}/events`, { output: opts.output ? 1 : undefined }, {
@@ -65,16 +66,16 @@ export async function followBatch(api: ApiClient, batchId: string, opts: FollowO
             if (e.id !== undefined) lastEventId = e.id;
             failures = 0;
             const data = JSON.parse(e.data) as unknown;
-            if (e.event === 'snapshot' || e.event === 'counts' || e.event === 'end') show(data as BatchDetail);
-            if (e.event === 'snapshot') opts.onSnapshot?.(data as BatchDetail);
-            if (e.event === 'end') end = data as BatchDetail;
-            if (e.event === 'execution') opts.onChange?.(data as ExecutionChange);
-            if (e.event === 'output') opts.onOutput?.(data as OutputChunk);
+            if (e.event === 'snapshot' || e.event === 'counts' || e.event === 'end') show(data as BatchDetailJson);
+            if (e.event === 'snapshot') opts.onSnapshot?.(data as BatchDetailJson);
+            if (e.event === 'end') end = data as BatchDetailJson;
+            if (e.event === 'execution') opts.onChange?.(data as StreamedEventData<ExecutionEventData>);
+            if (e.event === 'output') opts.onOutput?.(data as StreamedEventData<OutputEventData>);
           },
         });
       } catch (err) {
         // The API refused (bad id, no access): no point retrying. Anything else: resume where we were.
-        if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw err;
+        if (err instanceof ApiRequestError && err.status >= 400 && err.status < 500) throw err;
         failures += 1;
         if (failures > MAX_RECONNECTS) throw err;
       }

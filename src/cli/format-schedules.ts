@@ -1,28 +1,6 @@
 // Text for `flotilla schedules list|show`.
+import type { RunJson, ScheduleJson } from '../api/schemas/schedule';
 import { formatTable } from './format';
-
-export interface ScheduleRunView {
-  id: string;
-  batchId: string | null;
-  status: string;
-  error: string | null;
-  targetCount: number | null;
-  createdAt: string;
-}
-
-export interface ScheduleView {
-  id: string;
-  name: string;
-  spec: Record<string, unknown>;
-  timezone: string;
-  overlap: string;
-  paused: boolean;
-  note: string | null;
-  nextRunTimes: string[];
-  runCount: number;
-  lastRun: ScheduleRunView | null;
-  temporalScheduleId: string;
-}
 
 export function describeSpec(spec: Record<string, unknown>): string {
   const [kind, value] = Object.entries(spec)[0] ?? ['?', ''];
@@ -33,7 +11,7 @@ export function describeSpec(spec: Record<string, unknown>): string {
   return `${kind} ${v.time ?? ''}`;
 }
 
-export function formatSchedules(items: ScheduleView[]): string {
+export function formatSchedules(items: ScheduleJson[]): string {
   if (items.length === 0) return 'no schedules';
   return formatTable(
     ['NAME', 'ID', 'WHEN', 'TZ', 'STATE', 'NEXT RUN', 'RUNS', 'LAST'],
@@ -50,7 +28,7 @@ export function formatSchedules(items: ScheduleView[]): string {
   );
 }
 
-export function formatSchedule(s: ScheduleView, runs: ScheduleRunView[]): string {
+export function formatSchedule(s: ScheduleJson, runs: RunJson[]): string {
   const lines = [
     `schedule ${s.name} (${s.id})`,
     `when:      ${describeSpec(s.spec)} (${s.timezone}), overlap ${s.overlap}`,

@@ -1,7 +1,13 @@
 // Pure text formatting for the CLI's tables and summaries.
 import { EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../domain/status';
 import { describeWork } from '../domain/work';
-import type { BatchView, DeviceView, ExecutionChange, ExecutionView, FileView, GroupView, StepResultView, TokenView, UserView } from './api-types';
+import type { BatchJson, ExecutionJson } from '../api/schemas/batch';
+import type { DeviceJson } from '../api/schemas/device';
+import type { FileJson } from '../api/schemas/file';
+import type { GroupJson } from '../api/schemas/group';
+import type { StepResultJson } from '../api/schemas/step';
+import type { TokenJson, UserJson } from '../api/schemas/user';
+import type { ExecutionEventData, StreamedEventData } from '../domain/batch-events';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -32,11 +38,11 @@ export function firstLine(text: string | null | undefined, max = 60): string {
 }
 
 /** What a device's one-line summary shows: the error, else stdout, else stderr. */
-export function executionNote(e: Pick<ExecutionView | StepResultView, 'error' | 'stdout' | 'stderr'>): string {
+export function executionNote(e: Pick<ExecutionJson | StepResultJson, 'error' | 'stdout' | 'stderr'>): string {
   return firstLine(e.error) || firstLine(e.stdout) || firstLine(e.stderr);
 }
 
-export function formatExecutions(items: ExecutionView[]): string {
+export function formatExecutions(items: ExecutionJson[]): string {
   return formatTable(
     ['DEVICE', 'STATUS', 'EXIT', 'DURATION', 'OUTPUT'],
     items.map((e) => [e.deviceName, e.status, e.exitCode === null ? '-' : String(e.exitCode), formatDuration(e.durationMs), executionNote(e)]),
@@ -44,7 +50,7 @@ export function formatExecutions(items: ExecutionView[]): string {
 }
 
 /** One row per step of each device: "demo-1  2  command  failed  3  12ms  oops". */
-export function formatSteps(items: ExecutionView[]): string {
+export function formatSteps(items: ExecutionJson[]): string {
   return formatTable(
     ['DEVICE', 'STEP', 'TYPE', 'STATUS', 'EXIT', 'DURATION', 'OUTPUT'],
     items.flatMap((e) =>
@@ -62,7 +68,7 @@ export function formatSteps(items: ExecutionView[]): string {
 }
 
 /** The per-device table and, when a batch has several steps, the per-step table under it. */
-export function formatResults(items: ExecutionView[]): string {
+export function formatResults(items: ExecutionJson[]): string {
   const devices = formatExecutions(items);
   return items.some((e) => e.steps.length > 1) ? `${devices}\n\n${formatSteps(items)}` : devices;
 }
@@ -73,7 +79,7 @@ export function formatCounts(stats: Partial<Record<string, number>>): string {
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
-export function formatBatchHeader(b: BatchView, progress: number): string {
+export function formatBatchHeader(b: BatchJson, progress: number): string {
   return [
     `batch     ${b.id}`,
     `status    ${b.status} (${progress}% done)`,
@@ -84,42 +90,42 @@ export function formatBatchHeader(b: BatchView, progress: number): string {
   ].join('\n');
 }
 
-export function formatBatches(items: BatchView[]): string {
+export function formatBatches(items: BatchJson[]): string {
   return formatTable(
     ['ID', 'STATUS', 'TARGETS', 'CREATED', 'WORK'],
     items.map((b) => [b.id, b.status, String(b.targetCount), b.createdAt, describeWork(b, 50)]),
   );
 }
 
-export function formatDevices(items: DeviceView[]): string {
+export function formatDevices(items: DeviceJson[]): string {
   return formatTable(
     ['ID', 'NAME', 'STATUS', 'HOSTNAME', 'TAGS', 'LAST SEEN'],
     items.map((d) => [d.id, d.name, d.status, d.hostname ?? '-', d.tags.join(',') || '-', d.lastSeenAt ?? '-']),
   );
 }
 
-export function formatGroups(items: GroupView[]): string {
+export function formatGroups(items: GroupJson[]): string {
   return formatTable(
     ['ID', 'NAME', 'CREATED'],
-    items.map((g) => [g.id, g.name, g.createdAt ?? '-']),
+    items.map((g) => [g.id, g.name, g.createdAt]),
   );
 }
 
-export function formatUsers(items: UserView[]): string {
+export function formatUsers(items: UserJson[]): string {
   return formatTable(
     ['ID', 'NAME', 'ROLE', 'CREATED'],
     items.map((u) => [u.id, u.name, u.disabled ? `${u.role} (disabled)` : u.role, u.createdAt]),
   );
 }
 
-export function formatTokens(items: TokenView[]): string {
+export function formatTokens(items: TokenJson[]): string {
   return formatTable(
     ['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'],
     items.map((t) => [t.id, t.name, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ?? '-']),
   );
 }
 
-export function formatFiles(items: FileView[]): string {
+export function formatFiles(items: FileJson[]): string {
   return formatTable(
     ['ID', 'NAME', 'SIZE', 'SHA256', 'CREATED'],
     items.map((f) => [f.id, f.name, String(f.size), f.sha256, f.createdAt]),
@@ -132,7 +138,7 @@ export function finishedCount(stats: Partial<Record<string, number>>): number {
 }
 
 /** "10:00:01.250  web-1  running -> succeeded (exit 0)": one device change from the event stream. */
-export function formatChange(c: ExecutionChange): string {
+export function formatChange(c: StreamedEventData<ExecutionEventData>): string {
   const time = c.at.slice(11, 23);
   return `${time}  ${c.deviceName}  ${c.from} -> ${c.to}${c.exitCode === null ? '' : ` (exit ${c.exitCode})`}`;
 }

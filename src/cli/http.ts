@@ -2,21 +2,15 @@
 // (FLOTILLA_CA_FILE) verifies an API whose certificate no public CA signed.
 import { Agent, fetch, request as undiciRequest } from 'undici';
 import type { CliConfig } from '../config';
-import { ApiError, toApiError } from './api-error';
+import type { Page } from '../db/queries/pagination';
+import { ApiRequestError, toApiRequestError } from './api-request-error';
 import { readEventStream, type EventStreamOptions } from './event-stream';
 import { isCertificateError } from '../security/tls';
 import type { Readable } from 'node:stream';
 
-export { ApiError } from './api-error';
-
 export type FetchResponse = Awaited<ReturnType<typeof fetch>>;
 
 export type Query = Record<string, string | string[] | number | undefined>;
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 export interface ApiClient {
   baseUrl: string;
@@ -42,12 +36,12 @@ export function buildUrl(base: string, path: string, query: Query = {}): string 
   return url.toString();
 }
 
-function unreachable(apiUrl: string, err: unknown): ApiError {
+function unreachable(apiUrl: string, err: unknown): ApiRequestError {
   const cause = err instanceof Error && err.cause instanceof Error ? (err.cause as Error & { code?: string }) : undefined;
   if (isCertificateError(cause?.code)) {
-    return new ApiError(0, 'untrusted_certificate', `the API's TLS certificate at ${apiUrl} is not trusted (${cause?.message}); set FLOTILLA_CA_FILE to the CA that signed it`);
+    return new ApiRequestError(0, 'untrusted_certificate', `the API's TLS certificate at ${apiUrl} is not trusted (${cause?.message}); set FLOTILLA_CA_FILE to the CA that signed it`);
   }
-  return new ApiError(0, 'unreachable', `cannot reach the API at ${apiUrl}${cause ? `: ${cause.message}` : ''}`);
+  return new ApiRequestError(0, 'unreachable', `cannot reach the API at ${apiUrl}${cause ? `: ${cause.message}` : ''}`);
 }
 
 export function createApiClient(config: CliConfig): ApiClient {
@@ -62,7 +56,7 @@ export function createApiClient(config: CliConfig): ApiClient {
     } catch (err) {
       throw unreachable(config.apiUrl, err);
     }
-    if (!res.ok) throw await toApiError(res);
+    if (!res.ok) throw await toApiRequestError(res);
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   };
@@ -80,7 +74,7 @@ export function createApiClient(config: CliConfig): ApiClient {
     } catch (err) {
       throw unreachable(config.apiUrl, err);
     }
-    if (res.statusCode >= 400) throw await toApiError({ status: res.statusCode, text: () => res.body.text() });
+    if (res.statusCode >= 400) throw await toApiRequestError({ status: res.statusCode, text: () => res.body.text() });
     return (await res.body.json()) as T;
   };
   const client: ApiClient = {
@@ -107,7 +101,7 @@ export function createApiClient(config: CliConfig): ApiClient {
       } catch (err) {
         throw unreachable(config.apiUrl, err);
       }
-      if (!res.ok) throw await toApiError(res);
+      if (!res.ok) throw await toApiRequestError(res);
       return res;
     },
   };

@@ -1,13 +1,13 @@
 // Prints live output chunks line by line, each prefixed with its device; a line split across chunks is
 // held until it is complete (or until flush).
-import type { OutputChunk } from './api-types';
+import type { OutputEventData } from '../domain/batch-events';
 
 export class LiveLines {
   private readonly partial = new Map<string, { deviceName: string; text: string }>();
 
   constructor(private readonly print: (line: string) => void) {}
 
-  push(c: OutputChunk): void {
+  push(c: OutputEventData): void {
     const key = `${c.deviceId}:${c.stream}`;
     const lines = `${this.partial.get(key)?.text ?? ''}${c.text}`.split('\n');
     this.partial.set(key, { deviceName: c.deviceName, text: lines.pop() ?? '' });

@@ -1,5 +1,5 @@
 // Where the CLI writes: results on stdout, progress and errors on stderr; and the exit codes.
-import { ApiError } from './http';
+import { ApiRequestError } from './api-request-error';
 import { UsageError } from './parse';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -18,7 +18,7 @@ export function printJson(value: unknown): void {
 
 /** Prints what went wrong, with the API's details when it gave some, and answers the exit code. */
 export function reportError(err: unknown): number {
-  if (err instanceof ApiError) {
+  if (err instanceof ApiRequestError) {
     info(`error: ${err.message}${err.status ? ` (HTTP ${err.status}, ${err.code})` : ''}`);
     if (err.details !== undefined) info(JSON.stringify(err.details, null, 2));
     return EXIT.usage;

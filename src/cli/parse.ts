@@ -36,7 +36,7 @@ export function parseShell(raw: string): Shell {
   return raw as Shell;
 }
 
-export interface RunOptions {
+export interface BatchFlags {
   device?: string[];
   tag?: string[];
   concurrency?: string;
@@ -68,7 +68,7 @@ export function commandLine(words: string[]): string {
 }
 
 /** Exactly one of a command (after --) or a steps file; --shell and --timeout apply to a command only. */
-function requestWork(opts: RunOptions, commandWords: string[], stepsWork: StepsWork | undefined): Record<string, unknown> {
+function requestWork(opts: BatchFlags, commandWords: string[], stepsWork: StepsWork | undefined): Record<string, unknown> {
   if (stepsWork === undefined) return { action: commandAction(opts, commandWords) };
   if (commandWords.length > 0) throw new UsageError('give --steps FILE or a command after --, not both');
   if (opts.shell !== undefined || opts.timeout !== undefined) {
@@ -77,7 +77,7 @@ function requestWork(opts: RunOptions, commandWords: string[], stepsWork: StepsW
   return stepsWork.stepMode === undefined ? { steps: stepsWork.steps } : { steps: stepsWork.steps, stepMode: stepsWork.stepMode };
 }
 
-function commandAction(opts: RunOptions, commandWords: string[]): Record<string, unknown> {
+function commandAction(opts: BatchFlags, commandWords: string[]): Record<string, unknown> {
   const action: Record<string, unknown> = { type: 'command', command: commandLine(commandWords) };
   if (opts.shell !== undefined) action.shell = parseShell(opts.shell);
   if (opts.timeout !== undefined) action.timeoutSec = parsePositiveInt('--timeout', opts.timeout);
@@ -85,7 +85,7 @@ function commandAction(opts: RunOptions, commandWords: string[]): Record<string,
 }
 
 /** Rolling waves when --wave-size is given; the other wave flags need it, and it excludes the other modes. */
-function waveStrategy(opts: RunOptions): Record<string, unknown> | undefined {
+function waveStrategy(opts: BatchFlags): Record<string, unknown> | undefined {
   const waveOnly = { '--wave-pause': opts.wavePause, '--max-failures-per-wave': opts.maxFailuresPerWave, '--health-check': opts.healthCheck, '--approve-after-first-wave': opts.approveAfterFirstWave };
   if (opts.waveSize === undefined) {
     const given = Object.entries(waveOnly).filter(([, v]) => v !== undefined).map(([k]) => k);
@@ -110,7 +110,7 @@ function waveStrategy(opts: RunOptions): Record<string, unknown> | undefined {
  * The POST /v1/batches body for `flotilla run`, given group ids already resolved from names: the command
  * words, or (for `run --steps FILE`) the steps read from the file.
  */
-export function buildBatchRequest(opts: RunOptions, groupIds: string[], commandWords: string[], stepsWork?: StepsWork): Record<string, unknown> {
+export function buildBatchRequest(opts: BatchFlags, groupIds: string[], commandWords: string[], stepsWork?: StepsWork): Record<string, unknown> {
   const work = requestWork(opts, commandWords, stepsWork);
   const deviceIds = opts.device ?? [];
   const bad = deviceIds.filter((d) => !isUuid(d));

@@ -4,6 +4,10 @@ import { actionSchema, STEP_MODES, stepsSchema, type Action } from '../protocol/
 import { WAVE_ONLY_FIELDS, countOrPercent, resolveWaves, waveFields, type StoredWaves } from './waves';
 import type { StoredAction } from './work';
 
+/** How a batch dispatches: a sliding window of `concurrency` devices, one at a time, or rolling waves. */
+export const EXECUTION_MODES = ['parallel', 'sequential', 'waves'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+
 /** Largest sliding window; keeps a batch run well below Temporal's 2,000 pending children. */
 export const MAX_CONCURRENCY = 1000;
 
@@ -20,7 +24,7 @@ export const targetsSchema = z
 
 export const strategySchema = z
   .object({
-    mode: z.enum(['parallel', 'sequential', 'waves']).default('parallel'),
+    mode: z.enum(EXECUTION_MODES).default('parallel'),
     concurrency: countOrPercent
       .refine((v) => typeof v === 'string' || v >= 1, 'must be at least 1')
       .default(10),
@@ -68,7 +72,7 @@ export type BatchRequest = z.infer<typeof batchRequestSchema>;
 export type StoredTargets = z.infer<typeof targetsSchema>;
 
 export interface StoredStrategy {
-  mode: 'parallel' | 'sequential' | 'waves';
+  mode: ExecutionMode;
   /** Resolved against the target count (in waves mode: the wave size, a whole wave runs at once). */
   concurrency: number;
   /** Resolved; failures beyond this stop the batch. null: no limit. */

@@ -1,4 +1,5 @@
 // Statuses of a device's execution and of a batch. Pure values: safe to import from workflows.
+import { AGENT_RESULT_STATUSES } from '../protocol/v1/reported';
 
 export const EXECUTION_STATUSES = [
   'queued',
@@ -27,13 +28,10 @@ export type FinalExecutionStatus = (typeof FINAL_EXECUTION_STATUSES)[number];
 /** Outcomes that count towards a batch's maxFailures. */
 export const FAILURE_STATUSES = ['failed', 'timed_out', 'undeliverable'] as const satisfies readonly FinalExecutionStatus[];
 
-/** What an agent may report for a command it ran. */
-export const AGENT_RESULT_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'] as const satisfies readonly FinalExecutionStatus[];
-export type AgentResultStatus = (typeof AGENT_RESULT_STATUSES)[number];
-
-/** What one step of an execution ends as; `skipped` when an earlier step ended the run. */
-export const STEP_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
+/** What an agent reports (a command's status, a step's status) is defined by the wire protocol. */
+export { AGENT_RESULT_STATUSES, STEP_STATUSES, type AgentResultStatus, type StepStatus } from '../protocol/v1/reported';
+/** Every status an agent reports for a command is a final execution status. */
+const _agentResultsAreFinal: readonly FinalExecutionStatus[] = AGENT_RESULT_STATUSES;
 
 export const BATCH_STATUSES = ['running', 'paused', 'succeeded', 'partial', 'failed', 'stopped', 'cancelled'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];

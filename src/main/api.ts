@@ -1,15 +1,13 @@
 // Entry point: the HTTP API on its own. Needs PostgreSQL (embedded PGlite lives only in the
-// all-in-one) and an admin token; connects to Temporal at TEMPORAL_ADDRESS (default 127.0.0.1:7233).
+// all-in-one) and an admin token; connects to Temporal at TEMPORAL_ADDRESS (default in src/config.ts).
 import { Client, Connection } from '@temporalio/client';
 import { startApi } from '../api';
 import { startOutputPruner } from '../batches/output-retention';
 import { startReconciler } from '../batches/reconciler';
-import { loadServerConfig } from '../config';
+import { loadServerConfig, temporalAddressOf } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { runMain, stopOnSignal } from './lifecycle';
-
-const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -17,7 +15,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone API (embedded mode: npm start)');
   if (!config.adminToken) throw new Error('FLOTILLA_ADMIN_TOKEN is required for the standalone API');
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const connection = await Connection.connect({ address: config.temporal.address ?? DEFAULT_TEMPORAL_ADDRESS });
+  const connection = await Connection.connect({ address: temporalAddressOf(config) });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const api = await startApi({ db, temporal, config, logger, port: config.apiPort, host: config.bindHost });
   const reconciler = startReconciler({ db: db.orm, client: temporal, logger });

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startGateway } from '../agent-gateway';
-import { loadServerConfig } from '../config';
+import { loadServerConfig, temporalAddressOf } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { runMain, stopOnSignal } from './lifecycle';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.logLevel);
   installTemporalRuntime();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone gateway (embedded mode: npm start)');
-  const address = config.temporal.address ?? '127.0.0.1:7233';
+  const address = temporalAddressOf(config);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const workerConnection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });

@@ -1,7 +1,7 @@
 // Entry point: the Temporal worker for workflows and database activities.
 import { NativeConnection } from '@temporalio/worker';
 import { batchLimitsOf } from '../batches/create-batch';
-import { loadServerConfig } from '../config';
+import { loadServerConfig, temporalAddressOf } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { installTemporalRuntime } from '../temporal/runtime';
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   installTemporalRuntime();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone worker (embedded mode: npm start)');
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const connection = await NativeConnection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
+  const connection = await NativeConnection.connect({ address: temporalAddressOf(config) });
   const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.orm, heartbeatMs: config.heartbeatMs, batchLimits: batchLimitsOf(config), logger });
   logger.info({ taskQueue: running.worker.options.taskQueue }, 'ready');
   stopOnSignal(logger, 'shutting down: finishing in-flight tasks', async () => {

@@ -42,3 +42,16 @@ export const CLOSE_CODES = {
   /** The gateway holds as many agents as it may: try another gateway, later. */
   gatewayFull: 4012,
 } as const;
+export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
+
+/** The `code` of the error frame the gateway sends before it closes a connection it refuses. */
+export const GATEWAY_ERROR_CODES = [
+  'bad_frame',
+  'unsupported_version',
+  'unauthorized',
+  'policy_violation',
+  'rate_limited',
+  'hello_timeout',
+  'gateway_full',
+] as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];

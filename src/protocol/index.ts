@@ -2,6 +2,7 @@
 export {
   AGENT_JOURNAL_SIZE,
   CLOSE_CODES,
+  GATEWAY_ERROR_CODES,
   DEFAULT_MAX_FRAME_BYTES,
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_MISSES_ALLOWED,
@@ -10,6 +11,8 @@ export {
   LIVE_OUTPUT_INTERVAL_MS,
   OUTPUT_CAP_BYTES,
   PROTOCOL_VERSION,
+  type CloseCode,
+  type GatewayErrorCode,
 } from './constants';
 export {
   INTERPRETERS,
@@ -48,4 +51,5 @@ export {
   type ResultMessage,
   type StepResult,
 } from './v1/messages';
+export { AGENT_RESULT_STATUSES, OUTPUT_STREAMS, STEP_STATUSES, type AgentResultStatus, type OutputStream, type StepStatus } from './v1/reported';
 export { decodeAgentMessage, decodeGatewayMessage, encodeAgentMessage, encodeGatewayMessage, type Decoded } from './v1/codec';

@@ -3,32 +3,7 @@
 // under FLOTILLA_SECRET_KEY, for the runs. Plain env values are never stored.
 import type { BatchRequest } from '../domain/batch';
 import { BatchRejected } from '../batches/rejected';
-import { seal, unseal } from '../security/secrets';
-
-export const REDACTED_VALUE = '***';
-
-function mapEnv(value: unknown, onEnv: (env: Record<string, unknown>) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => mapEnv(v, onEnv));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) =>
-      k === 'env' && v !== null && typeof v === 'object' && !Array.isArray(v) ? [k, onEnv(v as Record<string, unknown>)] : [k, mapEnv(v, onEnv)],
-    ),
-  );
-}
-
-export function redactEnv<T>(value: T): T {
-  return mapEnv(value, (env) => Object.fromEntries(Object.keys(env).map((k) => [k, REDACTED_VALUE]))) as T;
-}
-
-function hasEnv(value: unknown): boolean {
-  let found = false;
-  mapEnv(value, (env) => {
-    if (Object.keys(env).length > 0) found = true;
-    return env;
-  });
-  return found;
-}
+import { hasEnv, redactEnv, seal, unseal } from '../security/secrets';
 
 export interface StoredScheduleBatch {
   shown: BatchRequest;

@@ -1,17 +1,8 @@
 // The state of one batch workflow run and the moves every dispatch loop shares: launching a device's
 // child workflow, recording its outcome, stopping, pausing, reading targets page by page, and reporting
 // progress (query, Temporal UI details, search attribute).
-import {
-  CancellationScope,
-  ChildWorkflowCancellationType,
-  ParentClosePolicy,
-  condition,
-  executeChild,
-  isCancellation,
-  proxyLocalActivities,
-  setCurrentDetails,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, executeChild, isCancellation, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { percentDone } from '../domain/progress';
 import { isFailureStatus, type FinalExecutionStatus } from '../domain/status';
 import {
   SEARCH_ATTRIBUTES,
@@ -24,11 +15,9 @@ import {
   type TargetRef,
 } from './definitions';
 import { deviceWorkflow } from './device';
+import { childOptions, deviceSearchAttributes, localDbActivityOptions } from './options';
 
-export const db = proxyLocalActivities<DbActivities>({
-  startToCloseTimeout: '60s',
-  retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
-});
+export const db = proxyLocalActivities<DbActivities>(localDbActivityOptions('60s'));
 
 const TARGET_PAGE = 250;
 
@@ -43,35 +32,61 @@ export function freshCarry(input: BatchWorkflowInput, now: number): BatchCarry {
   };
 }
 
+/** The batch run's state changes only through these methods; the dispatch loops read it. */
 export class BatchRun {
-  readonly counts: Partial<Record<FinalExecutionStatus, number>>;
-  nextSeq: number;
-  started: number;
-  failures: number;
-  stopping: BatchProgress['stopping'];
-  paused: BatchProgress['paused'];
-  shownPaused: boolean;
-  wavesDone: number;
+  private readonly counts: Partial<Record<FinalExecutionStatus, number>>;
+  private _nextSeq: number;
+  private started: number;
+  private _failures: number;
+  private _stopping: BatchProgress['stopping'];
+  private _paused: BatchProgress['paused'];
+  private shownPaused: boolean;
+  private _wavesDone: number;
   /** Failures recorded since the current wave began (waves mode). */
-  waveFailures = 0;
-  inFlight = 0;
-  startedThisRun = 0;
+  private _waveFailures = 0;
+  private _inFlight = 0;
+  private _startedThisRun = 0;
   private buffer: TargetRef[] = [];
   /** Children (devices, health checks) run in this scope, so an API cancel cancels exactly them. */
   readonly children = new CancellationScope();
 
   constructor(
     readonly input: BatchWorkflowInput,
-    readonly carry: BatchCarry,
+    private readonly carry: BatchCarry,
   ) {
     this.counts = { ...carry.counts };
-    this.nextSeq = carry.nextSeq;
+    this._nextSeq = carry.nextSeq;
     this.started = carry.started;
-    this.failures = carry.failures;
-    this.stopping = carry.stopping;
-    this.paused = carry.paused ?? null;
+    this._failures = carry.failures;
+    this._stopping = carry.stopping;
+    this._paused = carry.paused ?? null;
     this.shownPaused = carry.shownPaused ?? false;
-    this.wavesDone = carry.wavesDone ?? 0;
+    this._wavesDone = carry.wavesDone ?? 0;
+  }
+
+  get nextSeq(): number {
+    return this._nextSeq;
+  }
+  get failures(): number {
+    return this._failures;
+  }
+  get stopping(): BatchProgress['stopping'] {
+    return this._stopping;
+  }
+  get paused(): BatchProgress['paused'] {
+    return this._paused;
+  }
+  get wavesDone(): number {
+    return this._wavesDone;
+  }
+  get waveFailures(): number {
+    return this._waveFailures;
+  }
+  get inFlight(): number {
+    return this._inFlight;
+  }
+  get startedThisRun(): number {
+    return this._startedThisRun;
   }
 
   completed(): number {
@@ -91,7 +106,7 @@ export class BatchRun {
       failures: this.failures,
       counts: { ...this.counts },
       stopping: this.stopping,
-      percent: targetCount === 0 ? 100 : Math.round((done / targetCount) * 1000) / 10,
+      percent: percentDone(done, targetCount),
       paused: this.paused,
       wave: w ? this.waveProgress(w.size) : null,
     };
@@ -114,34 +129,53 @@ export class BatchRun {
 
   stop(why: Exclude<BatchProgress['stopping'], 'no'>): void {
     if (this.stopping === 'cancel' || this.stopping === 'deadline') return;
-    this.stopping = why;
+    this._stopping = why;
     if (why === 'cancel' || why === 'deadline') this.children.cancel();
     this.describe();
   }
 
   pause(why: 'operator' | 'approval'): void {
     if (this.stopping !== 'no' || this.paused !== null) return;
-    this.paused = why;
+    this._paused = why;
     this.describe();
   }
 
   resume(): void {
-    this.paused = null;
+    this._paused = null;
     this.describe();
+  }
+
+  /**
+   * Cancelled from the Temporal UI or CLI: the batch ends cancelled whatever it was stopping for. The
+   * children were cancelled with the workflow.
+   */
+  cancelledByTemporal(): void {
+    this._stopping = 'cancel';
+  }
+
+  /** Waves mode: a wave starts with no failures of its own. */
+  beginWave(): void {
+    this._waveFailures = 0;
+  }
+
+  /** Waves mode: the current wave is done (its health check included). */
+  endWave(): void {
+    this._wavesDone++;
+    this._waveFailures = 0;
   }
 
   /** Counts a failure; past the batch's maxFailures, nothing more is dispatched. */
   countFailures(n: number): void {
     if (n <= 0) return;
-    this.failures += n;
-    this.waveFailures += n;
+    this._failures += n;
+    this._waveFailures += n;
     const max = this.input.strategy.maxFailures;
     if (max !== null && this.failures > max && this.stopping === 'no') this.stop('threshold');
   }
 
   private record(status: FinalExecutionStatus): void {
     this.counts[status] = (this.counts[status] ?? 0) + 1;
-    this.inFlight--;
+    this._inFlight--;
     if (isFailureStatus(status)) this.countFailures(1);
     this.describe();
   }
@@ -149,22 +183,17 @@ export class BatchRun {
   launch(t: TargetRef): void {
     const input = this.input;
     const batchId = input.batchId;
-    this.inFlight++;
+    this._inFlight++;
     this.started++;
-    this.startedThisRun++;
+    this._startedThisRun++;
     const run = this.children.run(() =>
       executeChild(deviceWorkflow, {
-        workflowId: deviceWorkflowId(batchId, t.deviceId),
+        ...childOptions({
+          workflowId: deviceWorkflowId(batchId, t.deviceId),
+          staticSummary: `${t.deviceName}: ${input.summary}`,
+          typedSearchAttributes: deviceSearchAttributes(batchId, input.owner, t.deviceId),
+        }),
         args: [{ batchId, executionId: t.executionId, deviceId: t.deviceId, deliveryTimeoutSec: input.deliveryTimeoutSec, timeoutSec: input.timeoutSec }],
-        staticSummary: `${t.deviceName}: ${input.summary}`,
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.batchId, value: batchId },
-          { key: SEARCH_ATTRIBUTES.owner, value: input.owner },
-          { key: SEARCH_ATTRIBUTES.deviceId, value: t.deviceId },
-        ],
-        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-        // Terminating a batch still asks its devices to stop their commands and record a status.
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       }),
     );
     run.then(
@@ -179,12 +208,12 @@ export class BatchRun {
       if (this.nextSeq >= this.input.targetCount) return null;
       this.buffer = await db.loadTargets(this.input.batchId, this.nextSeq, TARGET_PAGE);
       if (this.buffer.length === 0) {
-        this.nextSeq = this.input.targetCount;
+        this._nextSeq = this.input.targetCount;
         return null;
       }
     }
     const next = this.buffer.shift() as TargetRef;
-    this.nextSeq = next.seq + 1;
+    this._nextSeq = next.seq + 1;
     return next;
   }
 

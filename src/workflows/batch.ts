@@ -4,8 +4,6 @@
 // 10,000-device batches stay far below Temporal's limits.
 import {
   CancellationScope,
-  ChildWorkflowCancellationType,
-  ParentClosePolicy,
   condition,
   continueAsNew,
   executeChild,
@@ -28,6 +26,7 @@ import {
   type BatchWorkflowInput,
   type BatchWorkflowResult,
 } from './definitions';
+import { batchSearchAttributes, childOptions } from './options';
 import { runWaves } from './waves';
 
 /** Children started per run before continuing as new (each costs ~3 parent history events). */
@@ -71,16 +70,12 @@ async function finish(run: BatchRun): Promise<BatchWorkflowResult> {
 function runChildBatch(parent: BatchWorkflowInput): (input: BatchWorkflowInput) => Promise<BatchWorkflowResult> {
   return (input) =>
     executeChild(batchWorkflow, {
-      workflowId: batchWorkflowId(input.batchId),
+      ...childOptions({
+        workflowId: batchWorkflowId(input.batchId),
+        staticSummary: `health check of wave ${input.healthCheckOf?.wave ?? '?'}: ${input.summary}`,
+        typedSearchAttributes: batchSearchAttributes({ batchId: input.batchId, owner: parent.owner }),
+      }),
       args: [input],
-      staticSummary: `health check of wave ${input.healthCheckOf?.wave ?? '?'}: ${input.summary}`,
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.batchId, value: input.batchId },
-        { key: SEARCH_ATTRIBUTES.owner, value: parent.owner },
-        { key: SEARCH_ATTRIBUTES.status, value: 'running' },
-      ],
-      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });
 }
 
@@ -130,7 +125,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
     if (!isCancellation(err)) throw err;
     // Cancelled from the Temporal UI or CLI: the children were cancelled with us; wait for them to record
     // their statuses, end the rest, and report the batch cancelled.
-    run.stopping = 'cancel';
+    run.cancelledByTemporal();
     await CancellationScope.nonCancellable(() => finish(run));
     throw err;
   }

@@ -3,6 +3,7 @@
 // Keep every payload here small: outputs never enter Temporal history.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ExecutionMode } from '../domain/batch';
 import type { BatchStatus, ExecutionStatus, FinalExecutionStatus } from '../domain/status';
 import type { ResolvedWaves } from '../domain/waves';
 
@@ -80,7 +81,7 @@ export interface BatchProgress {
 export const progressQuery = defineQuery<BatchProgress>('progress');
 
 export interface ResolvedStrategy {
-  mode: 'parallel' | 'sequential' | 'waves';
+  mode: ExecutionMode;
   concurrency: number;
   maxFailures: number | null;
   /** Waves mode only (a new input field: executions started before waves existed never have it). */

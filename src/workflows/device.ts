@@ -19,11 +19,9 @@ import {
   type DeviceWorkflowInput,
   type GatewayActivities,
 } from './definitions';
+import { localDbActivityOptions } from './options';
 
-const db = proxyLocalActivities<DbActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
-});
+const db = proxyLocalActivities<DbActivities>(localDbActivityOptions('30s'));
 
 /** Re-check presence at least this often while waiting for a device, in case a wake-up signal is lost. */
 const RECHECK_MS = 5_000;

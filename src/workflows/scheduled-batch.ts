@@ -3,20 +3,12 @@
 // wait for it, cancel_other cancels it (its devices are cancelled), terminate_other ends it through the
 // child's REQUEST_CANCEL parent-close policy. A run that cannot start a batch ends normally with a
 // failed result, recorded in PostgreSQL; the schedule keeps going.
-import { ChildWorkflowCancellationType, ParentClosePolicy, executeChild, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { executeChild, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import { batchWorkflow } from './batch';
-import {
-  SEARCH_ATTRIBUTES,
-  batchWorkflowId,
-  type ScheduleActivities,
-  type ScheduledBatchInput,
-  type ScheduledBatchResult,
-} from './definitions';
+import { batchWorkflowId, type ScheduleActivities, type ScheduledBatchInput, type ScheduledBatchResult } from './definitions';
+import { batchSearchAttributes, childOptions, localDbActivityOptions } from './options';
 
-const activities = proxyLocalActivities<ScheduleActivities>({
-  startToCloseTimeout: '60s',
-  retry: { initialInterval: '200ms', maximumInterval: '10s', backoffCoefficient: 2 },
-});
+const activities = proxyLocalActivities<ScheduleActivities>(localDbActivityOptions('60s'));
 
 export async function scheduledBatchWorkflow({ scheduleId }: ScheduledBatchInput): Promise<ScheduledBatchResult> {
   const run = await activities.startScheduledRun(scheduleId, workflowInfo().workflowId);
@@ -24,17 +16,12 @@ export async function scheduledBatchWorkflow({ scheduleId }: ScheduledBatchInput
   const { batch } = run;
   const n = batch.targetCount;
   const result = await executeChild(batchWorkflow, {
-    workflowId: batchWorkflowId(batch.batchId),
+    ...childOptions({
+      workflowId: batchWorkflowId(batch.batchId),
+      staticSummary: `${batch.summary} on ${n} ${n === 1 ? 'device' : 'devices'} (schedule ${run.scheduleName})`,
+      typedSearchAttributes: batchSearchAttributes({ batchId: batch.batchId, owner: batch.owner, scheduleId }),
+    }),
     args: [batch],
-    typedSearchAttributes: [
-      { key: SEARCH_ATTRIBUTES.batchId, value: batch.batchId },
-      { key: SEARCH_ATTRIBUTES.owner, value: batch.owner },
-      { key: SEARCH_ATTRIBUTES.status, value: 'running' },
-      { key: SEARCH_ATTRIBUTES.scheduleId, value: scheduleId },
-    ],
-    staticSummary: `${batch.summary} on ${n} ${n === 1 ? 'device' : 'devices'} (schedule ${run.scheduleName})`,
-    cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
   });
   return { scheduleId, batchId: batch.batchId, status: result.status, error: null };
 }

@@ -16,7 +16,7 @@ export type RunChildBatch = (input: BatchWorkflowInput) => Promise<BatchWorkflow
 export async function runWaves(run: BatchRun, w: ResolvedWaves, runChild: RunChildBatch, roomForAnotherWave: () => boolean): Promise<'finish' | 'continue'> {
   for (;;) {
     const fromSeq = run.resumeSeq();
-    run.waveFailures = 0;
+    run.beginWave();
     let launched = 0;
     while (launched < w.size) {
       await run.waitFor(() => run.paused === null);
@@ -31,8 +31,7 @@ export async function runWaves(run: BatchRun, w: ResolvedWaves, runChild: RunChi
     if (w.healthCheck && launched > 0) await healthCheck(run, runChild, fromSeq, run.nextSeq);
     if (w.maxFailuresPerWave !== null && run.waveFailures > w.maxFailuresPerWave) run.stop('wave_threshold');
     if (run.stopping !== 'no' || !run.moreToStart()) return 'finish';
-    run.wavesDone++;
-    run.waveFailures = 0;
+    run.endWave();
     if (run.wavesDone === 1 && w.approveAfterFirstWave) run.pause('approval');
     else if (w.pauseBetweenSec > 0) await run.sleep(w.pauseBetweenSec * 1000);
     if (!roomForAnotherWave()) return 'continue';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionView } from '../../src/cli/api-types';
+import type { ExecutionJson } from '../../src/api/schemas/batch';
 import { agentCommandLine, guessGatewayUrl } from '../../src/cli/commands/devices';
 import {
   executionNote,
@@ -13,17 +13,19 @@ import {
 } from '../../src/cli/format';
 import { buildUrl } from '../../src/cli/http';
 
-const execution = (over: Partial<ExecutionView>): ExecutionView => ({
+const execution = (over: Partial<ExecutionJson>): ExecutionJson => ({
   deviceId: 'd',
   deviceName: 'web-1',
   status: 'succeeded',
   exitCode: 0,
   stdout: '',
   stderr: '',
+  truncated: false,
   startedAt: null,
   completedAt: null,
   durationMs: 1234,
   error: null,
+  outputCut: false,
   steps: [],
   ...over,
 });
@@ -67,7 +69,7 @@ describe('formatting', () => {
   });
 
   it('adds one line per step under the devices when the batch has several steps', () => {
-    const step = { stdout: '', stderr: '', error: null, durationMs: 5, bytes: null, sha256: null };
+    const step = { stdout: '', stderr: '', truncated: false, error: null, startedAt: null, completedAt: null, durationMs: 5, bytes: null, sha256: null };
     const single = [execution({ stdout: 'ok', steps: [{ ...step, index: 0, type: 'command', status: 'succeeded', exitCode: 0 }] })];
     expect(formatResults(single)).toBe(formatExecutions(single));
     const text = formatResults([

@@ -4,6 +4,8 @@ import { z } from '@hono/zod-openapi';
 import type { BatchLinks } from '../../db/queries/batch-links';
 import type { ExecutionStats, ExecutionView } from '../../db/queries/batches';
 import type { BatchRow } from '../../db/schema';
+import { EXECUTION_MODES } from '../../domain/batch';
+import { percentDone } from '../../domain/progress';
 import { workOf } from '../../domain/work';
 import { BATCH_PURPOSES, BATCH_STATUSES, EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../../domain/status';
 import { STEP_MODES } from '../../protocol/v1/action';
@@ -26,7 +28,7 @@ export const batchSchema = z
     steps: z.array(shownActionSchema).openapi({ description: 'what runs on each device (a single action is one step)' }),
     stepMode: z.enum(STEP_MODES),
     strategy: z.object({
-      mode: z.enum(['parallel', 'sequential', 'waves']),
+      mode: z.enum(EXECUTION_MODES),
       concurrency: z.number().int(),
       maxFailures: z.number().int().nullable(),
       waves: z
@@ -96,9 +98,7 @@ export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLink
 
 /** Percent of executions in a final status, 0..100 with one decimal. */
 export function progressOf(stats: ExecutionStats, targetCount: number): number {
-  if (targetCount === 0) return 100;
-  const done = FINAL_EXECUTION_STATUSES.reduce((n, s) => n + stats[s], 0);
-  return Math.floor((done / targetCount) * 1000) / 10;
+  return percentDone(FINAL_EXECUTION_STATUSES.reduce((n, s) => n + stats[s], 0), targetCount);
 }
 
 export const batchCreatedSchema = z
@@ -109,6 +109,16 @@ export const batchCreatedSchema = z
     deviceIds: z.array(z.uuid()),
   })
   .openapi('BatchCreated');
+
+export type BatchCreatedJson = z.infer<typeof batchCreatedSchema>;
+
+/** GET /v1/batches/:id, and the snapshot, counts and end events of its live stream. */
+export const batchDetailSchema = z.object({
+  batch: batchSchema,
+  progress: z.number().min(0).max(100).openapi({ description: 'percent of devices in a final status' }),
+});
+
+export type BatchDetailJson = z.infer<typeof batchDetailSchema>;
 
 export const executionSchema = z
   .object({
@@ -130,7 +140,9 @@ export const executionSchema = z
   })
   .openapi('Execution');
 
-export function toExecutionJson(e: ExecutionView, steps: readonly StepView[]): z.infer<typeof executionSchema> {
+export type ExecutionJson = z.infer<typeof executionSchema>;
+
+export function toExecutionJson(e: ExecutionView, steps: readonly StepView[]): ExecutionJson {
   return {
     deviceId: e.deviceId,
     deviceName: e.deviceName,

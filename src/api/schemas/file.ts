@@ -19,6 +19,8 @@ export const fileSchema = z
   })
   .openapi('File');
 
-export function toFileJson(f: FileView): z.infer<typeof fileSchema> {
+export type FileJson = z.infer<typeof fileSchema>;
+
+export function toFileJson(f: FileView): FileJson {
   return { id: f.id, name: f.name, size: f.size, sha256: f.sha256, createdAt: iso(f.createdAt) };
 }

@@ -27,10 +27,13 @@ export const groupSchema = z
 
 export const groupWithDevicesSchema = groupSchema.extend({ devices: z.array(deviceSchema) }).openapi('GroupWithDevices');
 
-export function toGroupJson(g: GroupView): z.infer<typeof groupSchema> {
+export type GroupJson = z.infer<typeof groupSchema>;
+export type GroupWithDevicesJson = z.infer<typeof groupWithDevicesSchema>;
+
+export function toGroupJson(g: GroupView): GroupJson {
   return { id: g.id, name: g.name, deviceCount: g.deviceCount, createdAt: iso(g.createdAt), updatedAt: iso(g.updatedAt) };
 }
 
-export function toGroupWithDevicesJson(g: GroupWithDevices): z.infer<typeof groupWithDevicesSchema> {
+export function toGroupWithDevicesJson(g: GroupWithDevices): GroupWithDevicesJson {
   return { ...toGroupJson(g), devices: g.devices.map(toDeviceJson) };
 }

@@ -4,9 +4,8 @@ import type { StepView } from '../../db/queries/execution-steps';
 import type { StoredAction } from '../../domain/work';
 import { STEP_STATUSES } from '../../domain/status';
 import { INTERPRETERS, SHELLS } from '../../protocol/v1/action';
+import { REDACTED, redactedEnv } from '../../security/secrets';
 import { iso, timestamp } from './common';
-
-export const REDACTED = '***';
 
 const common = {
   timeoutSec: z.number().int(),
@@ -37,7 +36,7 @@ export type ShownAction = z.infer<typeof shownActionSchema>;
 export function showAction(a: StoredAction): ShownAction {
   if (a.type === 'file') return a;
   const { envKeys, envSealed: _sealed, ...rest } = a;
-  return envKeys === undefined ? rest : { ...rest, env: Object.fromEntries(envKeys.map((k) => [k, REDACTED] as const)) };
+  return envKeys === undefined ? rest : { ...rest, env: redactedEnv(envKeys) };
 }
 
 export const stepResultSchema = z
@@ -58,7 +57,9 @@ export const stepResultSchema = z
   })
   .openapi('StepResult');
 
-export function toStepJson(s: StepView): z.infer<typeof stepResultSchema> {
+export type StepResultJson = z.infer<typeof stepResultSchema>;
+
+export function toStepJson(s: StepView): StepResultJson {
   return {
     index: s.idx,
     type: s.kind,

@@ -43,10 +43,18 @@ export const issuedTokenSchema = z
   })
   .openapi('IssuedToken');
 
-export function toUserJson(u: UserView): z.infer<typeof userSchema> {
+/** GET /v1/me: who the bearer token belongs to. */
+export const meSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema, tokenId: z.uuid().nullable() });
+
+export type UserJson = z.infer<typeof userSchema>;
+export type TokenJson = z.infer<typeof tokenSchema>;
+export type IssuedTokenJson = z.infer<typeof issuedTokenSchema>;
+export type MeJson = z.infer<typeof meSchema>;
+
+export function toUserJson(u: UserView): UserJson {
   return { id: u.id, name: u.name, role: u.role, disabled: u.disabled, createdAt: iso(u.createdAt) };
 }
 
-export function toTokenJson(t: TokenView): z.infer<typeof tokenSchema> {
+export function toTokenJson(t: TokenView): TokenJson {
   return { id: t.id, userId: t.userId, name: t.name, createdAt: iso(t.createdAt), lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) };
 }

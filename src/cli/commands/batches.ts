@@ -1,7 +1,7 @@
 // `flotilla batches show|cancel|list`, plus watch and export (batch-follow.ts), pause, resume and retry (batch-control.ts).
 import type { Command } from 'commander';
 import { BATCH_STATUSES } from '../../domain/status';
-import type { BatchDetail, BatchView, ExecutionView } from '../api-types';
+import type { BatchDetailJson, BatchJson, ExecutionJson } from '../../api/schemas/batch';
 import { formatBatchHeader, formatBatches, formatResults } from '../format';
 import { EXIT, out, printJson } from '../output';
 import { UsageError, parsePositiveInt } from '../parse';
@@ -22,8 +22,8 @@ export function registerBatchesCommands(program: Command, ctx: CommandContext): 
     .action(
       action(async (id: string, flags: { json?: boolean }) => {
         const api = ctx.api();
-        const detail = await api.get<BatchDetail>(`/v1/batches/${id}`);
-        const executions = await api.all<ExecutionView>(`/v1/batches/${id}/executions`);
+        const detail = await api.get<BatchDetailJson>(`/v1/batches/${id}`);
+        const executions = await api.all<ExecutionJson>(`/v1/batches/${id}/executions`);
         if (flags.json) {
           printJson({ ...detail, executions });
           return EXIT.ok;
@@ -58,7 +58,7 @@ export function registerBatchesCommands(program: Command, ctx: CommandContext): 
         if (flags.status && !(BATCH_STATUSES as readonly string[]).includes(flags.status)) {
           throw new UsageError(`--status must be one of ${BATCH_STATUSES.join(', ')}`);
         }
-        const items = await ctx.api().all<BatchView>('/v1/batches', { status: flags.status }, parsePositiveInt('--limit', flags.limit));
+        const items = await ctx.api().all<BatchJson>('/v1/batches', { status: flags.status }, parsePositiveInt('--limit', flags.limit));
         if (flags.json) printJson(items);
         else out(formatBatches(items));
         return EXIT.ok;

@@ -1,6 +1,6 @@
 // `flotilla devices add|list|rotate-token`.
 import type { Command } from 'commander';
-import type { DeviceView } from '../api-types';
+import type { DeviceJson } from '../../api/schemas/device';
 import { formatDevices } from '../format';
 import { EXIT, out, printJson } from '../output';
 import { collect, UsageError } from '../parse';
@@ -34,7 +34,7 @@ export function registerDevicesCommands(program: Command, ctx: CommandContext): 
     .action(
       action(async (name: string, flags: { tag?: string[]; hostname?: string; gateway?: string; json?: boolean }) => {
         const api = ctx.api();
-        const created = await api.post<{ device: DeviceView; agentToken: string }>('/v1/devices', {
+        const created = await api.post<{ device: DeviceJson; agentToken: string }>('/v1/devices', {
           name,
           ...(flags.hostname ? { hostname: flags.hostname } : {}),
           ...(flags.tag ? { tags: flags.tag } : {}),
@@ -68,7 +68,7 @@ export function registerDevicesCommands(program: Command, ctx: CommandContext): 
         }
         const api = ctx.api();
         const group = flags.group ? await resolveGroupId(api, flags.group) : undefined;
-        const items = await api.all<DeviceView>('/v1/devices', { tag: flags.tag, group, status: flags.status });
+        const items = await api.all<DeviceJson>('/v1/devices', { tag: flags.tag, group, status: flags.status });
         if (flags.json) printJson(items);
         else out(formatDevices(items));
         return EXIT.ok;

@@ -2,7 +2,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { FileView } from '../api-types';
+import type { FileJson } from '../../api/schemas/file';
 import type { FileAction } from '../../protocol/v1/action';
 import { formatFiles } from '../format';
 import { EXIT, info, out, printJson } from '../output';
@@ -22,9 +22,9 @@ export function checkLocalFile(local: string): void {
 }
 
 /** Uploads a local file as a raw body read from disk chunk by chunk; answers the stored file. */
-export async function pushFile(ctx: CommandContext, local: string, name?: string): Promise<FileView> {
+export async function pushFile(ctx: CommandContext, local: string, name?: string): Promise<FileJson> {
   checkLocalFile(local);
-  const { file } = await ctx.api().upload<{ file: FileView }>('/v1/files', { name: name ?? path.basename(local) }, createReadStream(local));
+  const { file } = await ctx.api().upload<{ file: FileJson }>('/v1/files', { name: name ?? path.basename(local) }, createReadStream(local));
   return file;
 }
 
@@ -64,7 +64,7 @@ export function registerFilesCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print as JSON')
     .action(
       action(async (flags: { json?: boolean }) => {
-        const items = await ctx.api().all<FileView>('/v1/files');
+        const items = await ctx.api().all<FileJson>('/v1/files');
         if (flags.json) printJson(items);
         else out(formatFiles(items));
         return EXIT.ok;

@@ -1,6 +1,6 @@
 // `flotilla groups create|list`.
 import type { Command } from 'commander';
-import type { GroupView } from '../api-types';
+import type { GroupJson } from '../../api/schemas/group';
 import { formatGroups } from '../format';
 import { EXIT, out, printJson } from '../output';
 import { collect } from '../parse';
@@ -17,7 +17,7 @@ export function registerGroupsCommands(program: Command, ctx: CommandContext): v
     .option('--json', 'print the API answer as JSON')
     .action(
       action(async (name: string, flags: { device?: string[]; json?: boolean }) => {
-        const { group } = await ctx.api().post<{ group: GroupView }>('/v1/groups', { name, ...(flags.device ? { deviceIds: flags.device } : {}) });
+        const { group } = await ctx.api().post<{ group: GroupJson }>('/v1/groups', { name, ...(flags.device ? { deviceIds: flags.device } : {}) });
         if (flags.json) printJson({ group });
         else out(`group ${group.name} created: ${group.id}`);
         return EXIT.ok;
@@ -30,7 +30,7 @@ export function registerGroupsCommands(program: Command, ctx: CommandContext): v
     .option('--json', 'print as JSON')
     .action(
       action(async (flags: { json?: boolean }) => {
-        const items = await ctx.api().all<GroupView>('/v1/groups');
+        const items = await ctx.api().all<GroupJson>('/v1/groups');
         if (flags.json) printJson(items);
         else out(formatGroups(items));
         return EXIT.ok;

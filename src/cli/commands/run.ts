@@ -1,19 +1,19 @@
 // `flotilla run`: start a batch, follow it, print a per-device summary; exit 0 only if every device succeeded.
 import type { Command } from 'commander';
-import type { CreatedBatch, ExecutionView } from '../api-types';
+import type { BatchCreatedJson, ExecutionJson } from '../../api/schemas/batch';
 import { followBatch } from '../follow';
 import { LiveLines } from '../live-lines';
 import { formatCounts, formatResults } from '../format';
 import { EXIT, info, out, printJson } from '../output';
 import { withBatchOptions } from '../batch-options';
-import { buildBatchRequest, collect, commandLine, type RunOptions } from '../parse';
+import { buildBatchRequest, collect, commandLine, type BatchFlags } from '../parse';
 import { resolveGroupIds } from '../resolve';
 import { readStepsFile } from '../steps-file';
 import { checkPushable, parsePushSpec, withFileSteps } from '../push-spec';
 import { pushForSteps } from './files';
 import { action, type CommandContext } from './context';
 
-interface RunFlags extends RunOptions {
+interface RunFlags extends BatchFlags {
   group?: string[];
   idempotencyKey?: string;
   json?: boolean;
@@ -42,7 +42,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
         if (pushes.length > 0) checkPushable(request);
         const body = withFileSteps(request, await pushForSteps(ctx, pushes));
         const headers: Record<string, string> = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
-        const created = await api.post<CreatedBatch>('/v1/batches', body, headers);
+        const created = await api.post<BatchCreatedJson>('/v1/batches', body, headers);
         info(`batch ${created.batchId} started on ${created.targetCount} device(s)`);
         const live = new LiveLines(info);
         const detail = await followBatch(api, created.batchId, {
@@ -52,7 +52,7 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
           onOutput: (chunk) => live.push(chunk),
         });
         live.flush();
-        const executions = await api.all<ExecutionView>(`/v1/batches/${created.batchId}/executions`);
+        const executions = await api.all<ExecutionJson>(`/v1/batches/${created.batchId}/executions`);
         if (flags.json) {
           printJson({ ...detail, executions });
         } else {

@@ -1,14 +1,15 @@
 // `flotilla schedules create|list|show|pause|resume|trigger|delete`.
 import type { Command } from 'commander';
-import { formatSchedule, formatSchedules, type ScheduleRunView, type ScheduleView } from '../format-schedules';
+import type { RunJson, ScheduleJson } from '../../api/schemas/schedule';
+import { formatSchedule, formatSchedules } from '../format-schedules';
 import { EXIT, out, printJson } from '../output';
 import { withBatchOptions } from '../batch-options';
-import { buildBatchRequest, type RunOptions } from '../parse';
+import { buildBatchRequest, type BatchFlags } from '../parse';
 import { resolveGroupIds } from '../resolve';
 import { specFromFlags, type SpecFlags } from '../schedule-flags';
 import { action, type CommandContext } from './context';
 
-interface CreateFlags extends RunOptions, SpecFlags {
+interface CreateFlags extends BatchFlags, SpecFlags {
   group?: string[];
   timezone?: string;
   overlap?: string;
@@ -17,7 +18,7 @@ interface CreateFlags extends RunOptions, SpecFlags {
   json?: boolean;
 }
 
-const show = (s: ScheduleView, json: boolean | undefined): number => {
+const show = (s: ScheduleJson, json: boolean | undefined): number => {
   if (json) printJson(s);
   else out(`schedule ${s.name} (${s.id}) ${s.paused ? 'paused' : 'active'}; next run ${s.nextRunTimes[0] ?? '-'}`);
   return EXIT.ok;
@@ -50,7 +51,7 @@ export function registerSchedulesCommands(program: Command, ctx: CommandContext)
         if (flags.overlap) body.overlap = flags.overlap;
         if (flags.paused) body.paused = true;
         if (flags.note) body.note = flags.note;
-        const { schedule } = await api.post<{ schedule: ScheduleView }>('/v1/schedules', body);
+        const { schedule } = await api.post<{ schedule: ScheduleJson }>('/v1/schedules', body);
         return show(schedule, flags.json);
       }),
     );
@@ -61,7 +62,7 @@ export function registerSchedulesCommands(program: Command, ctx: CommandContext)
     .option('--json', 'print as JSON')
     .action(
       action(async (flags: { json?: boolean }) => {
-        const items = await ctx.api().all<ScheduleView>('/v1/schedules');
+        const items = await ctx.api().all<ScheduleJson>('/v1/schedules');
         if (flags.json) printJson(items);
         else out(formatSchedules(items));
         return EXIT.ok;
@@ -76,8 +77,8 @@ export function registerSchedulesCommands(program: Command, ctx: CommandContext)
     .action(
       action(async (id: string, flags: { json?: boolean }) => {
         const api = ctx.api();
-        const { schedule } = await api.get<{ schedule: ScheduleView }>(`/v1/schedules/${id}`);
-        const runs = await api.all<ScheduleRunView>(`/v1/schedules/${id}/runs`, {}, 20);
+        const { schedule } = await api.get<{ schedule: ScheduleJson }>(`/v1/schedules/${id}`);
+        const runs = await api.all<RunJson>(`/v1/schedules/${id}/runs`, {}, 20);
         if (flags.json) printJson({ ...schedule, runs });
         else out(formatSchedule(schedule, runs));
         return EXIT.ok;
@@ -92,7 +93,7 @@ export function registerSchedulesCommands(program: Command, ctx: CommandContext)
     .option('--json', 'print the schedule as JSON')
     .action(
       action(async (id: string, flags: { note?: string; json?: boolean }) => {
-        const { schedule } = await ctx.api().post<{ schedule: ScheduleView }>(`/v1/schedules/${id}/pause`, flags.note ? { note: flags.note } : {});
+        const { schedule } = await ctx.api().post<{ schedule: ScheduleJson }>(`/v1/schedules/${id}/pause`, flags.note ? { note: flags.note } : {});
         return show(schedule, flags.json);
       }),
     );
@@ -108,7 +109,7 @@ export function registerSchedulesCommands(program: Command, ctx: CommandContext)
       .option('--json', 'print the schedule as JSON')
       .action(
         action(async (id: string, flags: { json?: boolean }) => {
-          const { schedule } = await ctx.api().post<{ schedule: ScheduleView }>(`/v1/schedules/${id}/${verb}`);
+          const { schedule } = await ctx.api().post<{ schedule: ScheduleJson }>(`/v1/schedules/${id}/${verb}`);
           if (verb === 'trigger' && !flags.json) out(`triggered ${schedule.name}`);
           return verb === 'trigger' && !flags.json ? EXIT.ok : show(schedule, flags.json);
         }),

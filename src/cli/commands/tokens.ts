@@ -1,6 +1,6 @@
 // `flotilla tokens create|list|revoke`: your own API tokens, or (admins) anyone's with --user.
 import type { Command } from 'commander';
-import type { IssuedToken, TokenView } from '../api-types';
+import type { IssuedTokenJson, TokenJson } from '../../api/schemas/user';
 import { formatTokens } from '../format';
 import { EXIT, info, out, printJson } from '../output';
 import { resolveUserId } from '../resolve';
@@ -21,7 +21,7 @@ export function registerTokensCommands(program: Command, ctx: CommandContext): v
       action(async (flags: { user?: string; name: string; json?: boolean }) => {
         const api = ctx.api();
         const userId = await resolveUserId(api, flags.user);
-        const res = await api.post<IssuedToken>(`/v1/users/${userId}/tokens`, { name: flags.name });
+        const res = await api.post<IssuedTokenJson>(`/v1/users/${userId}/tokens`, { name: flags.name });
         if (flags.json) printJson(res);
         else {
           info(`token ${res.tokenId} created (shown only this once):`);
@@ -39,7 +39,7 @@ export function registerTokensCommands(program: Command, ctx: CommandContext): v
     .action(
       action(async (flags: { user?: string; json?: boolean }) => {
         const api = ctx.api();
-        const items = await api.all<TokenView>(`/v1/users/${await resolveUserId(api, flags.user)}/tokens`);
+        const items = await api.all<TokenJson>(`/v1/users/${await resolveUserId(api, flags.user)}/tokens`);
         if (flags.json) printJson(items);
         else out(formatTokens(items));
         return EXIT.ok;

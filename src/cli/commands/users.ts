@@ -1,7 +1,7 @@
 // `flotilla users create|list|me`: admins create users; the answer carries the user's first token,
 // shown only this once.
 import type { Command } from 'commander';
-import type { IssuedToken, Me, UserView } from '../api-types';
+import type { IssuedTokenJson, MeJson, UserJson } from '../../api/schemas/user';
 import { formatUsers } from '../format';
 import { EXIT, info, out, printJson } from '../output';
 import { action, type CommandContext } from './context';
@@ -17,7 +17,7 @@ export function registerUsersCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print the API answer as JSON')
     .action(
       action(async (name: string, flags: { role: string; json?: boolean }) => {
-        const res = await ctx.api().post<{ user: UserView } & IssuedToken>('/v1/users', { name, role: flags.role });
+        const res = await ctx.api().post<{ user: UserJson } & IssuedTokenJson>('/v1/users', { name, role: flags.role });
         if (flags.json) printJson(res);
         else {
           info(`user ${res.user.name} (${res.user.role}) created: ${res.user.id}; their token (shown only this once):`);
@@ -33,7 +33,7 @@ export function registerUsersCommands(program: Command, ctx: CommandContext): vo
     .option('--json', 'print as JSON')
     .action(
       action(async (flags: { json?: boolean }) => {
-        const items = await ctx.api().all<UserView>('/v1/users');
+        const items = await ctx.api().all<UserJson>('/v1/users');
         if (flags.json) printJson(items);
         else out(formatUsers(items));
         return EXIT.ok;
@@ -45,7 +45,7 @@ export function registerUsersCommands(program: Command, ctx: CommandContext): vo
     .description('who your token belongs to')
     .action(
       action(async () => {
-        const me = await ctx.api().get<Me>('/v1/me');
+        const me = await ctx.api().get<MeJson>('/v1/me');
         out(`${me.name} (${me.role}) ${me.id}`);
         return EXIT.ok;
       }),

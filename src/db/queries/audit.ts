@@ -1,8 +1,8 @@
 // The audit log: appended by the API after every successful write, read newest first in pages.
-import { and, desc, eq, gte, type SQL } from 'drizzle-orm';
+import { and, eq, gte, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { auditLog, type AuditRow } from '../schema';
-import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+import { timeKeyset, type Page, type TimeKey } from './pagination';
 
 export type NewAuditEntry = Omit<AuditRow, 'createdAt'>;
 
@@ -28,12 +28,12 @@ export async function listAudit(db: Database, filter: AuditFilter): Promise<Page
   if (filter.resourceType !== undefined) where.push(eq(auditLog.resourceType, filter.resourceType));
   if (filter.resourceId !== undefined) where.push(eq(auditLog.resourceId, filter.resourceId));
   if (filter.since !== undefined) where.push(gte(auditLog.createdAt, filter.since));
-  if (filter.after) where.push(afterTimeKey(auditLog.createdAt, auditLog.id, filter.after, 'desc'));
+  const keyset = timeKeyset(auditLog, 'desc', filter);
   const rows = await db
-    .select({ entry: auditLog, createdKey: exactTime(auditLog.createdAt) })
+    .select({ entry: auditLog, createdKey: keyset.createdKey })
     .from(auditLog)
-    .where(and(...where))
-    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.entry.id }), (r) => r.entry);
+    .where(and(...where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.entry.id, (r) => r.entry);
 }

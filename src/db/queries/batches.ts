@@ -1,6 +1,6 @@
 // Batches as the API creates and reads them: target resolution, the one-transaction insert of a
 // batch with its executions, counts per status, and execution pages with their output cut short.
-import { and, arrayContains, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions, groupMembers, type BatchRow } from '../schema';
 import { ACTIVE_BATCH_STATUSES, EXECUTION_STATUSES, type BatchPurpose, type BatchStatus, type ExecutionStatus } from '../../domain/status';
@@ -11,7 +11,7 @@ import { missingGroupIds } from './groups';
 import { ownedBy, type OwnerScope } from './ownership';
 import { inOutcomeGroup, outputContains } from './outcome-filters';
 import type { OutcomeKey } from '../../domain/outcome';
-import { afterTimeKey, encodeSeqCursor, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+import { encodeSeqCursor, timeKeyset, toPage, type Page, type TimeKey } from './pagination';
 
 export interface Target {
   id: string;
@@ -149,14 +149,14 @@ export interface BatchFilter {
 export async function listBatches(db: Database, filter: BatchFilter): Promise<Page<BatchRow>> {
   const where: Array<SQL | undefined> = [ownedBy(batches.owner, filter.owner)];
   if (filter.status) where.push(eq(batches.status, filter.status));
-  if (filter.after) where.push(afterTimeKey(batches.createdAt, batches.id, filter.after, 'desc'));
+  const keyset = timeKeyset(batches, 'desc', filter);
   const rows = await db
-    .select({ row: batches, createdKey: exactTime(batches.createdAt) })
+    .select({ row: batches, createdKey: keyset.createdKey })
     .from(batches)
-    .where(and(...where))
-    .orderBy(desc(batches.createdAt), desc(batches.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.row.id }), (r) => r.row);
+    .where(and(...where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.row.id, (r) => r.row);
 }
 
 export type ExecutionStats = Record<ExecutionStatus, number>;

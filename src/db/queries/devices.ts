@@ -1,12 +1,12 @@
 // Devices as the API manages them. Online means the gateway says so AND a heartbeat was seen within
 // the presence window, judged by the database clock so every API process agrees.
-import { and, arrayContains, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { devices, groupMembers } from '../schema';
 import { sessionNoticeStatement } from '../session-notices';
 import type { DeviceFacts } from '../../protocol/v1/messages';
 import { ownedBy, type OwnerScope } from './ownership';
-import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+import { exactTime, timeKeyset, type Page, type TimeKey } from './pagination';
 
 export type DeviceStatus = 'online' | 'offline';
 
@@ -132,14 +132,14 @@ export async function listDevices(db: Database, filter: DeviceFilter, windowMs: 
     const pattern = likePattern(filter.q);
     where.push(or(ilike(devices.name, pattern), ilike(devices.hostname, pattern)) as SQL);
   }
-  if (filter.after) where.push(afterTimeKey(devices.createdAt, devices.id, filter.after, 'asc'));
+  const keyset = timeKeyset(devices, 'asc', filter);
   const rows = await db
     .select(columns(windowMs))
     .from(devices)
-    .where(and(...where))
-    .orderBy(asc(devices.createdAt), asc(devices.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.id }), toView);
+    .where(and(...where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.id, toView);
 }
 
 export interface DevicePatch {

@@ -1,10 +1,10 @@
 // Uploaded files: streamed into file_chunks (fixed-size chunks) with their sha256 computed on the way,
 // all in one transaction so a failed or oversized upload leaves nothing behind. Read back chunk by chunk.
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { fileChunks, files, type FileRow } from '../schema';
-import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+import { timeKeyset, type Page, type TimeKey } from './pagination';
 
 /** Size of each stored chunk, and of each piece sent to an agent. */
 export const FILE_CHUNK_BYTES = 256 * 1024;
@@ -97,14 +97,14 @@ export async function deleteFile(db: Database, id: string, owner?: string): Prom
 export async function listFiles(db: Database, filter: { owner?: string; after?: TimeKey; limit: number }): Promise<Page<FileView>> {
   const where: SQL[] = [];
   if (filter.owner !== undefined) where.push(eq(files.owner, filter.owner));
-  if (filter.after) where.push(afterTimeKey(files.createdAt, files.id, filter.after, 'desc'));
+  const keyset = timeKeyset(files, 'desc', filter);
   const rows = await db
-    .select({ row: viewColumns, createdKey: exactTime(files.createdAt) })
+    .select({ row: viewColumns, createdKey: keyset.createdKey })
     .from(files)
-    .where(and(...where))
-    .orderBy(desc(files.createdAt), desc(files.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.row.id }), (r) => r.row);
+    .where(and(...where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.row.id, (r) => r.row);
 }
 
 /** Of these ids, the ones that do not exist (or, with an owner, are not that owner's). */

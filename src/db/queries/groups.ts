@@ -1,10 +1,10 @@
 // Named sets of devices. Membership changes are transactional and refuse unknown device ids.
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { groupMembers, groups } from '../schema';
 import { UnknownDevicesError, listDevices, missingDeviceIds, type DeviceView } from './devices';
 import { ownedBy, type OwnerScope } from './ownership';
-import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+import { exactTime, timeKeyset, type Page, type TimeKey } from './pagination';
 
 export interface GroupView {
   id: string;
@@ -91,14 +91,14 @@ export interface GroupFilter {
 export async function listGroups(db: Database, filter: GroupFilter): Promise<Page<GroupView>> {
   const where: Array<SQL | undefined> = [ownedBy(groups.owner, filter.owner)];
   if (filter.name !== undefined) where.push(eq(groups.name, filter.name));
-  if (filter.after) where.push(afterTimeKey(groups.createdAt, groups.id, filter.after, 'asc'));
+  const keyset = timeKeyset(groups, 'asc', filter);
   const rows = await db
     .select(columns)
     .from(groups)
-    .where(and(...where))
-    .orderBy(asc(groups.createdAt), asc(groups.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.id }), toView);
+    .where(and(...where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.id, toView);
 }
 
 /** Replaces the members; false when the group does not exist. Unknown device ids throw UnknownDevicesError. */

@@ -1,6 +1,6 @@
 // Keyset pagination: a page is `limit` rows after an opaque cursor, the base64url of the last row's
 // sort key. Timestamps travel as PostgreSQL's own microsecond text so no row is skipped or repeated.
-import { sql, type SQL } from 'drizzle-orm';
+import { asc, desc, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -95,6 +95,35 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => string
   const kept = rows.slice(0, limit);
   const last = kept[kept.length - 1];
   return { items: kept.map(map), nextCursor: rows.length > limit && last !== undefined ? keyOf(last) : null };
+}
+
+/** Where a list query stands in (created_at, id) order: the pieces it selects, filters, orders and limits by. */
+export interface TimeKeyset {
+  /** Select it as `createdKey`: the row's created_at as the exact text a cursor carries. */
+  createdKey: SQL<string>;
+  /** Rows after the cursor; undefined on the first page. */
+  after: SQL | undefined;
+  orderBy: SQL[];
+  /** limit + 1: the extra row only says another page exists. */
+  fetch: number;
+  /** The page of the rows fetched, its cursor made from the last row kept. */
+  page<R extends { createdKey: string }, T>(rows: R[], idOf: (row: R) => string, map: (row: R) => T): Page<T>;
+}
+
+/** One keyset-paged list over a table's (created_at, id), newest first ('desc') or oldest first ('asc'). */
+export function timeKeyset(
+  table: { createdAt: AnyPgColumn; id: AnyPgColumn },
+  direction: 'asc' | 'desc',
+  filter: { after?: TimeKey; limit: number },
+): TimeKeyset {
+  const order = direction === 'asc' ? asc : desc;
+  return {
+    createdKey: exactTime(table.createdAt),
+    after: filter.after && afterTimeKey(table.createdAt, table.id, filter.after, direction),
+    orderBy: [order(table.createdAt), order(table.id)],
+    fetch: filter.limit + 1,
+    page: (rows, idOf, map) => toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: idOf(r) }), map),
+  };
 }
 
 /** Outcome groups are ordered by size, then by their first device: the cursor carries both. */

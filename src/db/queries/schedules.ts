@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { BatchStatus } from '../../domain/status';
 import type { Database } from '../client';
 import { batches, scheduleRuns, schedules, type ScheduleRow, type ScheduleRunRow } from '../schema';
-import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+import { timeKeyset, type Page, type TimeKey } from './pagination';
 
 export type NewSchedule = typeof schedules.$inferInsert;
 
@@ -35,14 +35,14 @@ export interface ScheduleFilter {
 export async function listSchedules(db: Database, filter: ScheduleFilter): Promise<Page<ScheduleRow>> {
   const where: SQL[] = [isNull(schedules.deletedAt)];
   if (filter.owner !== undefined) where.push(eq(schedules.owner, filter.owner));
-  if (filter.after) where.push(afterTimeKey(schedules.createdAt, schedules.id, filter.after, 'desc'));
+  const keyset = timeKeyset(schedules, 'desc', filter);
   const rows = await db
-    .select({ row: schedules, createdKey: exactTime(schedules.createdAt) })
+    .select({ row: schedules, createdKey: keyset.createdKey })
     .from(schedules)
-    .where(and(...where))
-    .orderBy(desc(schedules.createdAt), desc(schedules.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.row.id }), (r) => r.row);
+    .where(and(...where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.row.id, (r) => r.row);
 }
 
 export type ScheduleChanges = Partial<Pick<ScheduleRow, 'spec' | 'batch' | 'batchSealed' | 'overlap' | 'timezone' | 'paused' | 'note'>>;
@@ -114,16 +114,15 @@ function toRunView({ outcome, runError, batchStatus, batchError, ...r }: RunJoin
 
 /** A schedule's runs, newest first. */
 export async function listRuns(db: Database, scheduleId: string, filter: { after?: TimeKey; limit: number }): Promise<Page<RunView>> {
-  const where: SQL[] = [eq(scheduleRuns.scheduleId, scheduleId)];
-  if (filter.after) where.push(afterTimeKey(scheduleRuns.createdAt, scheduleRuns.id, filter.after, 'desc'));
+  const keyset = timeKeyset(scheduleRuns, 'desc', filter);
   const rows = await db
-    .select({ ...runColumns, createdKey: exactTime(scheduleRuns.createdAt) })
+    .select({ ...runColumns, createdKey: keyset.createdKey })
     .from(scheduleRuns)
     .leftJoin(batches, eq(batches.id, scheduleRuns.batchId))
-    .where(and(...where))
-    .orderBy(desc(scheduleRuns.createdAt), desc(scheduleRuns.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.id }), ({ createdKey: _, ...r }) => toRunView(r));
+    .where(and(eq(scheduleRuns.scheduleId, scheduleId), keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.id, ({ createdKey: _, ...r }) => toRunView(r));
 }
 
 export interface RunSummary {

@@ -1,11 +1,11 @@
 // Users and their API tokens. Tokens are stored as sha256 hashes only; a revoked token, or any
 // token of a disabled user, no longer authenticates, from the very next request.
-import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { apiTokens, users, type UserRow } from '../schema';
 import { BOOTSTRAP_ADMIN_ID, type Role } from '../../domain/roles';
 import type { OwnerScope } from './ownership';
-import { afterTimeKey, encodeTimeCursor, exactTime, toPage, type Page, type TimeKey } from './pagination';
+import { timeKeyset, type Page, type TimeKey } from './pagination';
 
 export type UserView = UserRow;
 
@@ -56,14 +56,14 @@ export interface UserFilter {
 export async function listUsers(db: Database, filter: UserFilter): Promise<Page<UserView>> {
   const where: SQL[] = [];
   if (filter.id !== undefined) where.push(eq(users.id, filter.id));
-  if (filter.after) where.push(afterTimeKey(users.createdAt, users.id, filter.after, 'asc'));
+  const keyset = timeKeyset(users, 'asc', filter);
   const rows = await db
-    .select({ user: users, createdKey: exactTime(users.createdAt) })
+    .select({ user: users, createdKey: keyset.createdKey })
     .from(users)
-    .where(and(...where))
-    .orderBy(asc(users.createdAt), asc(users.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.user.id }), (r) => r.user);
+    .where(and(...where, keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.user.id, (r) => r.user);
 }
 
 const tokenColumns = {
@@ -82,15 +82,14 @@ export async function createToken(db: Database, token: NewToken): Promise<TokenV
 }
 
 export async function listTokens(db: Database, userId: string, filter: { after?: TimeKey; limit: number }): Promise<Page<TokenView>> {
-  const where: SQL[] = [eq(apiTokens.userId, userId)];
-  if (filter.after) where.push(afterTimeKey(apiTokens.createdAt, apiTokens.id, filter.after, 'asc'));
+  const keyset = timeKeyset(apiTokens, 'asc', filter);
   const rows = await db
-    .select({ ...tokenColumns, createdKey: exactTime(apiTokens.createdAt) })
+    .select({ ...tokenColumns, createdKey: keyset.createdKey })
     .from(apiTokens)
-    .where(and(...where))
-    .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id))
-    .limit(filter.limit + 1);
-  return toPage(rows, filter.limit, (r) => encodeTimeCursor({ createdAt: r.createdKey, id: r.id }), ({ createdKey: _, ...t }) => t);
+    .where(and(eq(apiTokens.userId, userId), keyset.after))
+    .orderBy(...keyset.orderBy)
+    .limit(keyset.fetch);
+  return keyset.page(rows, (r) => r.id, ({ createdKey: _, ...t }) => t);
 }
 
 export async function getToken(db: Database, id: string): Promise<TokenView | undefined> {

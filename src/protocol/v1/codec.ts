@@ -1,6 +1,7 @@
 // Encoding and checked decoding of frames. Decoding never throws: it answers ok or a reason.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { PROTOCOL_VERSION } from '../constants';
 import {
   agentMessageSchema,
   gatewayMessageSchema,
@@ -19,7 +20,7 @@ function decodeWith<T>(schema: z.ZodType<T>, raw: string): Decoded<T> {
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
-  if (typeof json === 'object' && json !== null && 'v' in json && json.v !== 1) {
+  if (typeof json === 'object' && json !== null && 'v' in json && json.v !== PROTOCOL_VERSION) {
     return { ok: false, reason: `unsupported protocol version ${String(json.v)}` };
   }
   const parsed = schema.safeParse(json);
@@ -34,9 +35,9 @@ export const decodeAgentMessage = (raw: string): Decoded<AgentMessage> => decode
 export const decodeGatewayMessage = (raw: string): Decoded<GatewayMessage> => decodeWith(gatewayMessageSchema, raw);
 
 export function encodeAgentMessage(body: AgentMessageBody): string {
-  return JSON.stringify({ v: 1, id: randomUUID(), ...body });
+  return JSON.stringify({ v: PROTOCOL_VERSION, id: randomUUID(), ...body });
 }
 
 export function encodeGatewayMessage(body: GatewayMessageBody): string {
-  return JSON.stringify({ v: 1, id: randomUUID(), ...body });
+  return JSON.stringify({ v: PROTOCOL_VERSION, id: randomUUID(), ...body });
 }

@@ -1,13 +1,12 @@
 // The agent <-> gateway wire protocol, version 1. Every frame is JSON `{v, type, id, ...}` and is
 // checked by one discriminated union on each side. A breaking change goes into a v2 folder.
 import { z } from 'zod';
-import { OUTPUT_STREAMS } from '../../domain/batch-events';
-import { AGENT_RESULT_STATUSES, STEP_STATUSES } from '../../domain/status';
-import { LIVE_OUTPUT_CHUNK_BYTES } from '../constants';
+import { LIVE_OUTPUT_CHUNK_BYTES, PROTOCOL_VERSION } from '../constants';
 import { actionSchema, MAX_STEPS, STEP_MODES, stepsSchema } from './action';
+import { AGENT_RESULT_STATUSES, OUTPUT_STREAMS, STEP_STATUSES } from './reported';
 
 const frame = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.object({ v: z.literal(1), type: z.literal(type), id: z.string().min(1).max(64), ...shape }).strict();
+  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal(type), id: z.string().min(1).max(64), ...shape }).strict();
 
 /** An ISO-8601 time that names an instant PostgreSQL can store (year 1 or later, after its offset). */
 const isoTime = z
@@ -140,6 +139,6 @@ export type GatewayMessage = z.infer<typeof gatewayMessageSchema>;
 export type DispatchMessage = z.infer<typeof dispatchFrame>;
 export type FileChunkMessage = z.infer<typeof fileChunkFrame>;
 
-type Outgoing<U> = U extends { v: 1; id: string } ? Omit<U, 'v' | 'id'> : never;
+type Outgoing<U> = U extends { v: typeof PROTOCOL_VERSION; id: string } ? Omit<U, 'v' | 'id'> : never;
 export type AgentMessageBody = Outgoing<AgentMessage>;
 export type GatewayMessageBody = Outgoing<GatewayMessage>;

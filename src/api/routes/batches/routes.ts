@@ -1,7 +1,7 @@
 // /v1/batches: start a batch (idempotently), list, read with counts and progress, cancel, delete.
 import { createRoute, z } from '@hono/zod-openapi';
 import { batchRequestSchema } from '../../../domain/batch';
-import { batchCreatedSchema, batchSchema, batchStatusSchema } from '../../schemas/batch';
+import { batchCreatedSchema, batchDetailSchema, batchSchema, batchStatusSchema } from '../../schemas/batch';
 import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
 
 const tags = ['batches'];
@@ -53,10 +53,7 @@ export const get = createRoute({
   security: bearer,
   request: { params: idParam },
   responses: {
-    200: jsonContent(
-      z.object({ batch: batchSchema, progress: z.number().min(0).max(100).openapi({ description: 'percent of devices in a final status' }) }),
-      'The batch',
-    ),
+    200: jsonContent(batchDetailSchema, 'The batch'),
     ...commonErrors,
     404: errorResponses[404],
   },

@@ -2,7 +2,7 @@
 // lists and reads the users they may see; tokens are minted and listed per user.
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
-import { issuedTokenSchema, roleSchema, tokenNameSchema, tokenSchema, userNameSchema, userSchema } from '../../schemas/user';
+import { issuedTokenSchema, meSchema, roleSchema, tokenNameSchema, tokenSchema, userNameSchema, userSchema } from '../../schemas/user';
 
 const tags = ['users'];
 
@@ -62,7 +62,7 @@ export const me = createRoute({
   summary: 'Who the bearer token belongs to',
   security: bearer,
   responses: {
-    200: jsonContent(z.object({ id: z.string(), name: z.string(), role: roleSchema, tokenId: z.uuid().nullable() }), 'The caller'),
+    200: jsonContent(meSchema, 'The caller'),
     ...commonErrors,
   },
 });
