@@ -8,6 +8,7 @@ import type { GroupJson } from '../api/schemas/group';
 import type { StepResultJson } from '../api/schemas/step';
 import type { TokenJson, UserJson } from '../api/schemas/user';
 import type { ExecutionEventData, StreamedEventData } from '../domain/batch-events';
+import type { OutcomeGroupsJson } from '../api/schemas/outcome';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -141,4 +142,21 @@ export function finishedCount(stats: Partial<Record<string, number>>): number {
 export function formatChange(c: StreamedEventData<ExecutionEventData>): string {
   const time = c.at.slice(11, 23);
   return `${time}  ${c.deviceName}  ${c.from} -> ${c.to}${c.exitCode === null ? '' : ` (exit ${c.exitCode})`}`;
+}
+
+/**
+ * One line per outcome group, largest first: `9,950  succeeded, exit 0: "ok"  --group w-…`; the key is
+ * what `flotilla batches show ID --group KEY` takes to list the group's devices.
+ */
+export function formatOutcomeGroups(page: OutcomeGroupsJson): string {
+  const width = Math.max(...page.items.map((g) => g.count.toLocaleString('en-US').length), 1);
+  const lines = page.items.map((g) => {
+    const exit = g.exitCode === null ? '' : `, exit ${g.exitCode}`;
+    const sample = firstLine(g.stdoutSample) || firstLine(g.stderrSample);
+    const text = sample ? `: "${sample}"` : '';
+    return `${g.count.toLocaleString('en-US').padStart(width)}  ${g.status}${exit}${text}${g.truncated ? ' (output truncated)' : ''}  --group ${g.key}`;
+  });
+  const shown = page.items.length;
+  if (page.distinct > shown) lines.push(`… ${page.distinct - shown} more groups (--devices lists every device)`);
+  return lines.join('\n');
 }

@@ -195,6 +195,7 @@ describe('output search', () => {
     expect(await find(`stdout=${encodeURIComponent('100%')}`)).toEqual([deviceIds[3]]);
     expect(await find('stdout=e_w')).toEqual([deviceIds[3]]);
     expect(await find('stdout=absent')).toEqual([]);
+    expect(await find('output=needle')).toEqual([deviceIds[1], deviceIds[2], deviceIds[3]]);
     expect(await find('stdout=needle&status=succeeded')).toEqual([deviceIds[1], deviceIds[3]]);
   });
 });

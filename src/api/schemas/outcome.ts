@@ -14,12 +14,15 @@ export const groupKeySchema = z
   .openapi({ param: { name: 'group', in: 'query' }, description: 'Only the devices of this outcome group (a key from GET /v1/batches/{id}/outcomes)', example: 'd-9e107d9d372bb6826bd81d3542a419d6' });
 
 /** Output search text: at least one character; three or more use the trigram index. */
-export const outputSearchSchema = (stream: 'stdout' | 'stderr'): z.ZodString =>
+export const outputSearchSchema = (param: 'stdout' | 'stderr' | 'output'): z.ZodString =>
   z
     .string()
     .min(1)
     .max(200)
-    .openapi({ param: { name: stream, in: 'query' }, description: `Only devices whose ${stream} contains this text (case-insensitive)` });
+    .openapi({
+      param: { name: param, in: 'query' },
+      description: `Only devices whose ${param === 'output' ? 'stdout or stderr' : param} contains this text (case-insensitive)`,
+    });
 
 export const outcomeGroupSchema = z
   .object({
@@ -42,3 +45,6 @@ export const outcomeGroupsSchema = z
     nextCursor: z.string().nullable(),
   })
   .openapi('OutcomeGroups');
+
+export type OutcomeGroupJson = z.infer<typeof outcomeGroupSchema>;
+export type OutcomeGroupsJson = z.infer<typeof outcomeGroupsSchema>;

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { BATCH_STATUSES } from '../../domain/status';
 import type { BatchDetailJson, BatchJson, ExecutionJson } from '../../api/schemas/batch';
-import { formatBatchHeader, formatBatches, formatResults } from '../format';
+import { formatBatchHeader, formatBatches } from '../format';
+import { GROUPED_ABOVE, printResults, type ResultsFlags } from '../results';
 import { EXIT, out, printJson } from '../output';
 import { UsageError, parsePositiveInt } from '../parse';
 import { registerBatchControlCommands } from './batch-control';
@@ -16,21 +17,24 @@ export function registerBatchesCommands(program: Command, ctx: CommandContext): 
 
   batches
     .command('show')
-    .description('a batch: status, counts and one line per device')
+    .description(`a batch: status, counts, and one line per device (up to ${GROUPED_ABOVE}) or per outcome group`)
     .argument('<id>', 'batch id')
+    .option('--devices', 'one line per device, however many')
+    .option('--normalize <how>', 'how outputs are compared when grouping: none, whitespace (default) or digits')
+    .option('--group <key>', 'only the devices of this outcome group (the key printed after --group)')
+    .option('--grep <text>', 'only the devices whose stdout or stderr contains this text (any case)')
     .option('--json', 'print as JSON')
     .action(
-      action(async (id: string, flags: { json?: boolean }) => {
+      action(async (id: string, flags: ResultsFlags & { json?: boolean }) => {
         const api = ctx.api();
         const detail = await api.get<BatchDetailJson>(`/v1/batches/${id}`);
-        const executions = await api.all<ExecutionJson>(`/v1/batches/${id}/executions`);
         if (flags.json) {
-          printJson({ ...detail, executions });
+          printJson({ ...detail, executions: await api.all<ExecutionJson>(`/v1/batches/${id}/executions`) });
           return EXIT.ok;
         }
         out(formatBatchHeader(detail.batch, detail.progress));
         out('');
-        out(formatResults(executions));
+        await printResults(api, id, detail.batch.targetCount, flags);
         return EXIT.ok;
       }),
     );

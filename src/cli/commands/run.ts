@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { BatchCreatedJson, ExecutionJson } from '../../api/schemas/batch';
 import { followBatch } from '../follow';
 import { LiveLines } from '../live-lines';
-import { formatCounts, formatResults } from '../format';
+import { formatCounts } from '../format';
+import { GROUPED_ABOVE, printResults, type ResultsFlags } from '../results';
 import { EXIT, info, out, printJson } from '../output';
 import { withBatchOptions } from '../batch-options';
 import { buildBatchRequest, collect, commandLine, type BatchFlags } from '../parse';
@@ -13,7 +14,7 @@ import { checkPushable, parsePushSpec, withFileSteps } from '../push-spec';
 import { pushForSteps } from './files';
 import { action, type CommandContext } from './context';
 
-interface RunFlags extends BatchFlags {
+interface RunFlags extends BatchFlags, Pick<ResultsFlags, 'devices' | 'normalize'> {
   group?: string[];
   idempotencyKey?: string;
   json?: boolean;
@@ -30,6 +31,8 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
     .option('--idempotency-key <key>', 'retrying with the same key returns the same batch')
     .option('--json', 'print the batch and its executions as JSON')
     .option('--live', 'print what the commands print as they run, each line prefixed with its device (stderr)')
+    .option('--devices', `one line per device even above ${GROUPED_ABOVE} devices (default: one line per outcome group)`)
+    .option('--normalize <how>', 'how outputs are compared when grouping: none, whitespace (default) or digits')
     .argument('[command...]', 'the command line, after --')
     .action(
       action(async (words: string[], flags: RunFlags) => {
@@ -52,16 +55,14 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
           onOutput: (chunk) => live.push(chunk),
         });
         live.flush();
-        const executions = await api.all<ExecutionJson>(`/v1/batches/${created.batchId}/executions`);
         if (flags.json) {
-          printJson({ ...detail, executions });
+          printJson({ ...detail, executions: await api.all<ExecutionJson>(`/v1/batches/${created.batchId}/executions`) });
         } else {
-          out(formatResults(executions));
+          await printResults(api, created.batchId, created.targetCount, { devices: flags.devices, normalize: flags.normalize });
           out('');
           out(`batch ${created.batchId} ${detail.batch.status}: ${formatCounts(detail.batch.stats)}`);
         }
-        const allSucceeded = executions.length === created.targetCount && executions.every((e) => e.status === 'succeeded');
-        return allSucceeded ? EXIT.ok : EXIT.failed;
+        return detail.batch.stats.succeeded === created.targetCount ? EXIT.ok : EXIT.failed;
       }),
     );
 }

@@ -247,6 +247,8 @@ export interface ExecutionFilter {
   /** Only executions whose stdout (stderr) contains this text, in any case. */
   stdoutContains?: string;
   stderrContains?: string;
+  /** Only executions whose stdout or stderr contains this text, in any case. */
+  outputContains?: string;
   afterSeq?: number;
   limit: number;
   /** stdout and stderr are each cut to this many bytes. */
@@ -279,9 +281,10 @@ export async function listExecutions(db: Database, batchId: string, filter: Exec
   if (filter.group) where.push(inOutcomeGroup(filter.group));
   if (filter.stdoutContains !== undefined) where.push(outputContains('stdout', filter.stdoutContains));
   if (filter.stderrContains !== undefined) where.push(outputContains('stderr', filter.stderrContains));
+  if (filter.outputContains !== undefined) where.push(outputContains('either', filter.outputContains));
   if (filter.afterSeq !== undefined) where.push(sql`${executions.seq} > ${filter.afterSeq}`);
   const max = filter.outputHeadBytes;
-  const searching = filter.stdoutContains !== undefined || filter.stderrContains !== undefined;
+  const searching = [filter.stdoutContains, filter.stderrContains, filter.outputContains].some((t) => t !== undefined);
   const select = (q: Database): Promise<ExecutionListRow[]> =>
     q
       .select({

@@ -22,7 +22,12 @@ export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The condition "this output contains text, in any case" (pg_trgm-indexed for texts of three or more characters). */
-export function outputContains(stream: 'stdout' | 'stderr', text: string): SQL {
-  return sql`${stream === 'stdout' ? executions.stdout : executions.stderr} ilike ${containsPattern(text)}`;
+/**
+ * The condition "this output contains text, in any case", on stdout, stderr or either (pg_trgm-indexed
+ * for texts of three or more characters).
+ */
+export function outputContains(stream: 'stdout' | 'stderr' | 'either', text: string): SQL {
+  const pattern = containsPattern(text);
+  if (stream === 'either') return sql`(${executions.stdout} ilike ${pattern} or ${executions.stderr} ilike ${pattern})`;
+  return sql`${stream === 'stdout' ? executions.stdout : executions.stderr} ilike ${pattern}`;
 }

@@ -20,6 +20,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
     group: q.group === undefined ? undefined : (parseOutcomeKey(q.group) ?? undefined),
     stdoutContains: q.stdout,
     stderrContains: q.stderr,
+    outputContains: q.output,
     afterSeq,
     limit: q.limit,
     outputHeadBytes: LIST_OUTPUT_HEAD_BYTES,

@@ -23,6 +23,7 @@ export const list = createRoute({
       group: groupKeySchema.optional(),
       stdout: outputSearchSchema('stdout').optional(),
       stderr: outputSearchSchema('stderr').optional(),
+      output: outputSearchSchema('output').optional(),
     }),
   },
   responses: { 200: jsonContent(pageOf(executionSchema), 'A page of executions'), ...commonErrors, 404: errorResponses[404] },
