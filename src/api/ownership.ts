@@ -4,7 +4,7 @@
 import { mayWrite, seesAllOwners } from '../domain/roles';
 import type { OwnerScope } from '../db/queries/ownership';
 import type { Principal } from './context';
-import { ApiError } from './errors';
+import { DomainError } from '../domain/errors';
 
 export type { OwnerScope } from '../db/queries/ownership';
 export { ownedBy } from '../db/queries/ownership';
@@ -23,7 +23,7 @@ export function canSee(principal: Principal, owner: string): boolean {
   return seesAll(principal) || owner === principal.id;
 }
 
-export const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', message);
+export const forbidden = (message: string): DomainError => new DomainError(403, 'forbidden', message);
 
 /** Throws 403 forbidden for a principal whose role may not write (auditors). */
 export function assertCanWrite(principal: Principal): void {

@@ -110,6 +110,13 @@ export const batchCreatedSchema = z
   })
   .openapi('BatchCreated');
 
+export type BatchCreatedJson = z.infer<typeof batchCreatedSchema>;
+
+export function toBatchCreatedJson(created: { row: BatchRow; deviceIds: string[] }): BatchCreatedJson {
+  const { row, deviceIds } = created;
+  return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds };
+}
+
 export const executionSchema = z
   .object({
     deviceId: z.uuid(),

@@ -4,14 +4,15 @@ import { createDevice, deleteDevice, getDevice, listDevices, rotateDeviceToken, 
 import { hashToken, newToken } from '../../../security/secrets';
 import { presenceWindowMs, type AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
-import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
+import { isUniqueViolation } from '../../../db/errors';
 import { toDeviceJson } from '../../schemas/device';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, RotateTokenRoute, UpdateRoute } from './routes';
 
 const newAgentToken = (): string => newToken('fla');
 
-const duplicateName = (name: string): ApiError => new ApiError(409, 'conflict', `a device named "${name}" already exists`);
+const duplicateName = (name: string): DomainError => new DomainError(409, 'conflict', `a device named "${name}" already exists`);
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const { db, config } = c.var.deps;

@@ -4,16 +4,17 @@ import { UnknownDevicesError } from '../../../db/queries/devices';
 import { createGroup, deleteGroup, getGroupWithDevices, listGroups, setGroupDevices } from '../../../db/queries/groups';
 import { presenceWindowMs, type AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
-import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
+import { isUniqueViolation } from '../../../db/errors';
 import { toGroupJson, toGroupWithDevicesJson } from '../../schemas/group';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, SetDevicesRoute } from './routes';
 
 function mapMembershipError(err: unknown, name?: string): unknown {
   if (err instanceof UnknownDevicesError) {
-    return new ApiError(400, 'unknown_devices', err.message, { deviceIds: err.deviceIds });
+    return new DomainError(400, 'unknown_devices', err.message, { deviceIds: err.deviceIds });
   }
-  if (isUniqueViolation(err, 'groups_name_key')) return new ApiError(409, 'conflict', `a group named "${name ?? ''}" already exists`);
+  if (isUniqueViolation(err, 'groups_name_key')) return new DomainError(409, 'conflict', `a group named "${name ?? ''}" already exists`);
   return err;
 }
 

@@ -2,7 +2,7 @@
 // then call the lifecycle functions that keep PostgreSQL and Temporal in step.
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { BatchRejected } from '../../../batches/rejected';
+import { BatchRejected } from '../../../domain/errors';
 import { resolveTargets } from '../../../db/queries/batches';
 import { getSchedule, listRuns, listSchedules, runSummaries } from '../../../db/queries/schedules';
 import type { ScheduleRow } from '../../../db/schema';
@@ -12,7 +12,8 @@ import { storeRequest, type StoredScheduleBatch } from '../../../schedules/store
 import { describeTemporalSchedule } from '../../../schedules/temporal-schedule';
 import { scheduleTemporalId } from '../../../workflows/definitions';
 import type { AppEnv, AppRouteHandler } from '../../context';
-import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
+import { isUniqueViolation } from '../../../db/errors';
 import { scopeOf } from '../../ownership';
 import { toRunJson, toScheduleJson, type ScheduleJson } from '../../schemas/schedule';
 import { decodeTimeCursorOrFail } from '../cursor';
@@ -24,10 +25,10 @@ export async function findOwn(c: Context<AppEnv>, id: string): Promise<ScheduleR
   return row;
 }
 
-export const temporalDown = (err: TemporalUnavailable): ApiError =>
+export const temporalDown = (err: TemporalUnavailable): DomainError =>
   err.invalidArgument
-    ? new ApiError(400, 'invalid_schedule', `Temporal refused the schedule; nothing was changed: ${err.message}`)
-    : new ApiError(503, 'temporal_unavailable', `Temporal could not be reached; nothing was changed: ${err.message}`);
+    ? new DomainError(400, 'invalid_schedule', `Temporal refused the schedule; nothing was changed: ${err.message}`)
+    : new DomainError(503, 'temporal_unavailable', `Temporal could not be reached; nothing was changed: ${err.message}`);
 
 /** Runs the call, answering 503 when Temporal refused it. */
 export async function orTemporalDown<T>(call: () => Promise<T>): Promise<T> {
@@ -61,12 +62,12 @@ async function checkedBatch(c: Context<AppEnv>, batch: BatchRequest): Promise<St
   const { db, config } = c.var.deps;
   const { unknownDeviceIds, unknownGroupIds } = await resolveTargets(db.orm, batch.targets, scopeOf(c.var.principal));
   if (unknownDeviceIds.length > 0 || unknownGroupIds.length > 0) {
-    throw new ApiError(400, 'unknown_targets', 'batch.targets: some targets do not exist', { deviceIds: unknownDeviceIds, groupIds: unknownGroupIds });
+    throw new DomainError(400, 'unknown_targets', 'batch.targets: some targets do not exist', { deviceIds: unknownDeviceIds, groupIds: unknownGroupIds });
   }
   try {
     return storeRequest(batch, config.secretKey);
   } catch (err) {
-    if (err instanceof BatchRejected) throw new ApiError(400, err.code, `batch: ${err.message}`, err.details);
+    if (err instanceof BatchRejected) throw new DomainError(400, err.code, `batch: ${err.message}`, err.details);
     throw err;
   }
 }
@@ -97,7 +98,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
       }),
     );
   } catch (err) {
-    if (isUniqueViolation(err, 'schedules_owner_name_key')) throw new ApiError(409, 'schedule_exists', `a schedule named ${body.name} already exists`);
+    if (isUniqueViolation(err, 'schedules_owner_name_key')) throw new DomainError(409, 'schedule_exists', `a schedule named ${body.name} already exists`);
     throw err;
   }
   const [schedule] = await view(c, [row]);
@@ -139,7 +140,7 @@ export const remove: AppRouteHandler<RemoveRoute> = async (c) => {
   } catch (err) {
     if (!(err instanceof TemporalUnavailable)) throw err;
     const message = `the schedule is deleted here; its Temporal schedule will be deleted when Temporal answers: ${err.message}`;
-    throw new ApiError(503, 'temporal_unavailable', message);
+    throw new DomainError(503, 'temporal_unavailable', message);
   }
   return c.body(null, 204);
 };

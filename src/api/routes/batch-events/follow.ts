@@ -1,7 +1,7 @@
 // Follows one batch's event log for a Server-Sent Events client: a snapshot (unless resuming), then
 // every logged event in order, a `counts` update after each burst of device changes, and `end` once
 // the batch is final and the log is drained. Woken by NOTIFY, with a slow poll as a safety net.
-import type { DatabaseHandle } from '../db/client';
+import type { DatabaseHandle } from '../../../db/client';
 import {
   currentPosition,
   deviceStatePage,
@@ -10,9 +10,9 @@ import {
   positionAfter,
   readBatchEvents,
   type EventPosition,
-} from '../db/queries/batch-events';
-import { BATCH_EVENTS_CHANNEL } from '../domain/batch-events';
-import { isFinalBatchStatus } from '../domain/status';
+} from '../../../db/queries/batch-events';
+import { BATCH_EVENTS_CHANNEL } from '../../../domain/batch-events';
+import { isFinalBatchStatus } from '../../../domain/status';
 import { sseComment, sseEvent, ssePieces } from './sse';
 
 /** The batch as the API shows it, read now. */
