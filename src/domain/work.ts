@@ -1,7 +1,6 @@
 // What a batch runs on each device, as stored: a list of steps with env values sealed. Pure values
 // and functions, safe anywhere.
 import type { Action, CommandAction, FileAction, ScriptAction, StepMode } from '../protocol/v1/action';
-import type { BatchRequest } from './batch';
 
 /** Env values sealed with the server's secret key, never in plain text; their names kept for display. */
 type Sealed<A> = Omit<A, 'env'> & { envKeys?: string[]; envSealed?: string };
@@ -24,7 +23,7 @@ export function workOf(row: { steps: StoredAction[]; stepMode: StepMode }): Stor
 }
 
 /** The request's action or steps as one list. */
-export function requestedSteps(request: Pick<BatchRequest, 'action' | 'steps'>): Action[] {
+export function requestedSteps(request: { action?: Action | undefined; steps?: Action[] | undefined }): Action[] {
   return request.steps ?? (request.action ? [request.action] : []);
 }
 
