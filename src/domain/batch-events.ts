@@ -1,5 +1,4 @@
 // What the batch event log records and what the live stream sends. Pure values and types.
-import type { BatchStatus, ExecutionStatus } from './status';
 
 /** Rows of batch_events: a device's status change, the batch's status change, a chunk of live output. */
 export const BATCH_EVENT_TYPES = ['execution', 'batch', 'output'] as const;
@@ -7,29 +6,6 @@ export type BatchEventType = (typeof BATCH_EVENT_TYPES)[number];
 
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 export type OutputStream = (typeof OUTPUT_STREAMS)[number];
-
-export interface ExecutionEventData {
-  executionId: string;
-  deviceId: string;
-  deviceName: string;
-  seq: number;
-  from: ExecutionStatus;
-  to: ExecutionStatus;
-  exitCode: number | null;
-}
-
-export interface BatchEventData {
-  from: BatchStatus;
-  to: BatchStatus;
-}
-
-export interface OutputEventData {
-  executionId: string;
-  deviceId: string;
-  deviceName: string;
-  stream: OutputStream;
-  text: string;
-}
 
 /** NOTIFY channel: the payload is the batch id whose log grew. */
 export const BATCH_EVENTS_CHANNEL = 'flotilla_batch_events';
