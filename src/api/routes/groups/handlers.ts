@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { UnknownDevicesError } from '../../../db/queries/devices';
 import { createGroup, deleteGroup, getGroupWithDevices, listGroups, setGroupDevices } from '../../../db/queries/groups';
-import { presenceWindowMs, type AppRouteHandler } from '../../context';
+import { presenceWindowMs } from '../../../domain/presence';
+import type { AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
 import { DomainError, notFound } from '../../../domain/errors';
 import { isUniqueViolation } from '../../../db/errors';
@@ -37,7 +38,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
-  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
   return c.json({ group: toGroupWithDevicesJson(group) }, 200);
 };
@@ -51,7 +52,7 @@ export const setDevices: AppRouteHandler<SetDevicesRoute> = async (c) => {
   } catch (err) {
     throw mapMembershipError(err);
   }
-  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
   return c.json({ group: toGroupWithDevicesJson(group) }, 200);
 };
