@@ -1,5 +1,6 @@
-// The one error shape, `{error: {code, message, details?}}`, and how every failure becomes it:
-// thrown DomainErrors (src/domain/errors.ts), zod validation failures, unknown routes, and anything unexpected (a logged 500).
+// The one error shape, `{error: {code, message, details?}}`, and how every failure becomes it: thrown
+// DomainErrors (src/domain/errors.ts), zod validation failures, unknown routes, and anything unexpected
+// (a logged 500). Handlers throw; only handleError maps.
 import type { Hook } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
