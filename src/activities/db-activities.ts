@@ -3,7 +3,7 @@ import { workflowInput } from '../batches/workflow-input';
 import type { Database } from '../db/client';
 import { setBatchPaused } from '../db/queries/batch-control';
 import * as state from '../db/queries/execution-state';
-import { createHealthCheckBatch } from '../db/queries/health-checks';
+import { createHealthCheckBatch } from '../batches/create-health-check';
 import type { DbActivities } from '../workflows/definitions';
 
 export interface DbActivityDeps {

@@ -6,7 +6,6 @@ import type { ServerConfig } from '../config';
 import type { DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
 import type { Role } from '../domain/roles';
-import { presenceWindowMs as devicePresenceWindowMs } from '../domain/presence';
 
 export interface ApiDeps {
   db: DatabaseHandle;
@@ -45,8 +44,3 @@ export interface AppEnv {
 }
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
-
-/** How long after its last heartbeat a device still counts as online. */
-export function presenceWindowMs(config: ServerConfig): number {
-  return devicePresenceWindowMs(config.heartbeatMs);
-}

@@ -1,25 +1,15 @@
-// The one error shape, `{error: {code, message, details?}}`, and how every failure becomes it:
-// thrown ApiErrors, zod validation failures, unknown routes, and anything unexpected (a logged 500).
+// The one error shape, `{error: {code, message, details?}}`, and how every failure becomes it: thrown
+// DomainErrors (src/domain/errors.ts), zod validation failures, unknown routes, and anything unexpected
+// (a logged 500). Handlers throw; only handleError maps.
 import type { Hook } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError } from '../domain/errors';
 import type { AppEnv } from './context';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
 }
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
@@ -29,8 +19,6 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, details?: unknown): Response {
   return c.json(errorBody(code, message, details), status);
 }
-
-export const notFound = (what: string, id: string): ApiError => new ApiError(404, 'not_found', `${what} ${id} does not exist`);
 
 const LOCATIONS: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header' };
 
@@ -49,8 +37,12 @@ export const validationHook: Hook<unknown, AppEnv, string, Response | undefined>
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
   errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`);
 
+/** The one place a thrown DomainError becomes its response (with Retry-After when it says when to retry). */
 export const handleError: ErrorHandler<AppEnv> = (err, c) => {
-  if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.details);
+  if (err instanceof DomainError) {
+    if (err.retryAfterSec !== undefined) c.header('Retry-After', String(err.retryAfterSec));
+    return errorResponse(c, err.status, err.code, err.message, err.details);
+  }
   if (err instanceof HTTPException && err.status < 500) {
     const code =
       err.status === 413 ? 'payload_too_large' : err.status === 400 ? (/json/i.test(err.message) ? 'invalid_json' : 'bad_request') : 'http_error';
@@ -59,12 +51,3 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   c.var.deps.logger.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
   return errorResponse(c, 500, 'internal', 'internal error');
 };
-
-/** PostgreSQL unique_violation, however the driver wraps it; optionally of one constraint. */
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  for (let e: unknown = err; e instanceof Object; e = (e as { cause?: unknown }).cause) {
-    const pg = e as { code?: unknown; constraint?: unknown };
-    if (pg.code === '23505') return constraint === undefined || pg.constraint === constraint;
-  }
-  return false;
-}

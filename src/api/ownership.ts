@@ -1,13 +1,10 @@
 // Ownership for handlers: every row a caller creates records `owner = principal.id`; operators read
 // and act on their own rows only (someone else's row answers 404 like a missing one); admins and
 // auditors see every owner's rows; auditors change nothing (see forbidReadOnlyWrites).
-import { mayWrite, seesAllOwners } from '../domain/roles';
+import { seesAllOwners } from '../domain/roles';
 import type { OwnerScope } from '../db/queries/ownership';
 import type { Principal } from './context';
-import { ApiError } from './errors';
-
-export type { OwnerScope } from '../db/queries/ownership';
-export { ownedBy } from '../db/queries/ownership';
+import { DomainError } from '../domain/errors';
 
 export function seesAll(principal: Principal): boolean {
   return seesAllOwners(principal.role);
@@ -18,19 +15,7 @@ export function scopeOf(principal: Principal): OwnerScope {
   return seesAll(principal) ? undefined : principal.id;
 }
 
-/** Whether the principal may see a row with this owner. */
-export function canSee(principal: Principal, owner: string): boolean {
-  return seesAll(principal) || owner === principal.id;
-}
-
-export const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', message);
-
-/** Throws 403 forbidden for a principal whose role may not write (auditors). */
-export function assertCanWrite(principal: Principal): void {
-  if (!mayWrite(principal.role)) throw forbidden(`the ${principal.role} role may not change anything`);
-}
-
 /** Throws 403 forbidden unless the principal is an admin. */
 export function assertAdmin(principal: Principal): void {
-  if (principal.role !== 'admin') throw forbidden('only admins may do this');
+  if (principal.role !== 'admin') throw new DomainError(403, 'forbidden', 'only admins may do this');
 }

@@ -3,7 +3,7 @@
 // scheduled runs; it starts nothing (the caller starts the workflow, or runs it as a child).
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
-import { getBatch, insertBatch, resolveTargets, TooManyRunningBatchesError, type NewBatch, type Target } from '../db/queries/batches';
+import { getBatch, insertBatch, resolveTargets, TooManyRunningBatchesError, type NewBatch, type Target, type TargetResolution } from '../db/queries/batches';
 import { missingFileIds } from '../db/queries/files';
 import { ownerScopeOf } from '../db/queries/users';
 import type { BatchRow } from '../db/schema';
@@ -11,7 +11,7 @@ import { oversizedTexts } from '../domain/action-size';
 import { resolveStrategy, type BatchRequest } from '../domain/batch';
 import { requestedSteps } from '../domain/work';
 import { batchWorkflowId } from '../workflows/definitions';
-import { BatchRejected } from './rejected';
+import { BatchRejected } from '../domain/errors';
 import { storedAction, storedWork } from './stored-action';
 
 /** The limits every new batch is held to, and the key its secrets are sealed with. */
@@ -45,6 +45,14 @@ function checkActionSize(request: Pick<BatchRequest, 'action' | 'steps'>, maxByt
   if (first) throw new BatchRejected('command_too_large', `${first.path}: ${first.message}`, details);
 }
 
+/** Every device and group a batch request names must exist (and be the owner's). */
+export function rejectUnknownTargets(r: Pick<TargetResolution, 'unknownDeviceIds' | 'unknownGroupIds'>): void {
+  if (r.unknownDeviceIds.length > 0 || r.unknownGroupIds.length > 0) {
+    const details = { deviceIds: r.unknownDeviceIds, groupIds: r.unknownGroupIds };
+    throw new BatchRejected('unknown_targets', 'some targets do not exist', details, undefined, 'targets');
+  }
+}
+
 export interface CreateBatchInput {
   owner: string;
   request: BatchRequest;
@@ -68,9 +76,7 @@ export async function createBatch(deps: CreateBatchDeps, input: CreateBatchInput
   // A batch may target only devices (and groups) its owner owns, unless the owner is an admin.
   const scope = await ownerScopeOf(db, input.owner);
   const { targets, unknownDeviceIds, unknownGroupIds } = await resolveTargets(db, request.targets, scope);
-  if (unknownDeviceIds.length > 0 || unknownGroupIds.length > 0) {
-    throw new BatchRejected('unknown_targets', 'some targets do not exist', { deviceIds: unknownDeviceIds, groupIds: unknownGroupIds });
-  }
+  rejectUnknownTargets({ unknownDeviceIds, unknownGroupIds });
   if (targets.length === 0) throw new BatchRejected('no_targets', 'the targets match no device');
   if (targets.length > maxTargets) {
     throw new BatchRejected('too_many_targets', `the targets match ${targets.length} devices; at most ${maxTargets} per batch (FLOTILLA_MAX_TARGETS)`, {

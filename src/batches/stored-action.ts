@@ -4,7 +4,7 @@ import type { BatchRequest } from '../domain/batch';
 import { requestedSteps, type StoredAction, type StoredWork } from '../domain/work';
 import type { Action } from '../protocol/v1/action';
 import { seal, unseal } from '../security/secrets';
-import { BatchRejected } from './rejected';
+import { BatchRejected } from '../domain/errors';
 
 export function storedAction(action: Action, secretKey: string | undefined): StoredAction {
   if (action.type === 'file' || action.env === undefined) return action;

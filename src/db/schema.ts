@@ -365,12 +365,8 @@ export const fileChunks = pgTable(
   (t) => [primaryKey({ columns: [t.fileId, t.idx] })],
 );
 
-export type DeviceRow = typeof devices.$inferSelect;
-export type GroupRow = typeof groups.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
-export type ExecutionRow = typeof executions.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
-export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
 export type ScheduleRow = typeof schedules.$inferSelect;
 export type ScheduleRunRow = typeof scheduleRuns.$inferSelect;

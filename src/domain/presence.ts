@@ -12,3 +12,8 @@ export function presenceWindowMs(heartbeatMs: number): number {
  * late; a gateway that really died is caught by the delivery activity's pickup timeout anyway.
  */
 export const DISPATCH_PRESENCE_SLACK_MS = 10_000;
+
+/** Dispatch trusts a device for the API's presence window plus the slack for late heartbeat flushes. */
+export function dispatchPresenceWindowMs(heartbeatMs: number): number {
+  return presenceWindowMs(heartbeatMs) + DISPATCH_PRESENCE_SLACK_MS;
+}

@@ -39,8 +39,6 @@ export const createScheduleSchema = z
     }
   });
 
-export type CreateScheduleRequest = z.infer<typeof createScheduleSchema>;
-
 export const patchScheduleSchema = z
   .object({
     spec: scheduleSpecSchema.optional(),
@@ -50,7 +48,5 @@ export const patchScheduleSchema = z
   })
   .strict()
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one of spec, batch, overlap, timezone' });
-
-export type PatchScheduleRequest = z.infer<typeof patchScheduleSchema>;
 
 export const pauseScheduleSchema = z.object({ note: z.string().max(1000).optional() }).strict();

@@ -23,7 +23,7 @@ export function workOf(row: { steps: StoredAction[]; stepMode: StepMode }): Stor
 }
 
 /** The request's action or steps as one list. */
-export function requestedSteps(request: { action?: Action; steps?: Action[] }): Action[] {
+export function requestedSteps(request: { action?: Action | undefined; steps?: Action[] | undefined }): Action[] {
   return request.steps ?? (request.action ? [request.action] : []);
 }
 

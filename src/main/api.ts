@@ -2,8 +2,8 @@
 // all-in-one) and an admin token; connects to Temporal at TEMPORAL_ADDRESS (default in src/config.ts).
 import { Client, Connection } from '@temporalio/client';
 import { startApi } from '../api';
-import { startOutputPruner } from '../batches/output-retention';
-import { startReconciler } from '../batches/reconciler';
+import { startOutputPruner } from '../jobs/output-pruner';
+import { startReconciler } from '../jobs/reconciler';
 import { loadServerConfig, temporalAddressOf } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';

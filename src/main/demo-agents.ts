@@ -1,11 +1,9 @@
 // Local demo devices for the all-in-one: registered once (tag "demo", group "demo"), given a fresh agent
 // token at every start (only its hash is stored), and run as real agent processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { devices, groupMembers, groups } from '../db/schema';
+import { registerDemoDevices } from '../db/queries/demo-devices';
 import type { Logger } from '../logger';
 import { hashToken, newToken } from '../security/secrets';
 
@@ -16,32 +14,15 @@ export interface DemoAgents {
   stop(): Promise<void>;
 }
 
-async function registerDemoDevices(db: Database, count: number, owner: string): Promise<Array<{ id: string; token: string }>> {
-  const names = Array.from({ length: count }, (_, i) => `demo-${i + 1}`);
-  const existing = await db.select({ id: devices.id, name: devices.name }).from(devices).where(inArray(devices.name, names));
-  const byName = new Map(existing.map((d) => [d.name, d.id]));
-  const out: Array<{ id: string; token: string }> = [];
-  for (const name of names) {
-    const token = newToken('fla');
-    let id = byName.get(name);
-    if (id) {
-      await db.update(devices).set({ tokenHash: hashToken(token), updatedAt: new Date() }).where(eq(devices.id, id));
-    } else {
-      id = randomUUID();
-      await db.insert(devices).values({ id, name, tags: ['demo'], owner, tokenHash: hashToken(token) });
-    }
-    out.push({ id, token });
-  }
-  let [group] = await db.select({ id: groups.id }).from(groups).where(eq(groups.name, 'demo'));
-  if (!group) {
-    group = { id: randomUUID() };
-    await db.insert(groups).values({ id: group.id, name: 'demo', owner });
-  }
-  await db
-    .insert(groupMembers)
-    .values(out.map((d) => ({ groupId: group.id, deviceId: d.id })))
-    .onConflictDoNothing();
-  return out;
+/** The demo devices, each with a fresh agent token (only its hash is stored). */
+async function registerWithFreshTokens(db: Database, count: number, owner: string): Promise<Array<{ id: string; token: string }>> {
+  const wanted = Array.from({ length: count }, (_, i) => ({ name: `demo-${i + 1}`, token: newToken('fla') }));
+  const ids = await registerDemoDevices(
+    db,
+    owner,
+    wanted.map((d) => ({ name: d.name, tokenHash: hashToken(d.token) })),
+  );
+  return wanted.map((d, i) => ({ id: ids[i]!, token: d.token }));
 }
 
 export async function startDemoAgents(opts: {
@@ -52,7 +33,7 @@ export async function startDemoAgents(opts: {
   dataDir: string;
   logger: Logger;
 }): Promise<DemoAgents> {
-  const registered = await registerDemoDevices(opts.db, opts.count, opts.owner);
+  const registered = await registerWithFreshTokens(opts.db, opts.count, opts.owner);
   const children: ChildProcess[] = registered.map((d, i) => {
     const child = spawn(
       process.execPath,

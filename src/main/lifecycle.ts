@@ -12,7 +12,7 @@ export function stopOnSignal(logger: Logger, what: string, stop: () => Promise<v
     stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'unclean shutdown');
+        logger.error({ err }, 'unclean shutdown');
         process.exit(1);
       },
     );

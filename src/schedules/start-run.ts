@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { batchStartDetails } from '../batches/audit-details';
 import { createBatch, type CreateBatchDeps } from '../batches/create-batch';
 import { appendAudit } from '../db/queries/audit';
-import { BatchRejected } from '../batches/rejected';
+import { BatchRejected } from '../domain/errors';
 import { workflowInput } from '../batches/workflow-input';
 import { runRequest } from './stored-request';
 import { findBatchByIdempotencyKey, getBatch } from '../db/queries/batches';

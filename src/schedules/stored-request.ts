@@ -2,7 +2,7 @@
 // action carries env: the action, a health check, steps...), and once whole, sealed with AES-256-GCM
 // under FLOTILLA_SECRET_KEY, for the runs. Plain env values are never stored.
 import type { BatchRequest } from '../domain/batch';
-import { BatchRejected } from '../batches/rejected';
+import { BatchRejected } from '../domain/errors';
 import { hasEnv, redactEnv, seal, unseal } from '../security/secrets';
 
 export interface StoredScheduleBatch {

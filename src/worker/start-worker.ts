@@ -1,4 +1,5 @@
-// The workflow worker: runs batch, device and scheduled-run workflows and their database activities.
+// The workflow worker: runs batch, device and scheduled-run workflows with the database and schedule
+// activities of src/activities. src/main/worker.ts (and the all-in-one stack) only open its connections.
 import path from 'node:path';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from '../logger';
@@ -6,7 +7,7 @@ import { createDbActivities, createScheduleActivities } from '../activities';
 import type { BatchLimits } from '../batches/create-batch';
 import type { Database } from '../db/client';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
-import { DISPATCH_PRESENCE_SLACK_MS, presenceWindowMs } from '../domain/presence';
+import { dispatchPresenceWindowMs } from '../domain/presence';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -27,11 +28,6 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Dispatch trusts a device for the API's presence window plus a slack for late heartbeat flushes. */
-export function presenceStaleMs(heartbeatMs: number): number {
-  return presenceWindowMs(heartbeatMs) + DISPATCH_PRESENCE_SLACK_MS;
-}
-
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const worker = await Worker.create({
     connection: deps.connection,
@@ -39,7 +35,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     taskQueue: WORKFLOW_TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: path.join(__dirname, '../workflows/index.ts') }),
     activities: {
-      ...createDbActivities({ db: deps.db, presenceStaleMs: presenceStaleMs(deps.heartbeatMs) }),
+      ...createDbActivities({ db: deps.db, presenceStaleMs: dispatchPresenceWindowMs(deps.heartbeatMs) }),
       ...createScheduleActivities({ db: deps.db, ...deps.batchLimits }),
     },
     maxConcurrentWorkflowTaskExecutions: 100,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestHash } from '../../src/api/routes/batches/request';
+import { requestHash } from '../../src/batches/request-hash';
 import { storedWork } from '../../src/batches/stored-action';
 import { insertBatch } from '../../src/db/queries/batches';
 import { batchRequestSchema, resolveStrategy } from '../../src/domain/batch';

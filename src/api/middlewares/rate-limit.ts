@@ -5,7 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { hashToken } from '../../security/secrets';
 import type { AppEnv } from '../context';
-import { errorResponse } from '../errors';
+import { DomainError } from '../../domain/errors';
 import { bearerToken } from './bearer';
 
 /** Runs after authentication, so only valid tokens are counted. 0 turns the limit off. */
@@ -18,8 +18,8 @@ export function limitRequestRate(perSecond: number): MiddlewareHandler<AppEnv> {
       await limiter.consume(hashToken(token));
     } catch (res) {
       if (!(res instanceof RateLimiterRes)) throw res;
-      c.header('Retry-After', String(Math.max(1, Math.ceil(res.msBeforeNext / 1000))));
-      return errorResponse(c, 429, 'rate_limited', `at most ${perSecond} requests per second per token`);
+      const retryAfterSec = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+      throw new DomainError(429, 'rate_limited', `at most ${perSecond} requests per second per token`, undefined, retryAfterSec);
     }
     await next();
   });

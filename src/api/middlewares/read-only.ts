@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import type { MiddlewareHandler } from 'hono';
 import { mayWrite } from '../../domain/roles';
 import type { AppEnv } from '../context';
-import { errorResponse } from '../errors';
+import { DomainError } from '../../domain/errors';
 
 export const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -12,7 +12,7 @@ export function forbidReadOnlyWrites(): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
     const principal = c.get('principal') as AppEnv['Variables']['principal'] | undefined;
     if (principal && !READ_METHODS.has(c.req.method) && !mayWrite(principal.role)) {
-      return errorResponse(c, 403, 'forbidden', `the ${principal.role} role may read but not change anything`);
+      throw new DomainError(403, 'forbidden', `the ${principal.role} role may read but not change anything`);
     }
     await next();
   });

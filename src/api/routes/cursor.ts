@@ -1,12 +1,12 @@
 // Cursor decoding for handlers: a cursor this API did not produce is a 400 invalid_cursor.
 import { InvalidCursorError, decodeGroupCursor, decodeSeqCursor, decodeTimeCursor, type TimeKey } from '../../db/queries/pagination';
-import { ApiError } from '../errors';
+import { DomainError } from '../../domain/errors';
 
 function orFail<T>(decode: () => T): T {
   try {
     return decode();
   } catch (err) {
-    if (err instanceof InvalidCursorError) throw new ApiError(400, 'invalid_cursor', err.message);
+    if (err instanceof InvalidCursorError) throw new DomainError(400, 'invalid_cursor', err.message);
     throw err;
   }
 }

@@ -120,6 +120,11 @@ export const batchDetailSchema = z.object({
 
 export type BatchDetailJson = z.infer<typeof batchDetailSchema>;
 
+export function toBatchCreatedJson(created: { row: BatchRow; deviceIds: string[] }): BatchCreatedJson {
+  const { row, deviceIds } = created;
+  return { batchId: row.id, workflowId: row.workflowId, targetCount: row.targetCount, deviceIds };
+}
+
 export const executionSchema = z
   .object({
     deviceId: z.uuid(),

@@ -1,6 +1,6 @@
 // Batches as the API creates and reads them: target resolution, the one-transaction insert of a
 // batch with its executions, counts per status, and execution pages with their output cut short.
-import { and, arrayContains, asc, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions, groupMembers, type BatchRow } from '../schema';
 import { ACTIVE_BATCH_STATUSES, EXECUTION_STATUSES, type BatchPurpose, type BatchStatus, type ExecutionStatus } from '../../domain/status';
@@ -135,6 +135,16 @@ export async function getBatch(db: Database, id: string, scope: OwnerScope): Pro
     .from(batches)
     .where(and(eq(batches.id, id), ownedBy(batches.owner, scope)));
   return row;
+}
+
+/** Batches still running or paused that were created before `createdBefore`, oldest first (for the reconciler). */
+export async function activeBatchesCreatedBefore(db: Database, createdBefore: Date, limit: number): Promise<BatchRow[]> {
+  return db
+    .select()
+    .from(batches)
+    .where(and(inArray(batches.status, [...ACTIVE_BATCH_STATUSES]), lt(batches.createdAt, createdBefore)))
+    .orderBy(asc(batches.createdAt))
+    .limit(limit);
 }
 
 export interface BatchFilter {

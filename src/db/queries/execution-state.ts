@@ -3,13 +3,8 @@
 import { and, asc, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions } from '../schema';
-import {
-  FINAL_EXECUTION_STATUSES,
-  isFinalExecutionStatus,
-  type BatchStatus,
-  type ExecutionStatus,
-  type FinalExecutionStatus,
-} from '../../domain/status';
+import { decideBatchStatus } from '../../domain/batch-outcome';
+import { FINAL_EXECUTION_STATUSES, isFinalExecutionStatus, type ExecutionStatus, type FinalExecutionStatus } from '../../domain/status';
 import type {
   BatchWorkflowResult,
   DeviceOutcome,
@@ -89,19 +84,6 @@ export async function finishExecution(
     .where(eq(executions.id, executionId));
   if (!row || !isFinalExecutionStatus(row.status)) throw new Error(`execution ${executionId} did not reach a final status`);
   return { status: row.status, exitCode: row.exitCode };
-}
-
-export function decideBatchStatus(
-  counts: Partial<Record<ExecutionStatus, number>>,
-  total: number,
-  reason: FinishBatchInput['reason'],
-): BatchStatus {
-  if (reason === 'cancel' || reason === 'deadline') return 'cancelled';
-  if (reason === 'threshold') return 'stopped';
-  const succeeded = counts.succeeded ?? 0;
-  if (succeeded === total) return 'succeeded';
-  if (succeeded === 0) return 'failed';
-  return 'partial';
 }
 
 export async function finishBatch(db: Database, input: FinishBatchInput): Promise<BatchWorkflowResult> {

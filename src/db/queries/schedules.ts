@@ -25,6 +25,11 @@ export async function getSchedule(db: Database, id: string, owner?: string): Pro
   return row;
 }
 
+/** Every schedule row, those marked deleted included (for the reconciler). */
+export async function allScheduleRows(db: Database): Promise<ScheduleRow[]> {
+  return db.select().from(schedules);
+}
+
 export interface ScheduleFilter {
   owner?: string;
   after?: TimeKey;

@@ -1,14 +1,15 @@
 // The events stream handler: checks the batch and the resume position before the stream opens (so a
 // bad request is a plain 4xx), then hands the open stream to followBatchEvents.
 import { streamSSE } from 'hono/streaming';
-import { followBatchEvents } from '../../../batches/event-stream';
 import { batchStats, getBatch } from '../../../db/queries/batches';
 import { decodePosition, InvalidPositionError, type EventPosition } from '../../../db/queries/batch-events';
 import type { Database } from '../../../db/client';
+import type { OwnerScope } from '../../../db/queries/ownership';
 import type { AppRouteHandler } from '../../context';
-import { ApiError, notFound } from '../../errors';
-import { scopeOf, type OwnerScope } from '../../ownership';
+import { DomainError, notFound } from '../../../domain/errors';
+import { scopeOf } from '../../ownership';
 import { progressOf, toBatchJson } from '../../schemas/batch';
+import { followBatchEvents, type BatchHead } from './follow';
 import type { EventsRoute } from './routes';
 
 /** How often the stream re-reads the log without a NOTIFY. */
@@ -19,12 +20,12 @@ function resumePosition(raw: string | undefined): EventPosition | undefined {
   try {
     return decodePosition(raw);
   } catch (err) {
-    if (err instanceof InvalidPositionError) throw new ApiError(400, 'invalid_cursor', err.message);
+    if (err instanceof InvalidPositionError) throw new DomainError(400, 'invalid_cursor', err.message);
     throw err;
   }
 }
 
-async function readHead(db: Database, id: string, scope: OwnerScope): Promise<{ status: string; view: Record<string, unknown> } | undefined> {
+async function readHead(db: Database, id: string, scope: OwnerScope): Promise<BatchHead | undefined> {
   const row = await getBatch(db, id, scope);
   const stats = (await batchStats(db, [id])).get(id);
   if (!row || !stats) return undefined;
@@ -55,7 +56,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
       });
     },
     async (err) => {
-      logger.warn({ batchId: id, err: err.message }, 'batch event stream failed');
+      logger.warn({ batchId: id, err }, 'batch event stream failed');
     },
   );
 };

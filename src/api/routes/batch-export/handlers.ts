@@ -3,7 +3,7 @@ import { exportBatch } from '../../../batches/export';
 import { EXPORT_CONTENT_TYPES } from '../../../domain/export';
 import { getBatch } from '../../../db/queries/batches';
 import type { AppRouteHandler } from '../../context';
-import { notFound } from '../../errors';
+import { notFound } from '../../../domain/errors';
 import { scopeOf } from '../../ownership';
 import type { ExportRoute } from './routes';
 

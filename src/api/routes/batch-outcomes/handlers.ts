@@ -4,7 +4,7 @@ import { outcomeGroups } from '../../../db/queries/outcomes';
 import { encodeGroupCursor } from '../../../db/queries/pagination';
 import { formatOutcomeKey } from '../../../domain/outcome';
 import type { AppRouteHandler } from '../../context';
-import { notFound } from '../../errors';
+import { notFound } from '../../../domain/errors';
 import { scopeOf } from '../../ownership';
 import { decodeGroupCursorOrFail } from '../cursor';
 import { SAMPLE_BYTES, type ListRoute } from './routes';

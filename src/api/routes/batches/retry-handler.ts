@@ -1,27 +1,18 @@
-// Retry: the original must have finished; its devices in the chosen statuses become the targets of a
-// new batch made by the same createBatch path as POST /v1/batches (same checks, limits, sealing).
-import { requestOf } from '../../../batches/request-of';
-import { deviceIdsInStatuses, getBatch } from '../../../db/queries/batches';
-import { isActiveBatchStatus } from '../../../domain/status';
+// POST /v1/batches/:id/retry through the retryBatch use case.
+import { batchStartDetails } from '../../../batches/audit-details';
+import { retryBatch } from '../../../batches/retry-batch';
 import type { AppRouteHandler } from '../../context';
-import { ApiError, notFound } from '../../errors';
 import { scopeOf } from '../../ownership';
-import { createNew } from './handlers';
+import { toBatchCreatedJson } from '../../schemas/batch';
 import { DEFAULT_RETRY_STATUSES, type RetryRoute } from './retry-routes';
+import { batchUseCaseDeps } from './use-case-deps';
 
 export const retry: AppRouteHandler<RetryRoute> = async (c) => {
-  const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
   const statuses = c.req.valid('json')?.statuses ?? DEFAULT_RETRY_STATUSES;
-  const row = await getBatch(db.orm, id, scopeOf(c.var.principal));
-  if (!row) throw notFound('batch', id);
-  if (isActiveBatchStatus(row.status)) {
-    throw new ApiError(409, 'batch_running', `batch ${id} is still ${row.status}; retry it once it has finished`, { status: row.status });
-  }
-  const deviceIds = await deviceIdsInStatuses(db.orm, id, statuses);
-  if (deviceIds.length === 0) {
-    throw new ApiError(409, 'nothing_to_retry', `no device of batch ${id} ended in ${statuses.join(', ')}`, { statuses });
-  }
-  const created = await createNew(c, requestOf(row, { deviceIds }, config.secretKey), undefined, null, id);
-  return c.json({ ...created, retryOf: id }, 201);
+  const { principal } = c.var;
+  const created = await retryBatch(batchUseCaseDeps(c), { batchId: id, owner: principal.id, scope: scopeOf(principal), statuses });
+  const { row } = created;
+  c.set('audit', { action: 'batch.retry', resourceId: row.id, details: { ...batchStartDetails(row), retryOf: id } });
+  return c.json({ ...toBatchCreatedJson(created), retryOf: id }, 201);
 };

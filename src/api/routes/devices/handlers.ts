@@ -2,16 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import { createDevice, deleteDevice, getDevice, listDevices, rotateDeviceToken, updateDevice } from '../../../db/queries/devices';
 import { hashToken, newToken } from '../../../security/secrets';
-import { presenceWindowMs, type AppRouteHandler } from '../../context';
+import { presenceWindowMs } from '../../../domain/presence';
+import type { AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
-import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
+import { isUniqueViolation } from '../../../db/errors';
 import { toDeviceJson } from '../../schemas/device';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, RotateTokenRoute, UpdateRoute } from './routes';
 
 const newAgentToken = (): string => newToken('fla');
 
-const duplicateName = (name: string): ApiError => new ApiError(409, 'conflict', `a device named "${name}" already exists`);
+const duplicateName = (name: string): DomainError => new DomainError(409, 'conflict', `a device named "${name}" already exists`);
 
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const { db, config } = c.var.deps;
@@ -21,7 +23,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
     const device = await createDevice(
       db.orm,
       { id: randomUUID(), name: body.name, hostname: body.hostname ?? null, tags: [...new Set(body.tags)], owner: c.var.principal.id, tokenHash: hashToken(agentToken) },
-      presenceWindowMs(config),
+      presenceWindowMs(config.heartbeatMs),
     );
     return c.json({ device: toDeviceJson(device), agentToken }, 201);
   } catch (err) {
@@ -36,7 +38,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const page = await listDevices(
     db.orm,
     { owner: scopeOf(c.var.principal), tags: q.tag, groupId: q.group, status: q.status, q: q.q, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) },
-    presenceWindowMs(config),
+    presenceWindowMs(config.heartbeatMs),
   );
   return c.json({ items: page.items.map(toDeviceJson), nextCursor: page.nextCursor }, 200);
 };
@@ -44,7 +46,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
-  const device = await getDevice(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const device = await getDevice(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!device) throw notFound('device', id);
   return c.json({ device: toDeviceJson(device) }, 200);
 };
@@ -55,7 +57,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   const body = c.req.valid('json');
   const patch = body.tags === undefined ? body : { ...body, tags: [...new Set(body.tags)] };
   try {
-    const device = await updateDevice(db.orm, id, patch, presenceWindowMs(config), scopeOf(c.var.principal));
+    const device = await updateDevice(db.orm, id, patch, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
     if (!device) throw notFound('device', id);
     return c.json({ device: toDeviceJson(device) }, 200);
   } catch (err) {

@@ -4,7 +4,7 @@ import { stepsOf } from '../../../db/queries/execution-steps';
 import { parseOutcomeKey } from '../../../domain/outcome';
 import type { AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
-import { ApiError, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
 import { toExecutionJson } from '../../schemas/batch';
 import { decodeSeqCursorOrFail } from '../cursor';
 import { LIST_OUTPUT_HEAD_BYTES, type GetRoute, type ListRoute } from './routes';
@@ -39,7 +39,7 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   if (!(await getBatch(db.orm, id, scopeOf(c.var.principal)))) throw notFound('batch', id);
   const execution = await getExecution(db.orm, id, deviceId);
   if (!execution) {
-    throw new ApiError(404, 'not_found', `batch ${id} has no execution for device ${deviceId}`);
+    throw new DomainError(404, 'not_found', `batch ${id} has no execution for device ${deviceId}`);
   }
   const steps = await stepsOf(db.orm, [execution.id]);
   return c.json(toExecutionJson(execution, steps.get(execution.id) ?? []), 200);

@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { deleteFile, FileTooLargeError, getFile, listFiles, storeFile } from '../../../db/queries/files';
 import type { AppRouteHandler } from '../../context';
-import { ApiError, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
 import { scopeOf } from '../../ownership';
 import { toFileJson } from '../../schemas/file';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { GetRoute, ListRoute, RemoveRoute, UploadRoute } from './routes';
 import { uploadBody } from './upload-body';
 
-const tooLarge = (max: number): ApiError => new ApiError(413, 'payload_too_large', `the file must be at most ${max} bytes`, { maxBytes: max });
+const tooLarge = (max: number): DomainError => new DomainError(413, 'payload_too_large', `the file must be at most ${max} bytes`, { maxBytes: max });
 
 /** Reads and drops the rest of a refused upload, so the client sees the answer instead of a reset. */
 async function drain(content: AsyncIterable<Uint8Array>): Promise<void> {
@@ -33,7 +33,7 @@ export const upload: AppRouteHandler<UploadRoute> = async (c) => {
   const name = c.req.valid('query').name ?? source.name;
   if (name === undefined) {
     await drain(source.content);
-    throw new ApiError(400, 'validation_error', 'name the file: ?name= (required for a raw body)', { field: 'query.name' });
+    throw new DomainError(400, 'validation_error', 'name the file: ?name= (required for a raw body)', { field: 'query.name' });
   }
   try {
     const file = await storeFile(db.orm, { id: randomUUID(), owner: c.var.principal.id, name }, source.content, max);

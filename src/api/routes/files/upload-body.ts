@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
-import { ApiError } from '../../errors';
+import { DomainError } from '../../../domain/errors';
 
 export interface UploadBody {
   name: string | undefined;
@@ -13,7 +13,7 @@ export interface UploadBody {
 const MULTIPART = /^multipart\/form-data/i;
 const RAW = /^application\/octet-stream\s*(;.*)?$/i;
 
-const missingFile = (): ApiError => new ApiError(400, 'missing_file', 'send the file in a multipart field named "file", or as a raw application/octet-stream body');
+const missingFile = (): DomainError => new DomainError(400, 'missing_file', 'send the file in a multipart field named "file", or as a raw application/octet-stream body');
 
 function multipartFile(body: Readable, contentType: string): Promise<UploadBody> {
   return new Promise((resolve, reject) => {
@@ -21,7 +21,7 @@ function multipartFile(body: Readable, contentType: string): Promise<UploadBody>
     try {
       parser = busboy({ headers: { 'content-type': contentType }, limits: { files: 1 } });
     } catch {
-      reject(new ApiError(400, 'invalid_multipart', 'the multipart body has no usable boundary'));
+      reject(new DomainError(400, 'invalid_multipart', 'the multipart body has no usable boundary'));
       return;
     }
     parser.on('file', (field, stream, info) => {
@@ -31,7 +31,7 @@ function multipartFile(body: Readable, contentType: string): Promise<UploadBody>
       }
       resolve({ name: info.filename || undefined, content: stream });
     });
-    parser.on('error', () => reject(new ApiError(400, 'invalid_multipart', 'the multipart body is malformed')));
+    parser.on('error', () => reject(new DomainError(400, 'invalid_multipart', 'the multipart body is malformed')));
     // Settles nothing once the file was found; otherwise there was no file field.
     parser.on('close', () => reject(missingFile()));
     body.pipe(parser);
@@ -44,5 +44,5 @@ export async function uploadBody(raw: Request): Promise<UploadBody> {
   const body = Readable.fromWeb(raw.body as WebReadableStream<Uint8Array>);
   if (MULTIPART.test(contentType)) return multipartFile(body, contentType);
   if (RAW.test(contentType)) return { name: undefined, content: body };
-  throw new ApiError(415, 'unsupported_media_type', 'send the file as multipart/form-data (field "file") or application/octet-stream');
+  throw new DomainError(415, 'unsupported_media_type', 'send the file as multipart/form-data (field "file") or application/octet-stream');
 }

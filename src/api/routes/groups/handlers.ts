@@ -2,18 +2,20 @@
 import { randomUUID } from 'node:crypto';
 import { UnknownDevicesError } from '../../../db/queries/devices';
 import { createGroup, deleteGroup, getGroupWithDevices, listGroups, setGroupDevices } from '../../../db/queries/groups';
-import { presenceWindowMs, type AppRouteHandler } from '../../context';
+import { presenceWindowMs } from '../../../domain/presence';
+import type { AppRouteHandler } from '../../context';
 import { scopeOf } from '../../ownership';
-import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
+import { isUniqueViolation } from '../../../db/errors';
 import { toGroupJson, toGroupWithDevicesJson } from '../../schemas/group';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute, SetDevicesRoute } from './routes';
 
 function mapMembershipError(err: unknown, name?: string): unknown {
   if (err instanceof UnknownDevicesError) {
-    return new ApiError(400, 'unknown_devices', err.message, { deviceIds: err.deviceIds });
+    return new DomainError(400, 'unknown_devices', err.message, { deviceIds: err.deviceIds });
   }
-  if (isUniqueViolation(err, 'groups_name_key')) return new ApiError(409, 'conflict', `a group named "${name ?? ''}" already exists`);
+  if (isUniqueViolation(err, 'groups_name_key')) return new DomainError(409, 'conflict', `a group named "${name ?? ''}" already exists`);
   return err;
 }
 
@@ -36,7 +38,7 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { db, config } = c.var.deps;
   const { id } = c.req.valid('param');
-  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
   return c.json({ group: toGroupWithDevicesJson(group) }, 200);
 };
@@ -50,7 +52,7 @@ export const setDevices: AppRouteHandler<SetDevicesRoute> = async (c) => {
   } catch (err) {
     throw mapMembershipError(err);
   }
-  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config), scopeOf(c.var.principal));
+  const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
   return c.json({ group: toGroupWithDevicesJson(group) }, 200);
 };

@@ -1,5 +1,5 @@
 // Health probes: `select 1` on the database, getSystemInfo on Temporal, each bounded in time.
-import { sql } from 'drizzle-orm';
+import { pingDatabase } from '../../../db/queries/health';
 import type { AppRouteHandler } from '../../context';
 import type { HealthRoute } from './routes';
 
@@ -29,7 +29,7 @@ export const health: AppRouteHandler<HealthRoute> = async (c) => {
   const { db, temporal, logger } = c.var.deps;
   const connection = temporal.connection;
   const [database, temporalState] = await Promise.all([
-    probe(() => db.orm.execute(sql`select 1`), DATABASE_DEADLINE_MS),
+    probe(() => pingDatabase(db.orm), DATABASE_DEADLINE_MS),
     probe(
       () => connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () => connection.workflowService.getSystemInfo({})),
       TEMPORAL_DEADLINE_MS + 500,

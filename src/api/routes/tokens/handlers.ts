@@ -1,7 +1,7 @@
 // Revocation: takes effect at once (authentication reads the token row on every request).
 import { getToken, revokeToken } from '../../../db/queries/users';
 import type { AppRouteHandler } from '../../context';
-import { notFound } from '../../errors';
+import { notFound } from '../../../domain/errors';
 import type { RevokeRoute } from './routes';
 
 export const revoke: AppRouteHandler<RevokeRoute> = async (c) => {

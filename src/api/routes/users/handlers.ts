@@ -6,7 +6,8 @@ import { createToken as insertToken, createUserWithToken, getUser, listTokens as
 import { BOOTSTRAP_ADMIN_ID } from '../../../domain/roles';
 import { hashToken, newToken } from '../../../security/secrets';
 import type { AppRouteHandler, Principal } from '../../context';
-import { ApiError, isUniqueViolation, notFound } from '../../errors';
+import { DomainError, notFound } from '../../../domain/errors';
+import { isUniqueViolation } from '../../../db/errors';
 import { assertAdmin, seesAll } from '../../ownership';
 import { toTokenJson, toUserJson } from '../../schemas/user';
 import { decodeTimeCursorOrFail } from '../cursor';
@@ -34,7 +35,7 @@ async function visibleUser(db: Database, principal: Principal, id: string): Prom
 export const create: AppRouteHandler<CreateRoute> = async (c) => {
   assertAdmin(c.var.principal);
   const body = c.req.valid('json');
-  const conflict = new ApiError(409, 'conflict', `a user named "${body.name}" already exists`);
+  const conflict = new DomainError(409, 'conflict', `a user named "${body.name}" already exists`);
   if (RESERVED_NAMES.has(body.name.toLowerCase())) throw conflict;
   const id = randomUUID();
   const { token, row } = issue(id, body.tokenName);

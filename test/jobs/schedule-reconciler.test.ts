@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BatchRequest } from '../../src/domain/batch';
 import { insertSchedule, type NewSchedule } from '../../src/db/queries/schedules';
 import { schedules, type ScheduleRow } from '../../src/db/schema';
-import { reconcileSchedules } from '../../src/schedules/reconcile';
+import { reconcileSchedules } from '../../src/jobs/schedule-reconciler';
 import { createTemporalSchedule, describeTemporalSchedule } from '../../src/schedules/temporal-schedule';
 import { scheduleTemporalId } from '../../src/workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -11,7 +11,7 @@ export function startOutputPruner(opts: { db: Database; logger: Logger; retentio
       (n) => {
         if (n > 0) opts.logger.debug({ rows: n }, 'pruned live output of finished batches');
       },
-      (err: unknown) => opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'live output pruning failed; will retry'),
+      (err: unknown) => opts.logger.warn({ err }, 'live output pruning failed; will retry'),
     );
   }, opts.intervalMs ?? 60_000);
   timer.unref();

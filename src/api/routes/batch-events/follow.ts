@@ -1,7 +1,7 @@
 // Follows one batch's event log for a Server-Sent Events client: a snapshot (unless resuming), then
 // every logged event in order, a `counts` update after each burst of device changes, and `end` once
 // the batch is final and the log is drained. Woken by NOTIFY, with a slow poll as a safety net.
-import type { DatabaseHandle } from '../db/client';
+import type { DatabaseHandle } from '../../../db/client';
 import {
   currentPosition,
   deviceStatePage,
@@ -10,9 +10,9 @@ import {
   positionAfter,
   readBatchEvents,
   type EventPosition,
-} from '../db/queries/batch-events';
-import { BATCH_EVENTS_CHANNEL } from '../domain/batch-events';
-import { isFinalBatchStatus } from '../domain/status';
+} from '../../../db/queries/batch-events';
+import { BATCH_EVENTS_CHANNEL } from '../../../domain/batch-events';
+import { isFinalBatchStatus } from '../../../domain/status';
 import { sseComment, sseEvent, ssePieces } from './sse';
 
 /** The batch as the API shows it, read now. */
@@ -22,7 +22,7 @@ export interface BatchHead {
   view: Record<string, unknown>;
 }
 
-export interface FollowOptions {
+export interface EventStreamOptions {
   batchId: string;
   /** Resume after this position (Last-Event-ID): no snapshot. */
   from: EventPosition | undefined;
@@ -39,7 +39,7 @@ const PAGE = 500;
 /** At most one counts update per this long while events pour in. */
 const COUNTS_EVERY_MS = 500;
 
-export async function followBatchEvents(db: DatabaseHandle, o: FollowOptions): Promise<void> {
+export async function followBatchEvents(db: DatabaseHandle, o: EventStreamOptions): Promise<void> {
   // `dirty` remembers a NOTIFY that came while the log was being read, so no wake-up is lost.
   let dirty = false;
   let wake: () => void = () => undefined;
@@ -99,7 +99,7 @@ export async function followBatchEvents(db: DatabaseHandle, o: FollowOptions): P
 }
 
 /** `snapshot`: the batch, its counts and every device's current status, written one page at a time. */
-async function writeSnapshot(db: DatabaseHandle, o: FollowOptions, position: EventPosition, head: BatchHead): Promise<void> {
+async function writeSnapshot(db: DatabaseHandle, o: EventStreamOptions, position: EventPosition, head: BatchHead): Promise<void> {
   const headJson = JSON.stringify(head.view);
   await o.write(ssePieces.open('snapshot', encodePosition(position), `${headJson.slice(0, -1)},"devices":[`));
   let afterSeq = -1;

@@ -1,14 +1,13 @@
-// Heals the drift a crash can leave between a schedule's row and its Temporal Schedule (see lifecycle.ts):
+// Heals the drift a crash can leave between a schedule's row and its Temporal Schedule (see src/schedules/lifecycle.ts):
 // - a row whose Temporal schedule was never created (crash between the insert and the create) gets it;
 // - a row marked deleted (crash mid-delete) has its delete finished, Temporal first;
 // - a Temporal schedule of ours with no row (the create answered an error yet took effect) is deleted.
 // Temporal's list is read before the rows, so a schedule being created right now (row first) is never an orphan.
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
-import { deleteScheduleRow } from '../db/queries/schedules';
-import { schedules } from '../db/schema';
+import { allScheduleRows, deleteScheduleRow } from '../db/queries/schedules';
+import { createTemporalSchedule, deleteTemporalSchedule } from '../schedules/temporal-schedule';
 import { SCHEDULE_ID_PREFIX } from '../workflows/definitions';
-import { createTemporalSchedule, deleteTemporalSchedule } from './temporal-schedule';
 
 export interface ScheduleReconcileReport {
   created: string[];
@@ -26,7 +25,7 @@ export async function reconcileSchedules(db: Database, client: Client, minAgeMs:
     inTemporal.add(s.scheduleId);
     if (s.scheduleId.startsWith(SCHEDULE_ID_PREFIX) && typeof s.memo?.flotillaScheduleId === 'string') ours.add(s.scheduleId);
   }
-  const rows = await db.select().from(schedules);
+  const rows = await allScheduleRows(db);
   const known = new Set(rows.map((r) => r.temporalScheduleId));
   const cutoff = Date.now() - minAgeMs;
   for (const row of rows) {

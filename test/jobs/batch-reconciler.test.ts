@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { reconcileBatches } from '../../src/batches/reconciler';
+import { reconcileBatches } from '../../src/jobs/batch-reconciler';
 import { startBatchWorkflow } from '../../src/batches/start-workflow';
 import { batches, executions } from '../../src/db/schema';
 import { insertBatch, insertDevices } from '../helpers/batches';

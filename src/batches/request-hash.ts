@@ -1,6 +1,6 @@
 // A fingerprint of a batch request for Idempotency-Key checks.
 import { createHash, createHmac } from 'node:crypto';
-import type { BatchRequest } from '../../../domain/batch';
+import type { BatchRequest } from '../domain/batch';
 
 /** JSON with object keys sorted at every level, so equal requests serialise equally. */
 function canonical(value: unknown): string {
