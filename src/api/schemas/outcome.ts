@@ -1,6 +1,8 @@
 // Outcome groups as the API shows them, and the query fields that pick a group or search outputs.
 import { z } from '@hono/zod-openapi';
-import { OUTCOME_NORMALIZATIONS, parseOutcomeKey } from '../../domain/outcome';
+import { OUTCOME_NORMALIZATIONS, formatOutcomeKey, parseOutcomeKey, type OutcomeNormalization } from '../../domain/outcome';
+import type { OutcomeGroupPage } from '../../db/queries/outcomes';
+import { encodeGroupCursor } from '../../db/queries/pagination';
 import { executionStatusSchema } from './batch';
 
 export const normalizeSchema = z.enum(OUTCOME_NORMALIZATIONS).default('none').openapi({
@@ -48,3 +50,12 @@ export const outcomeGroupsSchema = z
 
 export type OutcomeGroupJson = z.infer<typeof outcomeGroupSchema>;
 export type OutcomeGroupsJson = z.infer<typeof outcomeGroupsSchema>;
+
+/** A page of groups as the API and the event stream show it: keys encoded, each with its devices' URL. */
+export function toOutcomeGroupsJson(batchId: string, normalize: OutcomeNormalization, step: number | null, page: OutcomeGroupPage): OutcomeGroupsJson {
+  const items = page.items.map(({ hash, firstSeq: _first, ...g }) => {
+    const key = formatOutcomeKey({ normalize, step, hash });
+    return { key, ...g, devicesUrl: `/v1/batches/${batchId}/executions?group=${key}` };
+  });
+  return { items, distinct: page.distinct, nextCursor: page.next ? encodeGroupCursor(page.next) : null };
+}

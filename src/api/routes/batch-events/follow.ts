@@ -1,6 +1,6 @@
 // Follows one batch's event log for a Server-Sent Events client: a snapshot (unless resuming), then
 // every logged event in order, a `counts` update after each burst of device changes, and `end` once
-// the batch is final and the log is drained. Woken by NOTIFY, with a slow poll as a safety net.
+// the batch is final and the log is drained; on request, outcome groups with each counts update. Woken by NOTIFY, with a slow poll as a safety net.
 import type { DatabaseHandle } from '../../../db/client';
 import {
   currentPosition,
@@ -31,6 +31,8 @@ export interface EventStreamOptions {
   /** Re-read the log this often even without a NOTIFY (a NOTIFY can come before its rows are safe to read). */
   pollMs: number;
   readHead(): Promise<BatchHead | undefined>;
+  /** When set, a `groups` event (outcome groups) follows the snapshot and every `counts`, and precedes `end`. */
+  readGroups?: () => Promise<unknown>;
   write(text: string): Promise<void>;
   signal: AbortSignal;
 }
@@ -53,7 +55,10 @@ export async function followBatchEvents(db: DatabaseHandle, o: EventStreamOption
     let position = o.from ?? (await currentPosition(db.orm));
     const head = await o.readHead();
     if (!head) return;
-    if (o.from === undefined) await writeSnapshot(db, o, position, head);
+    if (o.from === undefined) {
+      await writeSnapshot(db, o, position, head);
+      await writeGroups(o, position);
+    }
     // Already final: the stream ends once it has passed the batch's last status change (if it has one).
     const finalAt = isFinalBatchStatus(head.status) ? await lastBatchStatusEvent(db.orm, o.batchId) : undefined;
     let final = isFinalBatchStatus(head.status) && (finalAt === undefined || !positionAfter(finalAt, position));
@@ -76,11 +81,13 @@ export async function followBatchEvents(db: DatabaseHandle, o: EventStreamOption
         const now = await o.readHead();
         if (!now) return;
         await o.write(sseEvent('counts', encodePosition(position), now.view));
+        await writeGroups(o, position);
         countsDue = false;
         countsAt = Date.now();
       }
       if (final && caughtUp) {
         const last = await o.readHead();
+        await writeGroups(o, position);
         if (last) await o.write(sseEvent('end', encodePosition(position), last.view));
         return;
       }
@@ -96,6 +103,10 @@ export async function followBatchEvents(db: DatabaseHandle, o: EventStreamOption
   } finally {
     await unlisten();
   }
+}
+
+async function writeGroups(o: EventStreamOptions, position: EventPosition): Promise<void> {
+  if (o.readGroups) await o.write(sseEvent('groups', encodePosition(position), await o.readGroups()));
 }
 
 /** `snapshot`: the batch, its counts and every device's current status, written one page at a time. */

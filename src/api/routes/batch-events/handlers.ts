@@ -10,6 +10,9 @@ import { DomainError, notFound } from '../../../domain/errors';
 import { scopeOf } from '../../ownership';
 import { progressOf, toBatchJson } from '../../schemas/batch';
 import { followBatchEvents, type BatchHead } from './follow';
+import { outcomeGroups } from '../../../db/queries/outcomes';
+import type { OutcomeNormalization } from '../../../domain/outcome';
+import { toOutcomeGroupsJson, type OutcomeGroupsJson } from '../../schemas/outcome';
 import type { EventsRoute } from './routes';
 
 /** How often the stream re-reads the log without a NOTIFY. */
@@ -32,10 +35,19 @@ async function readHead(db: Database, id: string, scope: OwnerScope): Promise<Ba
   return { status: row.status, view: { batch: toBatchJson(row, stats), progress: progressOf(stats, row.targetCount) } };
 }
 
+/** The largest groups; the stream carries counts, the outcomes route the rest. */
+const STREAMED_GROUPS = 20;
+const STREAMED_SAMPLE_BYTES = 200;
+
+async function readGroups(db: Database, id: string, normalize: OutcomeNormalization): Promise<OutcomeGroupsJson> {
+  const page = await outcomeGroups(db, id, { normalize, step: null, limit: STREAMED_GROUPS, after: null, sampleBytes: STREAMED_SAMPLE_BYTES });
+  return toOutcomeGroupsJson(id, normalize, null, page);
+}
+
 export const events: AppRouteHandler<EventsRoute> = async (c) => {
   const { db, config, logger } = c.var.deps;
   const { id } = c.req.valid('param');
-  const { output } = c.req.valid('query');
+  const { output, groups } = c.req.valid('query');
   const from = resumePosition(c.req.valid('header')['last-event-id']);
   const scope = scopeOf(c.var.principal);
   if (!(await getBatch(db.orm, id, scope))) throw notFound('batch', id);
@@ -51,6 +63,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
         heartbeatMs: config.sseHeartbeatMs,
         pollMs: POLL_MS,
         readHead: () => readHead(db.orm, id, scope),
+        ...(groups === undefined ? {} : { readGroups: () => readGroups(db.orm, id, groups) }),
         write: (text) => stream.write(text).then(() => undefined),
         signal: abort.signal,
       });

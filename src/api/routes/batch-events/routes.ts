@@ -1,5 +1,6 @@
 // GET /v1/batches/{id}/events: the batch's live progress as Server-Sent Events.
 import { createRoute, z } from '@hono/zod-openapi';
+import { OUTCOME_NORMALIZATIONS } from '../../../domain/outcome';
 import { commonErrors, errorResponses, bearer, idParam } from '../../schemas/common';
 
 const EVENTS_DOC = [
@@ -13,6 +14,8 @@ const EVENTS_DOC = [
   '`counts`: `{batch, progress}` after a burst of changes (at most every 0.5 s).',
   '`output` (only with `?output=1`): a chunk of a running command `{executionId, deviceId, deviceName, stream, text, at}`;',
   'a preview only (at most 1 MiB per stream, lost while the agent is disconnected): the result holds the output.',
+  '`groups` (only with `?groups=none|whitespace|digits`): after the snapshot, each `counts` and before `end`, the 20',
+  'largest outcome groups `{items, distinct}` as GET /v1/batches/{id}/outcomes answers them (samples cut to 200 bytes).',
   '`end`: `{batch, progress}` once the batch is final; then the server closes the stream.',
   'Comment lines (`: keep-alive`) keep proxies from closing an idle stream.',
 ].join(' ');
@@ -33,6 +36,10 @@ export const events = createRoute({
     params: idParam,
     query: z.object({
       output: flag.openapi({ param: { name: 'output', in: 'query' }, description: '1 to also stream output chunks of running commands' }),
+      groups: z.enum(OUTCOME_NORMALIZATIONS).optional().openapi({
+        param: { name: 'groups', in: 'query' },
+        description: 'Also stream `groups` events (the 20 largest outcome groups, compared with this normalisation) after the snapshot and with every counts update',
+      }),
     }),
     headers: z.object({
       'last-event-id': z.string().max(64).optional().openapi({ description: 'resume after this event id' }),
