@@ -11,19 +11,19 @@ import { DefaultLogger, NativeConnection } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway, type Gateway } from '../../src/agent-gateway';
-import { loadServerConfig, type ServerConfig } from '../../src/config';
+import type { ServerConfig } from '../../src/config';
 import { devices, executions } from '../../src/db/schema';
 import { createLogger } from '../../src/logger';
 import { CLOSE_CODES, OUTPUT_CAP_BYTES } from '../../src/protocol/constants';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { seal } from '../../src/security/secrets';
 import { DELIVERY_ERRORS, deviceConnectedSignal, deviceWorkflowId, type DeliverInput, type DeviceOutcome } from '../../src/workflows/definitions';
+import { TEST_SECRET_KEY, testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { waitFor } from '../helpers/ports';
 import { READY, startProcess, type RunningProcess } from '../helpers/processes';
 import { FACTS, helloClient, insertDevice, insertExecution, rawClient, shAction, type TestDevice } from './fixtures';
 
-const SECRET_KEY = randomBytes(32).toString('hex');
 const logger = createLogger('gateway-test', process.env.TEST_VERBOSE ? 'info' : 'silent');
 
 let testDb: TestDatabase;
@@ -35,14 +35,11 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'flotilla-gw-'));
 const agents: RunningProcess[] = [];
 
 function configFor(gatewayId: string): ServerConfig {
-  return loadServerConfig({
+  return testConfig({
     DATABASE_URL: testDb.url,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
-    FLOTILLA_BIND_HOST: '127.0.0.1',
-    FLOTILLA_GATEWAY_PORT: '0',
     FLOTILLA_GATEWAY_ID: gatewayId,
     FLOTILLA_HEARTBEAT_MS: '500',
-    FLOTILLA_SECRET_KEY: SECRET_KEY,
     FLOTILLA_GATEWAY_ACTIVITY_SLOTS: '10',
   });
 }
@@ -123,7 +120,7 @@ describe('gateway with a real agent', () => {
     const id = await insertExecution(
       testDb.handle.orm,
       device.id,
-      shAction('echo "hello $WHO"; echo warn >&2; exit 3', { envKeys: ['WHO'], envSealed: seal({ WHO: 'fleet' }, SECRET_KEY) }),
+      shAction('echo "hello $WHO"; echo warn >&2; exit 3', { envKeys: ['WHO'], envSealed: seal({ WHO: 'fleet' }, TEST_SECRET_KEY) }),
     );
     const heartbeats: unknown[] = [];
     const env = activityEnv();

@@ -13,10 +13,10 @@ import { asc, eq, notInArray } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway, type Gateway } from '../../src/agent-gateway';
-import { loadServerConfig } from '../../src/config';
 import { batches, devices, executions } from '../../src/db/schema';
 import { createLogger } from '../../src/logger';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { READY, startProcess, type RunningProcess } from '../helpers/processes';
 import { helloClient, insertDevice, insertExecution, rawClient, shAction, type RawClient, type TestDevice } from './fixtures';
@@ -44,11 +44,9 @@ beforeAll(async () => {
   const address = inject('temporalAddress');
   workerConnection = await NativeConnection.connect({ address });
   clientConnection = await Connection.connect({ address });
-  const config = loadServerConfig({
+  const config = testConfig({
     DATABASE_URL: testDb.url,
     TEMPORAL_ADDRESS: address,
-    FLOTILLA_BIND_HOST: '127.0.0.1',
-    FLOTILLA_GATEWAY_PORT: '0',
     FLOTILLA_GATEWAY_ID: `pfuzz-${randomBytes(4).toString('hex')}`,
     FLOTILLA_HEARTBEAT_MS: '1000',
     FLOTILLA_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),

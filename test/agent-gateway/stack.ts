@@ -6,13 +6,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../src/api';
 import { startGateway, type Gateway } from '../../src/agent-gateway';
-import { loadServerConfig, type ServerConfig } from '../../src/config';
+import type { ServerConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
-
-export const STACK_ADMIN_TOKEN = 'stack-admin-token-0123456789';
 
 export interface GatewayStack {
   db: TestDatabase;
@@ -33,16 +32,13 @@ export async function startGatewayStack(): Promise<GatewayStack> {
   const logger = createLogger('gateway-test', process.env.TEST_VERBOSE ? 'info' : 'silent');
   const gateways: Gateway[] = [];
   const config = (env: Record<string, string> = {}): ServerConfig =>
-    loadServerConfig({
+    testConfig({
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: namespace,
-      FLOTILLA_BIND_HOST: '127.0.0.1',
-      FLOTILLA_GATEWAY_PORT: '0',
       FLOTILLA_GATEWAY_ID: `gw-${randomBytes(4).toString('hex')}`,
       FLOTILLA_HEARTBEAT_MS: '1000',
       FLOTILLA_GATEWAY_ACTIVITY_SLOTS: '10',
-      FLOTILLA_ADMIN_TOKEN: STACK_ADMIN_TOKEN,
       ...env,
     });
   return {

@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { and, eq, sql } from 'drizzle-orm';
+import { batchLimitsOf } from '../../src/batches/create-batch';
 import { batches, executions } from '../../src/db/schema';
 import type { StoredStrategy } from '../../src/domain/batch';
 import { createLogger } from '../../src/logger';
@@ -24,6 +25,7 @@ import {
   type GatewayActivities,
 } from '../../src/workflows/definitions';
 import { insertBatch, insertDevices } from './batches';
+import { testConfig } from './config';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestNamespace } from './namespace';
 
@@ -122,7 +124,7 @@ export async function startScriptedStack(address: string, prefix: string): Promi
     namespace,
     db: tdb.handle.orm,
     heartbeatMs: 3_600_000,
-    batchLimits: { maxTargets: 10_000, maxCommandBytes: 65_536, maxRunningBatches: 1_000, secretKey: undefined },
+    batchLimits: batchLimitsOf(testConfig({ FLOTILLA_MAX_RUNNING_BATCHES: '1000', FLOTILLA_SECRET_KEY: '' })),
     logger: createLogger('test-worker', 'warn'),
     workflowBundle: bundle,
   });
