@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Action } from '../../src/protocol/v1/action';
 import { countOrPercent, MAX_WAVE_PAUSE_SEC, resolveWaves, waveFields } from '../../src/domain/waves';
 
