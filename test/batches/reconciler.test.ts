@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reconcileBatches } from '../../src/batches/reconciler';
 import { startBatchWorkflow } from '../../src/batches/start-workflow';
 import { batches, executions } from '../../src/db/schema';
-import { insertBatch, insertDevices } from '../helpers/batches';
+import { seedBatch, seedDevices } from '../helpers/batches';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 
@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 async function storedBatch() {
-  const devs = await insertDevices(tdb.handle.orm, 3);
-  const b = await insertBatch(tdb.handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 3, maxFailures: null } });
+  const devs = await seedDevices(tdb.handle.orm, 3);
+  const b = await seedBatch(tdb.handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 3, maxFailures: null } });
   const [row] = await tdb.handle.orm.select().from(batches).where(eq(batches.id, b.batchId));
   return row!;
 }

@@ -24,7 +24,7 @@ import {
   type DeviceOutcome,
   type GatewayActivities,
 } from '../../src/workflows/definitions';
-import { insertBatch, insertDevices } from './batches';
+import { seedBatch, seedDevices } from './batches';
 import { testConfig } from './config';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestNamespace } from './namespace';
@@ -95,9 +95,9 @@ async function runBatch(
   strategy: Omit<StoredStrategy, 'requested'>,
   extra: { deadlineSec?: number } = {},
 ) {
-  const devs = await insertDevices(tdb.handle.orm, n, { online: { gatewayId } });
+  const devs = await seedDevices(tdb.handle.orm, n, { online: { gatewayId } });
   const text = typeof command === 'string' ? command : command(devs.map((d) => d.name));
-  const b = await insertBatch(tdb.handle.orm, devs, { command: text, strategy, ...extra });
+  const b = await seedBatch(tdb.handle.orm, devs, { command: text, strategy, ...extra });
   const handle = await client.workflow.start(batchWorkflow, {
     workflowId: batchWorkflowId(b.batchId),
     taskQueue: WORKFLOW_TASK_QUEUE,
