@@ -15,6 +15,8 @@ import { createTestNamespace } from '../helpers/namespace';
 
 export interface GatewayStack {
   db: TestDatabase;
+  /** A client of the stack's own namespace; no worker polls it, so workflows it starts stay pending. */
+  client: Client;
   config(env?: Record<string, string>): ServerConfig;
   startGateway(env?: Record<string, string>): Promise<Gateway>;
   api(env?: Record<string, string>): ReturnType<typeof createApp>;
@@ -43,6 +45,7 @@ export async function startGatewayStack(): Promise<GatewayStack> {
     });
   return {
     db,
+    client,
     config,
     async startGateway(env) {
       const gateway = await startGateway({ db: db.handle, temporal: { connection: workerConnection, client }, config: config(env), logger });

@@ -2,36 +2,27 @@
 // FLOTILLA_CA_FILE it works (including rotate-token); without it the CLI says the certificate is not
 // trusted and how to fix it.
 import { rmSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../src/api';
 import { createLogger } from '../../src/logger';
+import { startHarness, type Harness } from '../api/harness';
 import { makeTestCerts, type TestCerts } from '../helpers/certs';
-import { TEST_ADMIN_TOKEN, testConfig } from '../helpers/config';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
 import { runCli } from './run-cli';
 
-let db: TestDatabase;
-let connection: Connection;
+let h: Harness;
 let api: RunningApi;
 let certs: TestCerts;
 
 beforeAll(async () => {
   certs = makeTestCerts();
-  db = await createTestDatabase();
-  connection = await Connection.connect({ address: inject('temporalAddress') });
-  const config = testConfig({
-    DATABASE_URL: db.url,
-    FLOTILLA_TLS_CERT: certs.serverCert,
-    FLOTILLA_TLS_KEY: certs.serverKey,
-  });
-  api = await startApi({ db: db.handle, temporal: new Client({ connection }), config, logger: createLogger('tls-test', 'silent'), port: 0, host: '127.0.0.1' });
+  h = await startHarness({ FLOTILLA_TLS_CERT: certs.serverCert, FLOTILLA_TLS_KEY: certs.serverKey });
+  api = await startApi({ db: h.db.handle, temporal: h.client, config: h.config, logger: createLogger('tls-test', 'silent'), port: 0, host: '127.0.0.1' });
 });
 
 afterAll(async () => {
   await api?.stop();
-  await connection?.close();
-  await db?.drop();
+  await h?.close();
   if (certs) rmSync(certs.dir, { recursive: true, force: true });
 });
 
