@@ -159,7 +159,7 @@ describe('gateway with a real agent', () => {
   });
 
   it('fails the execution clearly when the sealed env cannot be decrypted', async () => {
-    const id = await insertExecution(testDb.handle.orm, device.id, shAction('true', { envKeys: ['A'], envSealed: seal({ A: '1' }, 'ab'.repeat(32)) }));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction('true', { envKeys: ['A'], envSealed: seal({ A: '1' }, randomBytes(32).toString('hex')) }));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
     expect((await row(id)).error).toMatch(/cannot be decrypted/);
     expect(execStarts(agent, id)).toBe(0);
