@@ -1,6 +1,8 @@
 // The full system brought up inside the benchmark process with startStack: a fresh PostgreSQL database
 // when the local server answers (dropped at the end; embedded PGlite otherwise), its own Temporal dev
 // server, free ports, no demo agents. Devices are inserted in bulk; latencies are read from the rows.
+// Why a harness of its own: it runs outside vitest (no suite dev server, no test database helpers),
+// falls back to PGlite, and can run its own in-memory Temporal server for measurements.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

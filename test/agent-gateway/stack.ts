@@ -1,5 +1,7 @@
 // Gateways in-process on one test database and a Temporal namespace of the file's own, plus the API
 // app on the same database: for tests where the API and gateways talk through PostgreSQL NOTIFY.
+// Why a harness of its own: real gateways in-process (and the API app beside them) with no workflow
+// worker, so a test drives deliverToAgent itself and sees the gateway's sessions and counters.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';

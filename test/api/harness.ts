@@ -1,5 +1,7 @@
 // One API under test: its own PostgreSQL database, a client of the run's Temporal dev server, the
 // app driven through app.request, and cleanup of the workflows the tests started.
+// Why a harness of its own: nothing runs workflows (no worker, no gateway), so what the API starts
+// stays pending for inspection; also the base for tests that only need a database and such a client.
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApp } from '../../src/api';

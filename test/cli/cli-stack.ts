@@ -1,5 +1,7 @@
 // The system the CLI tests run against: startStack (API, workflow worker, gateway) on a fresh database
 // and the suite's Temporal dev server, with two real demo agents (group `demo`) online.
+// Why a harness of its own: the CLI is tested against what a user starts (startStack, the all-in-one),
+// including the admin token it writes to its data folder and its demo agents.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -2,6 +2,8 @@
 // activity on a gateway task queue does what the command text says, per device:
 //   "ok" | "fail" | "sleep <ms>", optionally followed by " failOn <name,name>" (those devices fail).
 // Every delivery records its start/end (the "agent-side" timestamps) in `spans`.
+// Why a harness of its own: the real workflow worker runs with no gateway or agent at all; a scripted
+// activity stands in for the device side, so workflow logic is tested with exact, fast outcomes.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
