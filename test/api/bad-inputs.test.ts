@@ -200,7 +200,7 @@ describe('bad inputs', () => {
         lines.push(`${msg ?? ''} ${String((obj as { err?: unknown }).err)}`);
       },
     });
-    const broken = { ...h.db.handle, db: new Proxy(h.db.handle.orm, { get: () => () => { throw new Error('database exploded: secret detail'); } }) };
+    const broken = { ...h.db.handle, orm: new Proxy(h.db.handle.orm, { get: () => () => { throw new Error('database exploded: secret detail'); } }) };
     const app = createApp({ db: broken, temporal: h.client, config: h.config, logger: spy });
     const res = await app.request(`/v1/devices/${device}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     expect(res.status).toBe(500);
