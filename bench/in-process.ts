@@ -1,6 +1,8 @@
 // The full system brought up inside the benchmark process with startStack: a fresh PostgreSQL database
 // when the local server answers (dropped at the end; embedded PGlite otherwise), its own Temporal dev
 // server, free ports, no demo agents. Devices are inserted in bulk; latencies are read from the rows.
+// Why a harness of its own: it runs outside vitest (no suite dev server, no test database helpers),
+// falls back to PGlite, and can run its own in-memory Temporal server for measurements.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,7 @@ import { and, arrayContains, count, eq, inArray } from 'drizzle-orm';
 import { Client as PgClient } from 'pg';
 import { createApiClient } from '../src/cli/http';
 import { loadServerConfig } from '../src/config';
+import { insertDevices } from '../src/db/queries/devices';
 import { devices, executions } from '../src/db/schema';
 import type { Logger } from '../src/logger';
 import { startStack } from '../src/main/stack';
@@ -18,7 +21,6 @@ import { freePort } from './measure';
 import type { BenchTarget, Registered } from './target';
 
 const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const INSERT_CHUNK = 1000;
 
 /** Creates flotilla_bench_<random> on the local server; undefined when PostgreSQL is not reachable. */
 async function createBenchDatabase(log: (s: string) => void): Promise<{ url: string; drop(): Promise<void> } | undefined> {
@@ -107,11 +109,10 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
         token: newToken('fla'),
         name: `${tag}-${String(i).padStart(6, '0')}`,
       }));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await db.insert(devices).values(
-          rows.slice(i, i + INSERT_CHUNK).map((r) => ({ id: r.id, name: r.name, tags: [tag], owner: 'admin', tokenHash: hashToken(r.token) })),
-        );
-      }
+      await insertDevices(
+        db,
+        rows.map((r) => ({ id: r.id, name: r.name, hostname: null, tags: [tag], owner: 'admin', tokenHash: hashToken(r.token) })),
+      );
       return rows.map(({ id, token }) => ({ id, token }));
     },
     async countOnline(tag) {
