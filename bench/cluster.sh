@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Flotilla on a production-shaped Temporal, on this machine, everything on 127.0.0.1:
+#   the Temporal server (v1.29.1, all four services in one process) on PostgreSQL with several history
+#   shards and a dynamic config file, or, for comparison, the CLI's dev server on a SQLite file;
+#   two Flotilla workers, two gateways behind a round-robin TCP balancer, and the API on a fresh database.
+#
+#   bench/cluster.sh up            build what is missing, set up the databases, start everything
+#   bench/cluster.sh bench N W...  one `npm run bench` batch of N devices per window W, through the API;
+#                                  prints bench's JSON line and the CPU each process used meanwhile
+#   bench/cluster.sh down          stop everything this script started
+#   bench/cluster.sh run N W...    up, bench, down
+#
+# Settings (environment): CLUSTER_TEMPORAL=server|dev (default server), CLUSTER_SHARDS (4; fixed once the
+# temporal database exists: keep it equal to NUM_HISTORY_SHARDS in docker-compose.yml), CLUSTER_DIR (state,
+# logs; default .data/cluster), CLUSTER_PG_HOST/PORT/USER (127.0.0.1, 5432, postgres, trust auth),
+# CLUSTER_FRESH=1 drops Temporal's databases first.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+TEMPORAL_VERSION=v1.29.1
+mode="${CLUSTER_TEMPORAL:-server}"
+shards="${CLUSTER_SHARDS:-4}"
+dir="${CLUSTER_DIR:-$root/.data/cluster}"
+pg_host="${CLUSTER_PG_HOST:-127.0.0.1}"
+pg_port="${CLUSTER_PG_PORT:-5432}"
+pg_user="${CLUSTER_PG_USER:-postgres}"
+bin="$root/.tools/bin"
+namespace=default
+flotilla_db=flotilla_cluster
+# Ports: Temporal frontend 17233 (history 17234, matching 17235, worker 17239, membership 169xx,
+# frontend HTTP 17243), API 18080, gateways 18081 and 18082, their balancer 18090.
+temporal_port=17233
+api_port=18080
+gateway_ports=(18081 18082)
+balancer_port=18090
+
+log() { echo "[cluster] $*" >&2; }
+psql_admin() { psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+build() {
+  mkdir -p "$bin"
+  local name pkg
+  for name in server sql; do
+    [[ -x "$bin/$name" ]] && continue
+    [[ $name == server ]] && pkg=go.temporal.io/server/cmd/server || pkg=go.temporal.io/server/cmd/tools/sql
+    log "building $pkg@$TEMPORAL_VERSION into .tools/bin (several minutes the first time)"
+    GOBIN="$bin" go install "$pkg@$TEMPORAL_VERSION"
+  done
+  [[ -x "$bin/temporal" ]] || bash scripts/install-temporal.sh >/dev/null
+}
+
+sql_tool() { "$bin/sql" --plugin postgres12 --ep "$pg_host" -p "$pg_port" -u "$pg_user" "$@" >>"$dir/logs/sql-tool.log" 2>&1; }
+
+# Creates (if missing) and brings up to date Temporal's two databases, with the schemas the sql tool embeds.
+setup_temporal_databases() {
+  local db schema
+  mkdir -p "$dir/logs"
+  for db in temporal temporal_visibility; do
+    [[ ${CLUSTER_FRESH:-0} == 1 ]] && psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+    [[ $db == temporal ]] && schema=postgresql/v12/temporal || schema=postgresql/v12/visibility
+    if [[ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
+      sql_tool --db "$db" create-database
+      sql_tool --db "$db" setup-schema -v 0.0
+    fi
+    sql_tool --db "$db" update-schema --schema-name "$schema"
+  done
+  log "temporal and temporal_visibility are at the schema version $TEMPORAL_VERSION ships"
+}
+
+write_server_config() {
+  mkdir -p "$dir/config"
+  cat >"$dir/config/cluster.yaml" <<YAML
+# Written by bench/cluster.sh. Keys as in the server's config/development-postgres12.yaml; pprof, metrics
+# and archival are left out (off).
+log:
+  stdout: true
+  level: warn
+persistence:
+  numHistoryShards: $shards
+  defaultStore: default
+  visibilityStore: visibility
+  datastores:
+    default:
+      sql:
+        pluginName: postgres12
+        databaseName: temporal
+        connectAddr: "$pg_host:$pg_port"
+        connectProtocol: tcp
+        user: "$pg_user"
+        maxConns: 20
+        maxIdleConns: 20
+        maxConnLifetime: 1h
+    visibility:
+      sql:
+        pluginName: postgres12
+        databaseName: temporal_visibility
+        connectAddr: "$pg_host:$pg_port"
+        connectProtocol: tcp
+        user: "$pg_user"
+        maxConns: 10
+        maxIdleConns: 10
+        maxConnLifetime: 1h
+global:
+  membership:
+    maxJoinDuration: 30s
+    broadcastAddress: 127.0.0.1
+services:
+  frontend:
+    rpc: { grpcPort: $temporal_port, membershipPort: 16933, bindOnLocalHost: true, httpPort: 17243 }
+  history:
+    rpc: { grpcPort: 17234, membershipPort: 16934, bindOnLocalHost: true }
+  matching:
+    rpc: { grpcPort: 17235, membershipPort: 16935, bindOnLocalHost: true }
+  worker:
+    rpc: { grpcPort: 17239, membershipPort: 16939, bindOnLocalHost: true }
+clusterMetadata:
+  enableGlobalNamespace: false
+  failoverVersionIncrement: 10
+  masterClusterName: active
+  currentClusterName: active
+  clusterInformation:
+    active:
+      enabled: true
+      initialFailoverVersion: 1
+      rpcName: frontend
+      rpcAddress: "127.0.0.1:$temporal_port"
+dcRedirectionPolicy:
+  policy: noop
+dynamicConfigClient:
+  filepath: "$root/bench/cluster/dynamicconfig.yaml"
+  pollInterval: 10s
+YAML
+}
+
+# Starts a background process in its own session; its pid goes to $dir/pids/NAME, its output to $dir/logs/NAME.log.
+spawn() {
+  local name=$1
+  shift
+  mkdir -p "$dir/pids" "$dir/logs"
+  setsid "$@" >"$dir/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$dir/pids/$name"
+}
+
+wait_for() {
+  local what=$1 tries=$2
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    tries=$((tries - 1))
+    ((tries > 0)) || { log "gave up waiting for $what"; return 1; }
+    sleep 1
+  done
+}
+
+temporal_cli() { "$bin/temporal" --address "127.0.0.1:$temporal_port" "$@"; }
+
+# The frontend rejects a new search attribute until its cache has it: start (and end) a probe workflow
+# carrying every one of Flotilla's attributes until it is accepted.
+probe_search_attributes() {
+  local args=() name id="cluster-probe-$RANDOM"
+  for name in $search_attributes; do args+=(--search-attribute "$name=\"probe\""); done
+  temporal_cli workflow start --namespace "$namespace" --task-queue cluster-probe --type probe --workflow-id "$id" "${args[@]}" &&
+    temporal_cli workflow terminate --namespace "$namespace" --workflow-id "$id" --reason probe
+}
+
+start_temporal() {
+  if [[ $mode == dev ]]; then
+    mkdir -p "$dir/dev"
+    local sa=() name
+    for name in $search_attributes; do sa+=(--search-attribute "$name=Keyword"); done
+    # The same flags as src/temporal/dev-server.ts gives it (WAL, synchronous=normal).
+    spawn temporal "$bin/temporal" server start-dev --ip 127.0.0.1 --port "$temporal_port" --headless --log-level warn \
+      --namespace "$namespace" --db-filename "$dir/dev/temporal.db" --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal "${sa[@]}"
+    wait_for "the Temporal dev server" 60 temporal_cli operator namespace describe --namespace "$namespace"
+    return
+  fi
+  setup_temporal_databases
+  write_server_config
+  spawn temporal "$bin/server" --root "$dir" --config config --env cluster --allow-no-auth start
+  wait_for "the Temporal frontend on 127.0.0.1:$temporal_port" 90 temporal_cli operator cluster health
+  if ! temporal_cli operator namespace describe --namespace "$namespace" >/dev/null 2>&1; then
+    temporal_cli operator namespace create --namespace "$namespace" --retention 168h
+  fi
+  # A new namespace reaches the frontend's cache some seconds after it is registered.
+  wait_for "namespace $namespace" 60 temporal_cli operator search-attribute list --namespace "$namespace"
+  local name
+  for name in $search_attributes; do
+    if ! temporal_cli operator search-attribute list --namespace "$namespace" | grep -qw "$name"; then
+      temporal_cli operator search-attribute create --namespace "$namespace" --name "$name" --type Keyword
+    fi
+  done
+  wait_for "the search attributes to be usable" 120 probe_search_attributes
+}
+
+fresh_flotilla_database() {
+  psql_admin -c "DROP DATABASE IF EXISTS $flotilla_db WITH (FORCE)"
+  psql_admin -c "CREATE DATABASE $flotilla_db"
+}
+
+flotilla() {
+  local name=$1 entry=$2
+  shift 2
+  spawn "$name" env "${flotilla_env[@]}" "$@" node --import tsx "src/main/$entry.ts"
+}
+
+api_ready() { curl -sf "http://127.0.0.1:$api_port/v1/health"; }
+logged_ready() { grep -q '"msg":"ready"' "$dir/logs/$1.log"; }
+
+up() {
+  [[ -e "$dir/pids" ]] && [[ -n "$(ls -A "$dir/pids")" ]] && { log "already up (bench/cluster.sh down first)"; return 1; }
+  build
+  mkdir -p "$dir"
+  # Flotilla's search attribute names, from their one home (src/workflows/definitions.ts).
+  search_attributes=$(node --import tsx -e "console.log(require('./src/workflows/definitions.ts').SEARCH_ATTRIBUTE_REGISTRATIONS.map((s) => s.name).join(' '))")
+  start_temporal
+  fresh_flotilla_database
+  local token
+  token="adm_$(openssl rand -hex 16)"
+  echo "$token" >"$dir/admin-token"
+  chmod 600 "$dir/admin-token"
+  flotilla_env=(
+    DATABASE_URL="postgres://$pg_user@$pg_host:$pg_port/$flotilla_db"
+    TEMPORAL_ADDRESS="127.0.0.1:$temporal_port" TEMPORAL_NAMESPACE="$namespace"
+    FLOTILLA_ADMIN_TOKEN="$token" FLOTILLA_SECRET_KEY="$(openssl rand -hex 32)"
+    FLOTILLA_BIND_HOST=127.0.0.1 FLOTILLA_LOG_LEVEL="${FLOTILLA_LOG_LEVEL:-info}" FLOTILLA_RATE_LIMIT_RPS=0
+    FLOTILLA_DATA_DIR="$dir/flotilla"
+  )
+  # The API first: it applies the database migrations the others expect.
+  flotilla api api FLOTILLA_API_PORT=$api_port
+  wait_for "the API" 120 api_ready
+  flotilla worker-1 worker
+  flotilla worker-2 worker
+  local i
+  for i in 0 1; do
+    flotilla "gateway-$((i + 1))" gateway FLOTILLA_GATEWAY_ID="cluster-gw-$((i + 1))" FLOTILLA_GATEWAY_PORT="${gateway_ports[$i]}"
+  done
+  for name in worker-1 worker-2 gateway-1 gateway-2; do wait_for "$name" 120 logged_ready "$name"; done
+  spawn balancer node --import tsx bench/cluster/balancer.ts "$balancer_port" "127.0.0.1:${gateway_ports[0]}" "127.0.0.1:${gateway_ports[1]}"
+  log "up ($mode): API http://127.0.0.1:$api_port, gateways ws://127.0.0.1:$balancer_port, Temporal 127.0.0.1:$temporal_port; logs in $dir/logs"
+}
+
+down() {
+  [[ -d "$dir/pids" ]] || return 0
+  local f pid
+  for f in "$dir"/pids/*; do
+    [[ -e $f ]] || continue
+    pid=$(cat "$f")
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  for f in "$dir"/pids/*; do
+    [[ -e $f ]] || continue
+    pid=$(cat "$f")
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
+  log "down"
+}
+
+# CPU ticks (user+system) of each process this script started, and of the PostgreSQL backends serving
+# each database of the run: "name pid ticks" lines.
+cpu_ticks() {
+  local f pid
+  for f in "$dir"/pids/*; do
+    pid=$(cat "$f")
+    [[ -r /proc/$pid/stat ]] && awk -v n="$(basename "$f")" -v p="$pid" '{ print n, p, $14 + $15 }' "/proc/$pid/stat"
+  done
+  psql_admin -F ' ' -c "SELECT datname, pid FROM pg_stat_activity WHERE datname IN ('temporal', 'temporal_visibility', '$flotilla_db')" |
+    while read -r db pid; do
+      [[ -r /proc/$pid/stat ]] && awk -v n="postgres:$db" -v p="$pid" '{ print n, p, $14 + $15 }' "/proc/$pid/stat"
+    done
+  return 0
+}
+
+bench() {
+  local devices=$1
+  shift
+  [[ -r "$dir/admin-token" ]] || { log "not up"; return 1; }
+  local hz window before after start end own
+  hz=$(getconf CLK_TCK)
+  for window in "$@"; do
+    before=$(cpu_ticks)
+    start=$(date +%s.%N)
+    FLOTILLA_TOKEN="$(cat "$dir/admin-token")" /usr/bin/time -f '%U %S' -o "$dir/bench-time" \
+      node --import tsx bench/batch.ts --devices "$devices" --concurrency "$window" \
+      --api "http://127.0.0.1:$api_port" --gateway "ws://127.0.0.1:$balancer_port" || true
+    end=$(date +%s.%N)
+    after=$(cpu_ticks)
+    own=$(tail -n 1 "$dir/bench-time" | awk '{ print $1 + $2 }')
+    # CPU seconds per process over the whole bench command (floor, registration, batch); a backend that
+    # ended meanwhile is left out, one that started is counted whole. "bench" includes its fleet process.
+    awk -v hz="$hz" -v wall="$(echo "$end - $start" | bc)" -v mode="$mode" -v own="$own" '
+      NR == FNR { before[$2] = $3; next }
+      { used[$1] += ($3 - ($2 in before ? before[$2] : 0)) / hz }
+      END {
+        printf "{\"temporal\":\"%s\",\"benchWallSeconds\":%.1f,\"cpuSeconds\":{\"bench\":%.1f", mode, wall, own
+        for (n in used) printf ",\"%s\":%.1f", n, used[n]
+        print "}}"
+      }' <(echo "$before") <(echo "$after")
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  bench) shift; bench "$@" ;;
+  run)
+    shift
+    trap down EXIT
+    up
+    bench "$@"
+    ;;
+  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+esac
