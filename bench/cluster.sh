@@ -9,11 +9,18 @@
 #                                  prints bench's JSON line and the CPU each process used meanwhile
 #   bench/cluster.sh down          stop everything this script started
 #   bench/cluster.sh run N W...    up, bench, down
+#   bench/cluster.sh crash temporal|postgres N W
+#                                  a bench batch during which the Temporal server (or PostgreSQL, when it is the
+#                                  cluster's own) is killed with SIGKILL and started again; then checks that the
+#                                  batch succeeded, every device has one final status and no batch is left running
 #
 # Settings (environment): CLUSTER_TEMPORAL=server|dev (default server), CLUSTER_SHARDS (4; fixed once the
 # temporal database exists: keep it equal to NUM_HISTORY_SHARDS in docker-compose.yml), CLUSTER_DIR (state,
-# logs; default .data/cluster), CLUSTER_PG_HOST/PORT/USER (127.0.0.1, 5432, postgres, trust auth),
-# CLUSTER_FRESH=1 drops Temporal's databases first.
+# logs; default .data/cluster), CLUSTER_FRESH=1 drops Temporal's databases first.
+# PostgreSQL: by default a server of the cluster's own (initdb in CLUSTER_DIR/pg, port 15432,
+# max_connections 300: five Flotilla processes open up to 21 connections each and Temporal up to 30,
+# more than a shared server's default 100 leaves to others). CLUSTER_PG_PORT=5432 (with CLUSTER_PG_HOST,
+# CLUSTER_PG_USER; trust auth) uses a running server instead.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -23,8 +30,10 @@ mode="${CLUSTER_TEMPORAL:-server}"
 shards="${CLUSTER_SHARDS:-4}"
 dir="${CLUSTER_DIR:-$root/.data/cluster}"
 pg_host="${CLUSTER_PG_HOST:-127.0.0.1}"
-pg_port="${CLUSTER_PG_PORT:-5432}"
+pg_port="${CLUSTER_PG_PORT:-15432}"
 pg_user="${CLUSTER_PG_USER:-postgres}"
+private_pg=$([[ -z ${CLUSTER_PG_PORT:-} ]] && echo 1 || echo 0)
+pg_bin="${CLUSTER_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 bin="$root/.tools/bin"
 namespace=default
 flotilla_db=flotilla_cluster
@@ -48,6 +57,28 @@ build() {
     GOBIN="$bin" go install "$pkg@$TEMPORAL_VERSION"
   done
   [[ -x "$bin/temporal" ]] || bash scripts/install-temporal.sh >/dev/null
+}
+
+# PostgreSQL's tools refuse to run as root: run them as the postgres user then.
+as_postgres() {
+  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start_private_postgres() {
+  local pg="$dir/pg"
+  if [[ ! -d $pg/data ]]; then
+    mkdir -p "$pg"
+    [[ $(id -u) == 0 ]] && chown postgres: "$pg"
+    as_postgres "$pg_bin/initdb" -D "$pg/data" -U "$pg_user" -A trust --no-instructions >"$pg/initdb.log"
+  fi
+  as_postgres "$pg_bin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w start \
+    -o "-p $pg_port -k $pg -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null
+  log "PostgreSQL of its own on 127.0.0.1:$pg_port ($pg)"
+}
+
+stop_private_postgres() {
+  [[ -f $dir/pg/data/postmaster.pid ]] && as_postgres "$pg_bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null
+  return 0
 }
 
 sql_tool() { "$bin/sql" --plugin postgres12 --ep "$pg_host" -p "$pg_port" -u "$pg_user" "$@" >>"$dir/logs/sql-tool.log" 2>&1; }
@@ -163,6 +194,11 @@ probe_search_attributes() {
     temporal_cli workflow terminate --namespace "$namespace" --workflow-id "$id" --reason probe
 }
 
+start_temporal_server() {
+  spawn temporal "$bin/server" --root "$dir" --config config --env cluster --allow-no-auth start
+  wait_for "the Temporal frontend on 127.0.0.1:$temporal_port" 90 temporal_cli operator cluster health
+}
+
 start_temporal() {
   if [[ $mode == dev ]]; then
     mkdir -p "$dir/dev"
@@ -176,8 +212,7 @@ start_temporal() {
   fi
   setup_temporal_databases
   write_server_config
-  spawn temporal "$bin/server" --root "$dir" --config config --env cluster --allow-no-auth start
-  wait_for "the Temporal frontend on 127.0.0.1:$temporal_port" 90 temporal_cli operator cluster health
+  start_temporal_server
   if ! temporal_cli operator namespace describe --namespace "$namespace" >/dev/null 2>&1; then
     temporal_cli operator namespace create --namespace "$namespace" --retention 168h
   fi
@@ -204,14 +239,38 @@ flotilla() {
 }
 
 api_ready() { curl -sf "http://127.0.0.1:$api_port/v1/health"; }
-logged_ready() { grep -q '"msg":"ready"' "$dir/logs/$1.log"; }
+
+# Waits until a started process logs "ready"; fails at once, with its last lines, if it ends first.
+wait_ready() {
+  local name=$1 pid tries=300
+  pid=$(cat "$dir/pids/$name")
+  until grep -q '"msg":"ready"' "$dir/logs/$name.log"; do
+    if ! kill -0 "$pid" 2>/dev/null || ((--tries == 0)); then
+      log "$name did not start; the end of $dir/logs/$name.log:"
+      tail -n 15 "$dir/logs/$name.log" >&2
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+ports_free() {
+  local port busy=0
+  for port in "$temporal_port" 17234 17235 17239 17243 16933 16934 16935 16939 "$api_port" "${gateway_ports[@]}" "$balancer_port"; do
+    if ss -Hltn "sport = :$port" | grep -q .; then log "port $port is in use"; busy=1; fi
+  done
+  return "$busy"
+}
 
 up() {
   [[ -e "$dir/pids" ]] && [[ -n "$(ls -A "$dir/pids")" ]] && { log "already up (bench/cluster.sh down first)"; return 1; }
+  ports_free || return 1
   build
   mkdir -p "$dir"
+  [[ $private_pg == 1 ]] && start_private_postgres
   # Flotilla's search attribute names, from their one home (src/workflows/definitions.ts).
   search_attributes=$(node --import tsx -e "console.log(require('./src/workflows/definitions.ts').SEARCH_ATTRIBUTE_REGISTRATIONS.map((s) => s.name).join(' '))")
+  echo "$mode" >"$dir/mode"
   start_temporal
   fresh_flotilla_database
   local token
@@ -227,20 +286,19 @@ up() {
   )
   # The API first: it applies the database migrations the others expect.
   flotilla api api FLOTILLA_API_PORT=$api_port
-  wait_for "the API" 120 api_ready
+  wait_for "the API" 300 api_ready
   flotilla worker-1 worker
   flotilla worker-2 worker
   local i
   for i in 0 1; do
     flotilla "gateway-$((i + 1))" gateway FLOTILLA_GATEWAY_ID="cluster-gw-$((i + 1))" FLOTILLA_GATEWAY_PORT="${gateway_ports[$i]}"
   done
-  for name in worker-1 worker-2 gateway-1 gateway-2; do wait_for "$name" 120 logged_ready "$name"; done
+  for name in worker-1 worker-2 gateway-1 gateway-2; do wait_ready "$name"; done
   spawn balancer node --import tsx bench/cluster/balancer.ts "$balancer_port" "127.0.0.1:${gateway_ports[0]}" "127.0.0.1:${gateway_ports[1]}"
   log "up ($mode): API http://127.0.0.1:$api_port, gateways ws://127.0.0.1:$balancer_port, Temporal 127.0.0.1:$temporal_port; logs in $dir/logs"
 }
 
 down() {
-  [[ -d "$dir/pids" ]] || return 0
   local f pid
   for f in "$dir"/pids/*; do
     [[ -e $f ]] || continue
@@ -254,6 +312,8 @@ down() {
     kill -KILL -- "-$pid" 2>/dev/null || true
     rm -f "$f"
   done
+  [[ $private_pg == 1 ]] && stop_private_postgres
+  rm -f "$dir/admin-token"
   log "down"
 }
 
@@ -269,6 +329,8 @@ cpu_ticks() {
     while read -r db pid; do
       [[ -r /proc/$pid/stat ]] && awk -v n="postgres:$db" -v p="$pid" '{ print n, p, $14 + $15 }' "/proc/$pid/stat"
     done
+  # The whole machine (every core, every user): busy and idle ticks.
+  awk '$1 == "cpu" { print "machine:busy", "busy", $2 + $3 + $4 + $7 + $8; print "machine:idle", "idle", $5 + $6 }' /proc/stat
   return 0
 }
 
@@ -276,8 +338,9 @@ bench() {
   local devices=$1
   shift
   [[ -r "$dir/admin-token" ]] || { log "not up"; return 1; }
-  local hz window before after start end own
+  local hz window before after start end own ran
   hz=$(getconf CLK_TCK)
+  ran=$(cat "$dir/mode")
   for window in "$@"; do
     before=$(cpu_ticks)
     start=$(date +%s.%N)
@@ -289,26 +352,82 @@ bench() {
     own=$(tail -n 1 "$dir/bench-time" | awk '{ print $1 + $2 }')
     # CPU seconds per process over the whole bench command (floor, registration, batch); a backend that
     # ended meanwhile is left out, one that started is counted whole. "bench" includes its fleet process.
-    awk -v hz="$hz" -v wall="$(echo "$end - $start" | bc)" -v mode="$mode" -v own="$own" '
+    awk -v hz="$hz" -v wall="$(echo "$end - $start" | bc)" -v mode="$ran" -v own="$own" '
       NR == FNR { before[$2] = $3; next }
       { used[$1] += ($3 - ($2 in before ? before[$2] : 0)) / hz }
       END {
-        printf "{\"temporal\":\"%s\",\"benchWallSeconds\":%.1f,\"cpuSeconds\":{\"bench\":%.1f", mode, wall, own
+        busy = used["machine:busy"]; idle = used["machine:idle"]; delete used["machine:busy"]; delete used["machine:idle"]
+        printf "{\"temporal\":\"%s\",\"benchWallSeconds\":%.1f,\"machineBusyPercent\":%.0f,\"cpuSeconds\":{\"bench\":%.1f", mode, wall, 100 * busy / (busy + idle), own
         for (n in used) printf ",\"%s\":%.1f", n, used[n]
         print "}}"
       }' <(echo "$before") <(echo "$after")
   done
 }
 
+psql_flotilla() { psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$flotilla_db" -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+# Results stored so far for running batches (0 while PostgreSQL is down).
+stored_results() { psql_flotilla -c "SELECT count(*) FROM executions e JOIN batches b ON b.id = e.batch_id WHERE b.status = 'running' AND e.status = 'succeeded'" 2>/dev/null || echo 0; }
+
+kill_and_wait() {
+  local pid
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+}
+
+crash() {
+  local what=$1 devices=$2 window=$3 bench_pid rc=0 batch
+  [[ -r "$dir/admin-token" ]] || { log "not up"; return 1; }
+  [[ $what == temporal && $(cat "$dir/mode") != server ]] && { log "crash temporal needs CLUSTER_TEMPORAL=server"; return 1; }
+  [[ $what == postgres && $private_pg != 1 ]] && { log "crash postgres needs the cluster's own PostgreSQL"; return 1; }
+  FLOTILLA_TOKEN="$(cat "$dir/admin-token")" node --import tsx bench/batch.ts --devices "$devices" --concurrency "$window" \
+    --api "http://127.0.0.1:$api_port" --gateway "ws://127.0.0.1:$balancer_port" >"$dir/crash-bench.json" 2>"$dir/crash-bench.log" &
+  bench_pid=$!
+  until (($(stored_results) >= devices / 5)); do
+    kill -0 "$bench_pid" 2>/dev/null || { log "the batch ended before the crash"; break; }
+    sleep 0.5
+  done
+  log "$(stored_results) results stored; SIGKILL to $what"
+  if [[ $what == temporal ]]; then
+    kill_and_wait "$(cat "$dir/pids/temporal")"
+    sleep 3
+    start_temporal_server
+  else
+    local postmaster
+    postmaster=$(head -n 1 "$dir/pg/data/postmaster.pid")
+    # The postmaster and every backend (each backend runs in a session of its own).
+    kill_and_wait "$postmaster" $(ps -o pid= --ppid "$postmaster")
+    sleep 3
+    start_private_postgres
+  fi
+  log "$what is back; waiting for the batch"
+  wait "$bench_pid" || rc=$?
+  cat "$dir/crash-bench.json"
+  batch=$(sed -n 's/.*"batchId":"\([^"]*\)".*/\1/p' "$dir/crash-bench.json")
+  [[ -n $batch ]] || { log "no batch (bench exit $rc); see $dir/crash-bench.log"; return 1; }
+  # Invariants: one row per device (a unique index), each with a final status; no batch left running.
+  psql_flotilla -F ' ' -c "SELECT 'executions', count(*), count(*) FILTER (WHERE status IN ('succeeded', 'failed', 'timed_out', 'cancelled', 'undeliverable', 'skipped')), count(*) FILTER (WHERE status = 'succeeded') FROM executions WHERE batch_id = '$batch'" \
+    -c "SELECT 'running_batches', count(*) FROM batches WHERE status IN ('running', 'paused')" | tee "$dir/crash-check.txt" >&2
+  read -r _ total final succeeded < <(head -n 1 "$dir/crash-check.txt")
+  read -r _ running < <(tail -n 1 "$dir/crash-check.txt")
+  if ((rc == 0 && total == devices && final == devices && succeeded == devices && running == 0)); then
+    log "PASS: $devices devices, one final status each (all succeeded), no batch left running, bench exit 0"
+  else
+    log "FAIL: bench exit $rc, $total executions, $final final, $succeeded succeeded, $running batches running"
+    return 1
+  fi
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
   bench) shift; bench "$@" ;;
+  crash) shift; crash "$@" ;;
   run)
     shift
     trap down EXIT
     up
     bench "$@"
     ;;
-  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,25p' "$0" >&2; exit 2 ;;
 esac
