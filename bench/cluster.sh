@@ -10,9 +10,10 @@
 #   bench/cluster.sh down          stop everything this script started
 #   bench/cluster.sh run N W...    up, bench, down
 #   bench/cluster.sh crash temporal|postgres N W
-#                                  a bench batch during which the Temporal server (or PostgreSQL, when it is the
-#                                  cluster's own) is killed with SIGKILL and started again; then checks that the
-#                                  batch succeeded, every device has one final status and no batch is left running
+#                                  one batch of N devices (bench/cluster/crash-check.ts) during which the Temporal
+#                                  server (or the cluster's own PostgreSQL) gets SIGKILL and is started again
+#                                  (`kill-restart temporal|postgres`); fails unless the batch succeeded, every
+#                                  device has one final status and ran once (fleet journal), no batch is left running
 #
 # Settings (environment): CLUSTER_TEMPORAL=server|dev (default server), CLUSTER_SHARDS (4; fixed once the
 # temporal database exists: keep it equal to NUM_HISTORY_SHARDS in docker-compose.yml), CLUSTER_DIR (state,
@@ -366,56 +367,44 @@ bench() {
 
 psql_flotilla() { psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$flotilla_db" -v ON_ERROR_STOP=1 -qAt "$@"; }
 
-# Results stored so far for running batches (0 while PostgreSQL is down).
-stored_results() { psql_flotilla -c "SELECT count(*) FROM executions e JOIN batches b ON b.id = e.batch_id WHERE b.status = 'running' AND e.status = 'succeeded'" 2>/dev/null || echo 0; }
-
 kill_and_wait() {
   local pid
   for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
   for pid in "$@"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
 }
 
-crash() {
-  local what=$1 devices=$2 window=$3 bench_pid rc=0 batch
-  [[ -r "$dir/admin-token" ]] || { log "not up"; return 1; }
-  [[ $what == temporal && $(cat "$dir/mode") != server ]] && { log "crash temporal needs CLUSTER_TEMPORAL=server"; return 1; }
-  [[ $what == postgres && $private_pg != 1 ]] && { log "crash postgres needs the cluster's own PostgreSQL"; return 1; }
-  FLOTILLA_TOKEN="$(cat "$dir/admin-token")" node --import tsx bench/batch.ts --devices "$devices" --concurrency "$window" \
-    --api "http://127.0.0.1:$api_port" --gateway "ws://127.0.0.1:$balancer_port" >"$dir/crash-bench.json" 2>"$dir/crash-bench.log" &
-  bench_pid=$!
-  until (($(stored_results) >= devices / 5)); do
-    kill -0 "$bench_pid" 2>/dev/null || { log "the batch ended before the crash"; break; }
-    sleep 0.5
-  done
-  log "$(stored_results) results stored; SIGKILL to $what"
+# SIGKILL to the Temporal server, or to the cluster's PostgreSQL (postmaster and every backend: each backend
+# runs in a session of its own), then, 3 s later, the same start as `up`.
+kill_restart() {
+  local what=$1
   if [[ $what == temporal ]]; then
+    [[ $(cat "$dir/mode") == server ]] || { log "kill-restart temporal needs CLUSTER_TEMPORAL=server"; return 1; }
     kill_and_wait "$(cat "$dir/pids/temporal")"
     sleep 3
     start_temporal_server
-  else
+  elif [[ $what == postgres ]]; then
+    [[ $private_pg == 1 ]] || { log "kill-restart postgres needs the cluster's own PostgreSQL"; return 1; }
     local postmaster
     postmaster=$(head -n 1 "$dir/pg/data/postmaster.pid")
-    # The postmaster and every backend (each backend runs in a session of its own).
+    # shellcheck disable=SC2046 # one pid per word
     kill_and_wait "$postmaster" $(ps -o pid= --ppid "$postmaster")
     sleep 3
     start_private_postgres
-  fi
-  log "$what is back; waiting for the batch"
-  wait "$bench_pid" || rc=$?
-  cat "$dir/crash-bench.json"
-  batch=$(sed -n 's/.*"batchId":"\([^"]*\)".*/\1/p' "$dir/crash-bench.json")
-  [[ -n $batch ]] || { log "no batch (bench exit $rc); see $dir/crash-bench.log"; return 1; }
-  # Invariants: one row per device (a unique index), each with a final status; no batch left running.
-  psql_flotilla -F ' ' -c "SELECT 'executions', count(*), count(*) FILTER (WHERE status IN ('succeeded', 'failed', 'timed_out', 'cancelled', 'undeliverable', 'skipped')), count(*) FILTER (WHERE status = 'succeeded') FROM executions WHERE batch_id = '$batch'" \
-    -c "SELECT 'running_batches', count(*) FROM batches WHERE status IN ('running', 'paused')" | tee "$dir/crash-check.txt" >&2
-  read -r _ total final succeeded < <(head -n 1 "$dir/crash-check.txt")
-  read -r _ running < <(tail -n 1 "$dir/crash-check.txt")
-  if ((rc == 0 && total == devices && final == devices && succeeded == devices && running == 0)); then
-    log "PASS: $devices devices, one final status each (all succeeded), no batch left running, bench exit 0"
   else
-    log "FAIL: bench exit $rc, $total executions, $final final, $succeeded succeeded, $running batches running"
-    return 1
+    log "kill-restart temporal|postgres"
+    return 2
   fi
+}
+
+crash() {
+  local what=$1 devices=$2 window=$3 rc=0 running
+  [[ -r "$dir/admin-token" ]] || { log "not up"; return 1; }
+  FLOTILLA_TOKEN="$(cat "$dir/admin-token")" node --import tsx bench/cluster/crash-check.ts \
+    --api "http://127.0.0.1:$api_port" --gateway "ws://127.0.0.1:$balancer_port" --devices "$devices" --window "$window" \
+    --after $((devices / 5)) --crash "bash $root/bench/cluster.sh kill-restart $what" || rc=$?
+  running=$(psql_flotilla -c "SELECT count(*) FROM batches WHERE status IN ('running', 'paused')")
+  log "crash-check exit $rc; batches left running: $running"
+  ((rc == 0 && running == 0))
 }
 
 case "${1:-}" in
@@ -423,6 +412,7 @@ case "${1:-}" in
   down) down ;;
   bench) shift; bench "$@" ;;
   crash) shift; crash "$@" ;;
+  kill-restart) shift; kill_restart "$@" ;;
   run)
     shift
     trap down EXIT
