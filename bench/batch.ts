@@ -22,7 +22,7 @@ import { openTemporalReference, type TemporalReference } from './temporal-refere
 import { remoteTarget } from './remote';
 import type { BenchTarget } from './target';
 import type { FullPathResult } from './full-path';
-import type { DevServerTuning } from '../src/temporal/dev-server';
+import { DEV_SERVER_TUNING, type DevServerTuning } from '../src/temporal/dev-server';
 import { runBenchCommand } from './run-command';
 
 interface Flags {
@@ -34,6 +34,8 @@ interface Flags {
   temporal?: string;
   runs?: string;
   devServer: string;
+  devServerSet: string[];
+  phases: string;
   timeout: string;
   logLevel: string;
   temporalMemory?: boolean;
@@ -53,11 +55,23 @@ function positive(flag: string, raw: string): number {
 const REPEAT_UP_TO_DEVICES = 2000;
 const DEFAULT_SHORT_RUNS = 3;
 
-function devServerTuning(name: string): DevServerTuning | 'none' | undefined {
-  if (name === 'default') return undefined;
-  if (name === 'none') return 'none';
-  throw new Error("--dev-server must be 'default' or 'none'");
+/** --dev-server default|none, plus --dev-server-set KEY=JSON (dynamic config) or pragma:NAME=VALUE on top. */
+function devServerTuning(name: string, set: string[]): DevServerTuning | 'none' | undefined {
+  if (name !== 'default' && name !== 'none') throw new Error("--dev-server must be 'default' or 'none'");
+  if (set.length === 0) return name === 'none' ? 'none' : undefined;
+  const base = name === 'none' ? { dynamicConfig: {}, sqlitePragmas: {} } : DEV_SERVER_TUNING;
+  const tuning: DevServerTuning = { dynamicConfig: { ...base.dynamicConfig }, sqlitePragmas: { ...base.sqlitePragmas } };
+  for (const entry of set) {
+    const eq = entry.indexOf('=');
+    if (eq < 1) throw new Error(`--dev-server-set ${entry}: expected KEY=VALUE`);
+    const [key, value] = [entry.slice(0, eq), entry.slice(eq + 1)];
+    if (key.startsWith('pragma:')) tuning.sqlitePragmas[key.slice('pragma:'.length)] = value;
+    else tuning.dynamicConfig[key] = JSON.parse(value) as number | boolean | string;
+  }
+  return tuning;
 }
+
+const PHASES = ['floor', 'reference', 'flotilla'];
 
 const medianCpu = (all: CpuSeconds[]): CpuSeconds => ({
   node: median(all.map((c) => c.node)),
@@ -70,11 +84,13 @@ async function main(flags: Flags): Promise<number> {
   const concurrency = positive('--concurrency', flags.concurrency);
   const runs = flags.runs ? positive('--runs', flags.runs) : devices <= REPEAT_UP_TO_DEVICES ? DEFAULT_SHORT_RUNS : 1;
   const timeoutMs = positive('--timeout', flags.timeout) * 1000;
-  const tuning = devServerTuning(flags.devServer);
+  const tuning = devServerTuning(flags.devServer, flags.devServerSet);
+  const phases = new Set(flags.phases.split(','));
+  for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--phases: unknown phase ${p} (known: ${PHASES.join(', ')})`);
   const rss = sampleRss(200);
 
   const floors: number[] = [];
-  for (let i = 1; i <= runs; i++) {
+  for (let i = 1; i <= runs && phases.has('floor'); i++) {
     log(`[run ${i}/${runs}] floor: ${devices} devices, window ${concurrency}, plain WebSocket`);
     floors.push((await measureFloor({ devices, concurrency, connectTimeoutMs: timeoutMs })).seconds);
     log(`[run ${i}/${runs}] floor: ${floors.at(-1)!.toFixed(3)} s`);
@@ -105,7 +121,8 @@ async function main(flags: Flags): Promise<number> {
   };
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
   try {
-    if (target.temporal) reference = await openTemporalReference(target.temporal);
+    if (!phases.has('reference')) log('the Temporal reference is skipped (--phases)');
+    else if (target.temporal) reference = await openTemporalReference(target.temporal);
     else log('no Temporal address (--temporal): the Temporal reference is skipped');
     const fulls: FullPathResult[] = [];
     const refs: number[] = [];
@@ -119,6 +136,7 @@ async function main(flags: Flags): Promise<number> {
       log(`[run ${i}/${runs}] temporal reference: ${refs.at(-1)!.toFixed(3)} s`);
     };
     const runFlotilla = async (i: number): Promise<void> => {
+      if (!phases.has('flotilla')) return;
       log(`[run ${i}/${runs}] flotilla: the whole path`);
       const count = startCpuCount(target.temporal?.pid);
       const run = randomBytes(4).toString('hex');
@@ -136,9 +154,9 @@ async function main(flags: Flags): Promise<number> {
       }
     }
     const walls = fulls.map((f) => f.wallSeconds);
-    const wall = median(walls);
-    const typical = fulls.reduce((a, b) => (Math.abs(b.wallSeconds - wall) < Math.abs(a.wallSeconds - wall) ? b : a));
-    const floorSeconds = median(floors);
+    const wall = walls.length > 0 ? median(walls) : NaN;
+    const typical = fulls.reduce<FullPathResult | undefined>((a, b) => (!a || Math.abs(b.wallSeconds - wall) < Math.abs(a.wallSeconds - wall) ? b : a), undefined);
+    const floorSeconds = floors.length > 0 ? median(floors) : NaN;
     const temporalFloorSeconds = refs.length > 0 ? median(refs) : null;
     const notSucceeded = fulls.reduce((n, f) => n + f.notSucceeded, 0);
     const result = {
@@ -147,19 +165,20 @@ async function main(flags: Flags): Promise<number> {
       runs,
       wallSeconds: round(wall),
       devicesPerSecond: round(devices / wall, 1),
-      p50Ms: typical.p50Ms,
-      p99Ms: typical.p99Ms,
+      p50Ms: typical?.p50Ms ?? null,
+      p99Ms: typical?.p99Ms ?? null,
       peakRssMb: round(rss.peakMb(), 1),
       floorSeconds: round(floorSeconds),
       ratio: round(wall / floorSeconds, 1),
       temporalFloorSeconds: temporalFloorSeconds === null ? null : round(temporalFloorSeconds),
       temporalRatio: temporalFloorSeconds === null ? null : round(wall / temporalFloorSeconds, 2),
       samples: { wallSeconds: walls.map((w) => round(w)), temporalFloorSeconds: refs.map((r) => round(r)), floorSeconds: floors.map((f) => round(f)) },
-      cpuSeconds: { flotilla: medianCpu(cpu.flotilla), reference: cpu.reference.length > 0 ? medianCpu(cpu.reference) : null },
+      cpuSeconds: { flotilla: cpu.flotilla.length > 0 ? medianCpu(cpu.flotilla) : null, reference: cpu.reference.length > 0 ? medianCpu(cpu.reference) : null },
       latencyBasis: target.latencyBasis,
-      temporal: flags.api ? 'external' : `${flags.temporalMemory ? 'dev-server-memory' : 'dev-server-sqlite'}${tuning === 'none' ? '-untuned' : ''}`,
-      batchId: typical.batchId,
-      status: typical.status,
+      temporal: flags.api ? 'external' : `${flags.temporalMemory ? 'dev-server-memory' : 'dev-server-sqlite'}${tuning === 'none' ? '-untuned' : typeof tuning === 'object' ? `-custom` : ''}`,
+      ...(typeof tuning === 'object' ? { devServerTuning: tuning } : {}),
+      batchId: typical?.batchId ?? null,
+      status: typical?.status ?? null,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (notSucceeded > 0) log(`${notSucceeded} device(s) did not succeed over ${runs} run(s)`);
@@ -181,7 +200,9 @@ runBenchCommand<Flags>(
     .option('--temporal <host:port>', 'with --api: the Temporal frontend to run the Temporal reference on (namespace default)')
     .option('--runs <n>', `runs per measurement, each figure their median (default ${DEFAULT_SHORT_RUNS} up to ${REPEAT_UP_TO_DEVICES} devices, else 1)`)
     .option('--dev-server <settings>', "in-process only: 'default' (the all-in-one's dev-server settings) or 'none' (Temporal's own)", 'default')
+    .option('--dev-server-set <key=value>', 'in-process only: a dynamic config value (KEY=JSON) or pragma:NAME=VALUE over --dev-server (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--temporal-memory', 'in-process only: run the Temporal dev server in memory instead of on a SQLite file')
+    .option('--phases <list>', `which measurements to run, comma-separated (${PHASES.join(',')})`, PHASES.join(','))
     .option('--timeout <sec>', 'give up on any phase after this long', '600')
     .option('--log-level <level>', 'log level of the in-process stack (stderr)', 'warn'),
   main,

@@ -28,8 +28,12 @@ export interface DevServerTuning {
 }
 
 export const DEV_SERVER_TUNING: DevServerTuning = {
-  dynamicConfig: {},
-  sqlitePragmas: {},
+  dynamicConfig: {
+    'matching.numTaskqueueReadPartitions': 1,
+    'matching.numTaskqueueWritePartitions': 1,
+    'history.enableHostLevelEventsCache': true,
+  },
+  sqlitePragmas: { cache_size: '-65536', mmap_size: '268435456' },
 };
 
 export interface DevServer {
