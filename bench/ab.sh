@@ -10,7 +10,8 @@ for i in $(seq 1 "$pairs"); do
   for variant in "$a" "$b"; do
     echo "[ab] pair $i/$pairs: $variant" >&2
     # shellcheck disable=SC2086
-    line=$(cd "$root" && npx tsx bench/batch.ts $common $variant) || echo "[ab] run failed: $variant" >&2
+    # Temporal Core may print warnings on stdout under load: keep only the result line.
+    line=$(cd "$root" && npx tsx bench/batch.ts $common $variant | grep '^{"devices"' | tail -1) || echo "[ab] run failed: $variant" >&2
     [[ -n "${line:-}" ]] && printf '{"variant":"%s","pair":%d,"result":%s}\n' "$variant" "$i" "$line" >>"$out"
   done
 done

@@ -7,6 +7,7 @@
 // Prints ONE JSON line on stdout: {devices, concurrency, runs, wallSeconds, devicesPerSecond, p50Ms, p99Ms,
 // peakRssMb, floorSeconds, ratio, temporalFloorSeconds, temporalRatio, samples, cpuSeconds, ...}.
 // Progress (which phase is running) goes to stderr. Exits 1 when any device did not succeed.
+// Under heavy load Temporal Core may print warnings on stdout too: scripts keep the line starting {"devices".
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import pino from 'pino';
@@ -87,7 +88,7 @@ async function main(flags: Flags): Promise<number> {
   const tuning = devServerTuning(flags.devServer, flags.devServerSet);
   const phases = new Set(flags.phases.split(','));
   for (const p of phases) if (!PHASES.includes(p)) throw new Error(`--phases: unknown phase ${p} (known: ${PHASES.join(', ')})`);
-  const rss = sampleRss(200);
+  const rss = sampleRss(1000);
 
   const floors: number[] = [];
   for (let i = 1; i <= runs && phases.has('floor'); i++) {
