@@ -96,4 +96,5 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+// Run as a command, not when imported (the tests import selfTimes).
+if (path.basename(process.argv[1] ?? '').startsWith('profile-summary')) main(process.argv.slice(2));

@@ -27,7 +27,7 @@ export interface TemporalReference {
   close(): Promise<void>;
 }
 
-export async function openTemporalReference(opts: { address: string; namespace: string }): Promise<TemporalReference> {
+export async function openTemporalReference(opts: { address: string; namespace: string; perRun?: number }): Promise<TemporalReference> {
   const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const bundle: WorkflowBundleWithSourceMap = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'reference/workflows.ts'), logger: quiet });
   const clientConnection = await Connection.connect({ address: opts.address });
@@ -51,7 +51,7 @@ export async function openTemporalReference(opts: { address: string; namespace: 
         const failed = await client.workflow.execute<typeof referenceParent>('referenceParent', {
           taskQueue: TASK_QUEUE,
           workflowId: prefix,
-          args: [{ prefix, total: devices, window, perRun: REFERENCE_PER_RUN, next: 0, failed: 0 }],
+          args: [{ prefix, total: devices, window, perRun: opts.perRun ?? REFERENCE_PER_RUN, next: 0, failed: 0 }],
         });
         const seconds = (performance.now() - started) / 1000;
         if (failed > 0) throw new Error(`temporal reference: ${failed} child workflow(s) failed`);
