@@ -112,14 +112,15 @@ async function main(flags: Flags): Promise<number> {
         log,
       });
   let reference: TemporalReference | undefined;
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    log('cleaning up');
-    await reference?.close();
-    await target.stop();
-  };
+  // One clean-up, awaited by whoever asks (SIGINT and the run's own finally), so the process never
+  // exits while the dev server it started is still being stopped.
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      log('cleaning up');
+      await reference?.close().catch(() => undefined);
+      await target.stop();
+    })());
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
   try {
     if (!phases.has('reference')) log('the Temporal reference is skipped (--phases)');
