@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import type { BatchDetail, CreatedBatch, ExecutionView } from '../../src/cli/api-types';
+import type { BatchCreatedJson, BatchDetailJson, ExecutionJson } from '../../src/api/schemas/batch';
 import { createApiClient } from '../../src/cli/http';
 import { loadCliConfig } from '../../src/config';
 import { isFinalExecutionStatus } from '../../src/domain/status';
@@ -35,9 +35,9 @@ const log = (s: string): void => {
 };
 
 /** The batch as the API sees it, or undefined while the API cannot answer. */
-async function detailOf(api: ReturnType<typeof createApiClient>, batchId: string): Promise<BatchDetail | undefined> {
+async function detailOf(api: ReturnType<typeof createApiClient>, batchId: string): Promise<BatchDetailJson | undefined> {
   try {
-    return await api.get<BatchDetail>(`/v1/batches/${batchId}`);
+    return await api.get<BatchDetailJson>(`/v1/batches/${batchId}`);
   } catch {
     return undefined;
   }
@@ -56,7 +56,7 @@ async function main(flags: Flags): Promise<number> {
   const fleet = await startFleet({ gatewayUrl: flags.gateway, devices: registered, journalFile }, 600_000);
   try {
     while ((await target.countOnline(tag)) < devices) await new Promise((r) => setTimeout(r, 500));
-    const created = await api.post<CreatedBatch>('/v1/batches', {
+    const created = await api.post<BatchCreatedJson>('/v1/batches', {
       targets: { tags: [tag] },
       action: BENCH_ACTION,
       strategy: { mode: 'parallel', concurrency: Number(flags.window) },
@@ -64,7 +64,7 @@ async function main(flags: Flags): Promise<number> {
     });
     log(`batch ${created.batchId} started`);
     let crashed = false;
-    let ended: BatchDetail | undefined;
+    let ended: BatchDetailJson | undefined;
     while (!ended) {
       if (Date.now() > deadline) throw new Error(`batch ${created.batchId} did not end within --timeout`);
       const detail = await detailOf(api, created.batchId);
@@ -80,7 +80,7 @@ async function main(flags: Flags): Promise<number> {
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    const execs = await api.all<ExecutionView>(`/v1/batches/${created.batchId}/executions`);
+    const execs = await api.all<ExecutionJson>(`/v1/batches/${created.batchId}/executions`);
     const ran = readFileSync(journalFile, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('ran '))
