@@ -1,11 +1,10 @@
 // Entry point: the agent that runs on a device.
-//   npm run agent -- --gateway ws://HOST:PORT --device-id ID --token TOKEN [--data-dir DIR] [--ca FILE]
-//                    [--allow-command REGEX ...] [--allow-file-dir DIR ...]
-// Flags may also come from FLOTILLA_GATEWAY, FLOTILLA_DEVICE_ID, FLOTILLA_AGENT_TOKEN, FLOTILLA_AGENT_DATA_DIR,
-// FLOTILLA_CA_FILE, FLOTILLA_ALLOW_COMMANDS (one pattern per line), FLOTILLA_ALLOW_FILE_DIRS (separated like PATH).
+//   flotilla-agent --gateway ws://HOST:PORT --device-id ID --token-file FILE [--data-dir DIR] [--ca FILE]
+//                  [--allow-command REGEX ...] [--allow-file-dir DIR ...] [--hide-env NAME,...] [--clean-env]
+// Flags and their FLOTILLA_* variables are described in docs/agents.md.
 import { parseArgs } from 'node:util';
 import { runAgent } from '../agent/agent';
-import { loadAgentConfig } from '../config';
+import { loadAgentSettings } from '../agent/settings';
 import { createLogger } from '../logger';
 import { runMain, stopOnSignal } from './lifecycle';
 
@@ -18,24 +17,34 @@ async function main(): Promise<void> {
       gateway: { type: 'string' },
       'device-id': { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'data-dir': { type: 'string' },
       ca: { type: 'string' },
       'allow-command': { type: 'string', multiple: true },
       'allow-file-dir': { type: 'string', multiple: true },
+      'hide-env': { type: 'string', multiple: true },
+      'clean-env': { type: 'boolean' },
     },
     strict: true,
   });
-  const config = loadAgentConfig({
-    gateway: values.gateway,
-    deviceId: values['device-id'],
-    token: values.token,
-    dataDir: values['data-dir'],
-    ca: values.ca,
-    allowCommand: values['allow-command'],
-    allowFileDir: values['allow-file-dir'],
-  });
+  const { config, childEnv, warnings } = loadAgentSettings(
+    {
+      gateway: values.gateway,
+      deviceId: values['device-id'],
+      token: values.token,
+      tokenFile: values['token-file'],
+      dataDir: values['data-dir'],
+      ca: values.ca,
+      allowCommand: values['allow-command'],
+      allowFileDir: values['allow-file-dir'],
+      hideEnv: values['hide-env'],
+      cleanEnv: values['clean-env'],
+    },
+    process.env,
+  );
   const logger = createLogger('agent', config.logLevel).child({ deviceId: config.deviceId });
-  const agent = runAgent(config, logger);
+  for (const w of warnings) logger.warn(w);
+  const agent = runAgent(config, logger, { childEnv });
   void agent.ready.then(() => logger.info({ gateways: config.gatewayUrls }, 'ready'));
 
   stopOnSignal(logger, 'stopping: letting running commands finish', () => agent.stop(STOP_GRACE_MS));
