@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { isValidVersion } from './agent-gateway/agent-version';
 import { MAX_COMMAND_BYTES } from './protocol/v1/action';
 
 type Env = Record<string, string | undefined>;
@@ -52,6 +53,7 @@ const serverSchema = z.object({
   FLOTILLA_MAX_RUNNING_BATCHES: positiveInt(50),
   FLOTILLA_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(100),
   FLOTILLA_MAX_AGENTS_PER_GATEWAY: positiveInt(20_000),
+  FLOTILLA_MIN_AGENT_VERSION: optionalString.refine((v) => v === undefined || isValidVersion(v), 'must be a version such as 1.4.0'),
   FLOTILLA_TLS_CERT: optionalString,
   FLOTILLA_TLS_KEY: optionalString,
 });
@@ -92,6 +94,8 @@ export interface ServerConfig {
   /** API requests per token per second; 0 turns the limit off. */
   rateLimitRps: number;
   maxAgentsPerGateway: number;
+  /** Gateways refuse agents older than this (see src/agent-gateway/agent-version.ts). */
+  minAgentVersion: string | undefined;
   /** PEM certificate and key: the API serves https and the gateway wss. Unset: plain http and ws. */
   tls: TlsFiles | undefined;
 }
@@ -151,6 +155,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxRunningBatches: e.FLOTILLA_MAX_RUNNING_BATCHES,
     rateLimitRps: e.FLOTILLA_RATE_LIMIT_RPS,
     maxAgentsPerGateway: e.FLOTILLA_MAX_AGENTS_PER_GATEWAY,
+    minAgentVersion: e.FLOTILLA_MIN_AGENT_VERSION,
     tls: readTlsFiles(e.FLOTILLA_TLS_CERT, e.FLOTILLA_TLS_KEY),
   };
 }

@@ -135,6 +135,8 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
         const message = decoded.message;
         if (message.type !== 'welcome') {
           if (welcomedAt !== undefined) onMessage(message);
+          // Before the welcome, only an error says why the gateway is about to close.
+          else if (message.type === 'error') logger.error({ code: message.code }, `gateway refused the connection: ${message.message}`);
           return;
         }
         clearTimeout(welcomeTimer);
