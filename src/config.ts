@@ -53,6 +53,7 @@ const serverSchema = z.object({
   FLOTILLA_MAX_RUNNING_BATCHES: positiveInt(50),
   FLOTILLA_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(100),
   FLOTILLA_MAX_AGENTS_PER_GATEWAY: positiveInt(20_000),
+  FLOTILLA_ENROLL_RATE_PER_MIN: z.coerce.number().int().min(0).default(120),
   FLOTILLA_MIN_AGENT_VERSION: optionalString.refine((v) => v === undefined || isValidVersion(v), 'must be a version such as 1.4.0'),
   FLOTILLA_TLS_CERT: optionalString,
   FLOTILLA_TLS_KEY: optionalString,
@@ -96,6 +97,8 @@ export interface ServerConfig {
   maxAgentsPerGateway: number;
   /** Gateways refuse agents older than this (see src/agent-gateway/agent-version.ts). */
   minAgentVersion: string | undefined;
+  /** POST /v1/enroll requests per client address per minute; 0 turns the limit off. */
+  enrollRatePerMin: number;
   /** PEM certificate and key: the API serves https and the gateway wss. Unset: plain http and ws. */
   tls: TlsFiles | undefined;
 }
@@ -156,6 +159,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     rateLimitRps: e.FLOTILLA_RATE_LIMIT_RPS,
     maxAgentsPerGateway: e.FLOTILLA_MAX_AGENTS_PER_GATEWAY,
     minAgentVersion: e.FLOTILLA_MIN_AGENT_VERSION,
+    enrollRatePerMin: e.FLOTILLA_ENROLL_RATE_PER_MIN,
     tls: readTlsFiles(e.FLOTILLA_TLS_CERT, e.FLOTILLA_TLS_KEY),
   };
 }
