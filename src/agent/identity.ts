@@ -29,7 +29,7 @@ function writeAtomic(file: string, text: string): void {
 }
 
 /** The system's machine id, else one generated once and kept in the data folder. */
-export function machineId(dataDir: string, systemFile = SYSTEM_MACHINE_ID): string {
+export function machineId(dataDir: string, systemFile: string = SYSTEM_MACHINE_ID): string {
   const found = readTrimmed(systemFile) ?? readTrimmed(path.join(dataDir, MACHINE_ID_FILE));
   if (found) return found;
   const generated = randomBytes(16).toString('hex');

@@ -1,9 +1,10 @@
 // The agent's settings from its command line and environment: where the token comes from (a 0600 file,
 // the environment, or --token with a warning), the device enrollment stored in the data folder, and what
 // commands may see of the service environment. The rest is checked by loadAgentConfig.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadAgentConfig, type AgentConfig } from '../config';
+import { ConfigError, loadAgentConfig, type AgentConfig } from '../config';
 import type { ChildEnvOptions } from './child-env';
 import { readEnrolledDevice } from './identity';
 import { readTokenFile, TOKEN_FILE_NAME, TokenFileError } from './token-file';
@@ -47,6 +48,11 @@ const envSchema = z.object({
   /** Variable names commands must not see, comma-separated. */
   FLOTILLA_HIDE_ENV: optional,
   FLOTILLA_CLEAN_ENV: z.enum(['true', 'false', '1', '0', '']).optional(),
+  FLOTILLA_API_URL: optional,
+  FLOTILLA_ENROLL_KEY: optional,
+  FLOTILLA_CA_FILE: optional,
+  /** Where the machine id is read (default /etc/machine-id); when absent, one is generated in the data folder. */
+  FLOTILLA_MACHINE_ID_FILE: optional,
 });
 
 const names = (lists: readonly string[]): string[] => lists.flatMap((l) => l.split(',')).map((n) => n.trim()).filter((n) => n !== '');
@@ -93,4 +99,50 @@ export function loadAgentSettings(flags: AgentFlags, env: Env): AgentSettings {
   );
   const clean = flags.cleanEnv === true || e.FLOTILLA_CLEAN_ENV === 'true' || e.FLOTILLA_CLEAN_ENV === '1';
   return { config, childEnv: { hide: names([...(flags.hideEnv ?? []), e.FLOTILLA_HIDE_ENV ?? '']), clean }, warnings };
+}
+
+export interface EnrollFlags {
+  url?: string;
+  key?: string;
+  name?: string;
+  tags?: string[];
+  dataDir?: string;
+  ca?: string;
+  machineIdFile?: string;
+}
+
+export interface EnrollSettings {
+  apiUrl: string;
+  key: string;
+  name: string | undefined;
+  tags: string[];
+  dataDir: string;
+  ca: string | undefined;
+  machineIdFile: string | undefined;
+  /** Already enrolled in this data folder: the device id. */
+  enrolledDeviceId: string | undefined;
+}
+
+/** Enrollment settings when a key is given (flag or FLOTILLA_ENROLL_KEY), else undefined. */
+export function loadEnrollSettings(flags: EnrollFlags, env: Env): EnrollSettings | undefined {
+  const e = envSchema.parse(env);
+  const key = flags.key ?? e.FLOTILLA_ENROLL_KEY;
+  if (key === undefined) return undefined;
+  const apiUrl = flags.url ?? e.FLOTILLA_API_URL;
+  const problems: string[] = [];
+  if (apiUrl === undefined || !/^https?:\/\/[^/]/.test(apiUrl)) problems.push('url: the API URL (--url or FLOTILLA_API_URL) must be an http:// or https:// URL');
+  const tags = names(flags.tags ?? []);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const dataDir = path.resolve(flags.dataDir ?? e.FLOTILLA_AGENT_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const caFile = flags.ca ?? e.FLOTILLA_CA_FILE;
+  return {
+    apiUrl: apiUrl!,
+    key,
+    name: flags.name,
+    tags,
+    dataDir,
+    ca: caFile === undefined ? undefined : readFileSync(caFile, 'utf8'),
+    machineIdFile: flags.machineIdFile ?? e.FLOTILLA_MACHINE_ID_FILE,
+    enrolledDeviceId: readEnrolledDevice(dataDir)?.deviceId,
+  };
 }
