@@ -80,3 +80,18 @@ export async function revokeEnrollmentKey(db: Database, id: string, scope: Owner
     .where(and(eq(enrollmentKeys.id, id), ownedBy(enrollmentKeys.owner, scope), isNull(enrollmentKeys.revokedAt)));
   return (await getEnrollmentKey(db, id, scope)) !== undefined;
 }
+
+export type EnrollmentKeyStatus = 'active' | 'revoked' | 'expired' | 'used_up';
+
+export function keyStatus(k: Pick<EnrollmentKeyView, 'revokedAt' | 'expiresAt' | 'maxUses' | 'uses'>, now: Date): EnrollmentKeyStatus {
+  if (k.revokedAt) return 'revoked';
+  if (k.expiresAt && k.expiresAt <= now) return 'expired';
+  if (k.maxUses !== null && k.uses >= k.maxUses) return 'used_up';
+  return 'active';
+}
+
+/** The key with this hash, whoever owns it (an agent presenting it), or undefined. */
+export async function findEnrollmentKeyByHash(db: Database, keyHash: string): Promise<EnrollmentKeyView | undefined> {
+  const [row] = await db.select(columns).from(enrollmentKeys).where(eq(enrollmentKeys.keyHash, keyHash));
+  return row ? toView(row) : undefined;
+}

@@ -3,20 +3,12 @@
 // done by the key's owner through the key.
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../../../db/queries/audit';
-import { enrollDevice, type EnrollRefusal } from '../../../db/queries/enrollment';
+import { enrollDevice } from '../../../db/queries/enrollment';
 import { hashToken, newToken } from '../../../security/secrets';
 import { clientIp } from '../../client-ip';
 import type { AppRouteHandler } from '../../context';
-import { ApiError } from '../../errors';
+import { enrollRefusal } from './refusals';
 import type { EnrollRoute } from './routes';
-
-const REFUSALS: Record<EnrollRefusal, ApiError> = {
-  unknown_key: new ApiError(401, 'enrollment_key_invalid', 'the enrollment key is not valid'),
-  revoked: new ApiError(403, 'enrollment_key_revoked', 'this enrollment key was revoked: ask an operator for a new one'),
-  expired: new ApiError(403, 'enrollment_key_expired', 'this enrollment key has expired: ask an operator for a new one'),
-  used_up: new ApiError(403, 'enrollment_key_used_up', 'this enrollment key has been used as many times as it allows: ask an operator for a new one'),
-  name_taken: new ApiError(409, 'conflict', 'another device already has this name: enroll with --name'),
-};
 
 export const enroll: AppRouteHandler<EnrollRoute> = async (c) => {
   const { db, config, logger } = c.var.deps;
@@ -34,7 +26,7 @@ export const enroll: AppRouteHandler<EnrollRoute> = async (c) => {
   const ip = clientIp(c, config.trustProxy);
   if (!outcome.ok) {
     logger.warn({ refusal: outcome.refusal, clientIp: ip, machineId: body.machineId }, 'enrollment refused');
-    throw REFUSALS[outcome.refusal];
+    throw enrollRefusal(outcome.refusal);
   }
   await appendAudit(db.orm, {
     id: randomUUID(),

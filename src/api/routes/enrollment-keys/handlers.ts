@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createEnrollmentKey,
   getEnrollmentKey,
+  keyStatus,
   listEnrollmentKeys,
   missingGroupIds,
   revokeEnrollmentKey,
@@ -18,13 +19,6 @@ import type { CreateRoute, GetRoute, ListRoute, RevokeRoute } from './routes';
 /** Enrollment keys start with this, so a leaked one is recognised for what it is. */
 const KEY_PREFIX = 'fek';
 
-function statusOf(k: EnrollmentKeyView, now: Date): 'active' | 'revoked' | 'expired' | 'used_up' {
-  if (k.revokedAt) return 'revoked';
-  if (k.expiresAt && k.expiresAt <= now) return 'expired';
-  if (k.maxUses !== null && k.uses >= k.maxUses) return 'used_up';
-  return 'active';
-}
-
 function toJson(k: EnrollmentKeyView) {
   return {
     id: k.id,
@@ -36,7 +30,7 @@ function toJson(k: EnrollmentKeyView) {
     maxUses: k.maxUses,
     uses: k.uses,
     usesLeft: k.maxUses === null ? null : Math.max(0, k.maxUses - k.uses),
-    status: statusOf(k, new Date()),
+    status: keyStatus(k, new Date()),
     revokedAt: k.revokedAt?.toISOString() ?? null,
     createdAt: k.createdAt.toISOString(),
   };
