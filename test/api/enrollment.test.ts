@@ -143,8 +143,14 @@ describe('POST /v1/enroll', () => {
     const revoked = await newKey(alice);
     expect((await h.json('DELETE', `/v1/enrollment-keys/${revoked.id}`, undefined, bearerOf(alice))).status).toBe(204);
     expect((await h.json('DELETE', `/v1/enrollment-keys/${revoked.id}`, undefined, bearerOf(alice))).status).toBe(204);
-    const r = await enroll(request(revoked.key));
+    const revokedRequest = request(revoked.key);
+    const r = await enroll(revokedRequest);
     expect(r).toMatchObject({ status: 403, body: { error: { code: 'enrollment_key_revoked', message: expect.stringContaining('revoked') } } });
+    // The refusal is audited under the key's owner; nothing was created.
+    const audited = await h.db.handle.orm.select().from(auditLog).where(eq(auditLog.actorId, alice.id));
+    const refusal = audited.find((a) => (a.details as Loose)?.machineId === revokedRequest.machineId);
+    expect(refusal).toMatchObject({ action: 'device.enroll', status: 403, resourceId: null, details: { enrollmentKeyId: revoked.id, refusal: 'revoked' } });
+    expect(await h.db.handle.orm.$count(devices, eq(devices.name, revokedRequest.name))).toBe(0);
 
     const expiring = await newKey(alice, { expiresAt: new Date(Date.now() + 1500).toISOString() });
     await new Promise((res) => setTimeout(res, 1600));

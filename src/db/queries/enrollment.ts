@@ -23,11 +23,15 @@ export type EnrollRefusal = 'unknown_key' | 'revoked' | 'expired' | 'used_up' | 
 
 export type EnrollOutcome =
   | { ok: true; deviceId: string; name: string; owner: string; keyId: string; keyName: string; reenrolled: boolean }
-  | { ok: false; refusal: EnrollRefusal };
+  /** keyId and owner when the key exists (revoked, expired, used up, or its owner has the name). */
+  | { ok: false; refusal: EnrollRefusal; keyId?: string; owner?: string; keyName?: string };
 
 /** Thrown inside the transaction to roll it back (nothing counted, nothing created). */
 class Refused extends Error {
-  constructor(readonly refusal: EnrollRefusal) {
+  constructor(
+    readonly refusal: EnrollRefusal,
+    readonly key?: { id: string; owner: string; name: string },
+  ) {
     super(refusal);
   }
 }
@@ -35,15 +39,20 @@ class Refused extends Error {
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /** Why a key that the counting UPDATE did not match may not enroll. */
-async function whyRefused(db: Database | Tx, keyHash: string): Promise<EnrollRefusal> {
+async function whyRefused(db: Database | Tx, keyHash: string): Promise<Refused> {
   const [key] = await db
-    .select({ revokedAt: enrollmentKeys.revokedAt, expired: sql<boolean>`${enrollmentKeys.expiresAt} <= now()` })
+    .select({
+      id: enrollmentKeys.id,
+      owner: enrollmentKeys.owner,
+      name: enrollmentKeys.name,
+      revokedAt: enrollmentKeys.revokedAt,
+      expired: sql<boolean>`coalesce(${enrollmentKeys.expiresAt} <= now(), false)`,
+    })
     .from(enrollmentKeys)
     .where(eq(enrollmentKeys.keyHash, keyHash));
-  if (!key) return 'unknown_key';
-  if (key.revokedAt) return 'revoked';
-  if (key.expired) return 'expired';
-  return 'used_up';
+  if (!key) return new Refused('unknown_key');
+  const { id, owner, name } = key;
+  return new Refused(key.revokedAt ? 'revoked' : key.expired ? 'expired' : 'used_up', { id, owner, name });
 }
 
 /** Thrown when a concurrent enrollment of the same machine won: the whole transaction runs again. */
@@ -90,7 +99,7 @@ async function enrollOnce(db: Database, req: EnrollRequest): Promise<EnrollOutco
         )
         .returning({ id: enrollmentKeys.id, name: enrollmentKeys.name, owner: enrollmentKeys.owner, tags: enrollmentKeys.tags, groupIds: enrollmentKeys.groupIds });
       // In the transaction, on its own connection: a second connection per enrollment could starve the pool.
-      if (!key) throw new Refused(await whyRefused(tx, req.keyHash));
+      if (!key) throw await whyRefused(tx, req.keyHash);
       const tags = [...new Set([...key.tags, ...req.tags])];
 
       const machineOf = async (): Promise<string | undefined> => {
@@ -116,7 +125,7 @@ async function enrollOnce(db: Database, req: EnrollRequest): Promise<EnrollOutco
         }
         // The name is taken: by this very machine enrolled concurrently (now committed), or by another device.
         known = await machineOf();
-        if (known === undefined) throw new Refused('name_taken');
+        if (known === undefined) throw new Refused('name_taken', { id: key.id, owner: key.owner, name: key.name });
       }
       const [device] = await tx
         .update(devices)
@@ -127,7 +136,7 @@ async function enrollOnce(db: Database, req: EnrollRequest): Promise<EnrollOutco
       return { ok: true as const, deviceId: known, name: device!.name, owner: key.owner, keyId: key.id, keyName: key.name, reenrolled: true };
     });
   } catch (err) {
-    if (err instanceof Refused) return { ok: false, refusal: err.refusal };
+    if (err instanceof Refused) return { ok: false, refusal: err.refusal, keyId: err.key?.id, owner: err.key?.owner, keyName: err.key?.name };
     throw err;
   }
 }
