@@ -1,6 +1,9 @@
 // The full system brought up inside the benchmark process with startStack: a fresh PostgreSQL database
 // when the local server answers (dropped at the end; embedded PGlite otherwise), its own Temporal dev
-// server, free ports, no demo agents. Devices are inserted in bulk; latencies are read from the rows.
+// server (started here, on a SQLite file like the all-in-one's or in memory, so the Temporal reference
+// can share it), free ports, no demo agents. Devices are inserted in bulk; latencies are read from the rows.
+// Why a harness of its own: it runs outside vitest (no suite dev server, no test database helpers),
+// falls back to PGlite, and can run its own Temporal server for measurements.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +12,16 @@ import { and, arrayContains, count, eq, inArray } from 'drizzle-orm';
 import { Client as PgClient } from 'pg';
 import { createApiClient } from '../src/cli/http';
 import { loadServerConfig } from '../src/config';
+import { insertDevices } from '../src/db/queries/devices';
 import { devices, executions } from '../src/db/schema';
 import type { Logger } from '../src/logger';
 import { startStack } from '../src/main/stack';
 import { hashToken, newToken } from '../src/security/secrets';
-import { startDevServer, type DevServer } from '../src/temporal/dev-server';
+import { startDevServer, type DevServer, type DevServerTuning } from '../src/temporal/dev-server';
 import { freePort } from './measure';
 import type { BenchTarget, Registered } from './target';
 
 const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const INSERT_CHUNK = 1000;
 
 /** Creates flotilla_bench_<random> on the local server; undefined when PostgreSQL is not reachable. */
 async function createBenchDatabase(log: (s: string) => void): Promise<{ url: string; drop(): Promise<void> } | undefined> {
@@ -48,8 +51,10 @@ async function createBenchDatabase(log: (s: string) => void): Promise<{ url: str
 
 export interface InProcessOptions {
   devices: number;
-  /** Run the Temporal dev server in memory (started here) instead of the stack's SQLite-file one. */
+  /** Run the Temporal dev server in memory instead of on a SQLite file. */
   temporalInMemory: boolean;
+  /** The dev server's settings (default: what the all-in-one runs with). */
+  devServerTuning?: DevServerTuning | 'none';
   logger: Logger;
   log: (s: string) => void;
 }
@@ -57,24 +62,27 @@ export interface InProcessOptions {
 export async function startInProcessTarget(opts: InProcessOptions): Promise<BenchTarget> {
   const database = await createBenchDatabase(opts.log);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'flotilla-bench-'));
-  let memoryServer: DevServer | undefined;
+  let devServer: DevServer | undefined;
   const cleanup = async (): Promise<void> => {
-    await memoryServer?.stop();
+    await devServer?.stop();
     await database?.drop().catch((err: unknown) => opts.log(`could not drop the bench database: ${String(err)}`));
     rmSync(dataDir, { recursive: true, force: true });
   };
-  if (opts.temporalInMemory) {
-    try {
-      memoryServer = await startDevServer({ port: await freePort(), uiPort: await freePort(), headless: true });
-    } catch (err) {
-      await cleanup();
-      throw err;
-    }
+  try {
+    devServer = await startDevServer({
+      port: await freePort(),
+      uiPort: await freePort(),
+      headless: true,
+      ...(opts.temporalInMemory ? {} : { dbFile: path.join(dataDir, 'temporal.sqlite') }),
+      ...(opts.devServerTuning ? { tuning: opts.devServerTuning } : {}),
+    });
+  } catch (err) {
+    await cleanup();
+    throw err;
   }
   const config = loadServerConfig({
     ...process.env,
-    // Unset: the stack starts its own dev server with a SQLite file, like the all-in-one.
-    TEMPORAL_ADDRESS: memoryServer?.address ?? '',
+    TEMPORAL_ADDRESS: devServer.address,
     DATABASE_URL: database?.url ?? '',
     FLOTILLA_DATA_DIR: dataDir,
     FLOTILLA_BIND_HOST: '127.0.0.1',
@@ -82,12 +90,10 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
     FLOTILLA_API_PORT: String(await freePort()),
     FLOTILLA_GATEWAY_PORT: String(await freePort()),
     FLOTILLA_GATEWAY_ID: `bench-${randomUUID().slice(0, 8)}`,
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
     FLOTILLA_DEMO_AGENTS: '0',
     FLOTILLA_MAX_TARGETS: String(Math.max(10_000, opts.devices)),
   });
-  const temporal = memoryServer ? `in-memory Temporal dev server at ${memoryServer.address}` : `Temporal dev server (SQLite file) on ${config.temporal.devPort}`;
+  const temporal = `Temporal dev server (${opts.temporalInMemory ? 'in memory' : 'SQLite file'}) at ${devServer.address}`;
   opts.log(`starting the stack (${database ? 'PostgreSQL' : 'PGlite'}, ${temporal})`);
   let stack;
   try {
@@ -100,6 +106,7 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
   return {
     api: createApiClient({ apiUrl: stack.apiUrl, token: stack.adminToken }),
     gatewayUrl: stack.gatewayUrl,
+    temporal: { address: devServer.address, namespace: config.temporal.namespace, pid: devServer.process.pid },
     latencyBasis: 'dispatched-to-completed',
     async register(n, tag) {
       const rows: Array<Registered & { name: string }> = Array.from({ length: n }, (_, i) => ({
@@ -107,11 +114,10 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
         token: newToken('fla'),
         name: `${tag}-${String(i).padStart(6, '0')}`,
       }));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await db.insert(devices).values(
-          rows.slice(i, i + INSERT_CHUNK).map((r) => ({ id: r.id, name: r.name, tags: [tag], owner: 'admin', tokenHash: hashToken(r.token) })),
-        );
-      }
+      await insertDevices(
+        db,
+        rows.map((r) => ({ id: r.id, name: r.name, hostname: null, tags: [tag], owner: 'admin', tokenHash: hashToken(r.token) })),
+      );
       return rows.map(({ id, token }) => ({ id, token }));
     },
     async countOnline(tag) {

@@ -9,12 +9,13 @@ import type { BenchTarget, Registered } from './target';
 /** Parallel requests while registering and removing devices. */
 const REQUEST_WINDOW = 16;
 
-export function remoteTarget(opts: { apiUrl: string; token: string | undefined; gatewayUrl: string }): BenchTarget {
+export function remoteTarget(opts: { apiUrl: string; token: string | undefined; gatewayUrl: string; temporal?: BenchTarget['temporal'] }): BenchTarget {
   const api = createApiClient({ apiUrl: opts.apiUrl.replace(/\/$/, ''), token: opts.token });
   const created: string[] = [];
   return {
     api,
     gatewayUrl: opts.gatewayUrl,
+    ...(opts.temporal ? { temporal: opts.temporal } : {}),
     latencyBasis: 'batch-created-to-completed',
     async register(n, tag) {
       const out: Registered[] = new Array<Registered>(n);

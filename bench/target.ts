@@ -9,6 +9,8 @@ export interface Registered {
 export interface BenchTarget {
   api: ApiClient;
   gatewayUrl: string;
+  /** The Temporal frontend the target's workers use, when known (the Temporal reference runs there). */
+  temporal?: { address: string; namespace: string; pid?: number };
   /** What p50Ms/p99Ms measure on this target. */
   latencyBasis: 'dispatched-to-completed' | 'batch-created-to-completed';
   register(count: number, tag: string): Promise<Registered[]>;

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAX_FRAME_BYTES, HEARTBEAT_INTERVAL_MS } from './protocol/constants';
+import { isValidVersion } from './agent-gateway/agent-version';
 import { MAX_COMMAND_BYTES } from './protocol/v1/action';
 
 type Env = Record<string, string | undefined>;
@@ -104,6 +105,13 @@ const SERVER_SETTINGS = {
   /** API requests per token per second; 0 turns the limit off. */
   rateLimitRps: setting('FLOTILLA_RATE_LIMIT_RPS', z.coerce.number().int().min(0).default(100)),
   maxAgentsPerGateway: setting('FLOTILLA_MAX_AGENTS_PER_GATEWAY', positiveInt(20_000)),
+  /** Gateways refuse agents older than this (see src/agent-gateway/agent-version.ts). */
+  minAgentVersion: setting(
+    'FLOTILLA_MIN_AGENT_VERSION',
+    optionalString.refine((v) => v === undefined || isValidVersion(v), 'must be a version such as 1.4.0'),
+  ),
+  /** POST /v1/enroll requests per client address per minute; 0 turns the limit off. */
+  enrollRatePerMin: setting('FLOTILLA_ENROLL_RATE_PER_MIN', z.coerce.number().int().min(0).default(120)),
   /** PEM certificate and key files: the API serves https and the gateway wss. Unset: plain http and ws. */
   tls: { cert: setting('FLOTILLA_TLS_CERT', optionalString), key: setting('FLOTILLA_TLS_KEY', optionalString) },
 };

@@ -10,6 +10,7 @@ import { CLOSE_CODES } from '../protocol/constants';
 import { decodeAgentMessage, encodeGatewayMessage } from '../protocol/v1/codec';
 import type { AgentMessage, GatewayMessageBody, OutputMessage, ResultMessage } from '../protocol/v1/messages';
 import { tokenMatches } from '../security/secrets';
+import { agentVersionRefusal } from './agent-version';
 import type { GatewayCounters } from './counters';
 import { FileServer } from './file-server';
 import { frameRate, type FrameRate } from './frame-rate';
@@ -22,6 +23,7 @@ export interface ConnectionDeps {
   registry: SessionRegistry;
   gatewayId: string;
   heartbeatMs: number;
+  minAgentVersion?: string;
   /** Frames per second the agent may send; a flood closes the connection. */
   maxMessagesPerSec: number;
   counters: GatewayCounters;
@@ -155,6 +157,8 @@ export class AgentConnection implements LiveSession {
   private async onHello(hello: Extract<AgentMessage, { type: 'hello' }>): Promise<void> {
     clearTimeout(this.helloTimer);
     this.deviceId = hello.deviceId;
+    const tooOld = agentVersionRefusal(hello.facts, this.deps.minAgentVersion);
+    if (tooOld) return this.reject('agentTooOld', tooOld);
     const device = await findDeviceCredentials(this.deps.db.orm, hello.deviceId);
     if (!device || !tokenMatches(hello.token, device.tokenHash)) {
       this.reject('unauthorized', device ? 'bad token' : 'unknown device');

@@ -107,7 +107,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
     }
     const conn = new AgentConnection(
       ws,
-      { db, registry, gatewayId, heartbeatMs: config.heartbeatMs, maxMessagesPerSec: config.agentMaxMessagesPerSec, counters, liveOutput, logger, touch: lastSeen.touch, onOnline },
+      { db, registry, gatewayId, heartbeatMs: config.heartbeatMs, minAgentVersion: config.minAgentVersion, maxMessagesPerSec: config.agentMaxMessagesPerSec, counters, liveOutput, logger, touch: lastSeen.touch, onOnline },
       req.socket.remoteAddress ?? 'unknown',
     );
     connections.add(conn);

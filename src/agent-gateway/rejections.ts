@@ -19,6 +19,8 @@ export const REJECTIONS = {
   rateLimited: { errorCode: 'rate_limited', closeCode: CLOSE_CODES.rateLimited, counter: 'rateLimited' },
   helloTimeout: { errorCode: 'hello_timeout', closeCode: CLOSE_CODES.heartbeatTimeout, counter: null },
   gatewayFull: { errorCode: 'gateway_full', closeCode: CLOSE_CODES.gatewayFull, counter: 'refusedFull' },
+  /** An agent older than FLOTILLA_MIN_AGENT_VERSION: the message names the version to install. */
+  agentTooOld: { errorCode: 'agent_too_old', closeCode: CLOSE_CODES.unsupportedVersion, counter: 'unsupportedVersion' },
 } as const satisfies Record<string, Rejection>;
 
 export type RejectionKind = keyof typeof REJECTIONS;

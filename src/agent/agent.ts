@@ -7,6 +7,7 @@ import { DEFAULT_MAX_FRAME_BYTES, HEARTBEAT_MISSES_ALLOWED } from '../protocol/c
 import { decodeGatewayMessage, encodeAgentMessage } from '../protocol/v1/codec';
 import type { AgentMessageBody, DispatchMessage, GatewayMessage } from '../protocol/v1/messages';
 import { abortableSleep, Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { childEnvironment, type ChildEnvOptions } from './child-env';
 import { logClosed, logConnectionError } from './connection-log';
 import { collectFacts } from './facts';
 import { fitResult } from './fit-result';
@@ -21,6 +22,8 @@ export interface AgentOptions {
   backoff?: BackoffPolicy;
   /** How long the gateway has to answer hello. */
   welcomeTimeoutMs?: number;
+  /** What commands and scripts see of the service environment (the agent's own variables never). */
+  childEnv?: ChildEnvOptions;
 }
 
 export interface AgentHandle {
@@ -39,6 +42,7 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
   const policy = createPolicy(config.allowCommands, config.allowFileDirs);
   const backoff = new Backoff(opts.backoff ?? DEFAULT_BACKOFF);
   const stopSignal = new AbortController();
+  const baseEnv = childEnvironment(process.env, { ...opts.childEnv, secrets: [config.token] });
   /** The welcomed session, if any. */
   let session: WebSocket | undefined;
   /** The socket being connected or connected. */
@@ -74,6 +78,7 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
       fetchChunk: (fileId, offset) => chunks.fetch(executionId, fileId, offset),
       onStarted: (startedAt) => send({ type: 'started', executionId, startedAt }),
       onOutput: (_step, stream, chunk) => live.push(stream, chunk),
+      run: { baseEnv },
     });
     running.set(executionId, cmd);
     void cmd.result.then((raw) => {
@@ -130,6 +135,8 @@ export function runAgent(config: AgentConfig, logger: Logger, opts: AgentOptions
         const message = decoded.message;
         if (message.type !== 'welcome') {
           if (welcomedAt !== undefined) onMessage(message);
+          // Before the welcome, only an error says why the gateway is about to close.
+          else if (message.type === 'error') logger.error({ code: message.code }, `gateway refused the connection: ${message.message}`);
           return;
         }
         clearTimeout(welcomeTimer);

@@ -6,6 +6,7 @@ import { isCertificateError } from '../security/tls';
 
 /** Close codes that need the operator's attention, and what the agent does about them. */
 const EXPLAINED: Partial<Record<number, string>> = {
+  [CLOSE_CODES.unsupportedVersion]: 'the gateway does not accept this agent version (its error names the one to install); retrying with backoff',
   [CLOSE_CODES.unauthorized]: 'the gateway refused this device token; retrying with backoff',
   [CLOSE_CODES.tokenRotated]: "this device's token was rotated: restart the agent with the new token",
   [CLOSE_CODES.deviceDeleted]: 'this device was deleted on the server',

@@ -1,6 +1,8 @@
-// What the agent reports about its device in `hello`.
+// What the agent reports about its device in `hello`. The version is package.json's (baked into the
+// one-file build); the gateway refuses agents older than its minimum.
 import os from 'node:os';
 import { version } from '../../package.json';
+import { PROTOCOL_VERSION } from '../protocol/constants';
 import type { DeviceFacts } from '../protocol/v1/messages';
 
 export function collectFacts(): DeviceFacts {
@@ -9,5 +11,6 @@ export function collectFacts(): DeviceFacts {
     os: `${os.type()} ${os.release()}`.slice(0, 255),
     arch: os.arch(),
     agentVersion: version,
+    protocolVersion: PROTOCOL_VERSION,
   };
 }

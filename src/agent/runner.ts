@@ -6,6 +6,7 @@ import { KILL_GRACE_MS, OUTPUT_CAP_BYTES } from '../protocol/constants';
 import type { CommandAction } from '../protocol/v1/action';
 import type { ResultMessage } from '../protocol/v1/messages';
 import { CappedOutput } from './capped-output';
+import { childEnvironment } from './child-env';
 import { resolveShell } from './shells';
 
 export type CommandResult = Omit<ResultMessage, 'v' | 'id' | 'type' | 'executionId'>;
@@ -19,6 +20,8 @@ export interface RunOptions {
   killGraceMs?: number;
   /** After the shell exits, how long to wait for its output pipes to close (a background child may hold them). */
   drainMs?: number;
+  /** What a process starts with before its own env (see child-env.ts). Default: the service's, minus the agent's own. */
+  baseEnv?: Readonly<Record<string, string>>;
 }
 
 export interface RunningCommand {
@@ -77,7 +80,7 @@ export function startProcess(spec: ProcessSpec, opts: RunOptions = {}): RunningC
   const stderr = new CappedOutput(cap);
   const child = spawn(spec.file, spec.args, {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    env: { ...(opts.baseEnv ?? childEnvironment(process.env)), ...spec.env },
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,

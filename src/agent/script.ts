@@ -22,7 +22,8 @@ function interpreterFor(interpreter: Interpreter): { file: string; args: string[
     case 'python3':
       return found(onPath('python3') ?? (process.platform === 'win32' ? onPath('python') : undefined));
     case 'node':
-      return found(onPath('node') ?? process.execPath);
+      // The agent's own runtime only when it is node itself (a single executable is the agent, not node).
+      return found(onPath('node') ?? (/^node(\.exe)?$/i.test(path.basename(process.execPath)) ? process.execPath : undefined));
   }
 }
 

@@ -16,7 +16,7 @@ export interface StepsContext {
   onStarted?: (startedAt: string) => void;
   /** Output of a command or script step as it comes. */
   onOutput?: (step: number, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
-  run?: Pick<RunOptions, 'outputCapBytes' | 'killGraceMs' | 'drainMs'>;
+  run?: Pick<RunOptions, 'outputCapBytes' | 'killGraceMs' | 'drainMs' | 'baseEnv'>;
 }
 
 export interface RunningSteps {

@@ -16,6 +16,9 @@ import { batchEventsRouter } from './routes/batch-events';
 import { batchExportRouter } from './routes/batch-export';
 import { batchesRouter } from './routes/batches';
 import { devicesRouter } from './routes/devices';
+import { createAgentInstallRouter } from './routes/agent-install';
+import { createEnrollRouter } from './routes/enroll';
+import { enrollmentKeysRouter } from './routes/enrollment-keys';
 import { executionsRouter } from './routes/executions';
 import { batchOutcomesRouter } from './routes/batch-outcomes';
 import { FILES_PATH, filesRouter } from './routes/files';
@@ -33,6 +36,9 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use('*', provideDeps(deps));
   app.use('*', logRequests());
+  // Before authentication: the enrollment key in the body is the credential.
+  app.route('/', createEnrollRouter());
+  app.route('/', createAgentInstallRouter());
   app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
   app.use('/v1/*', forbidReadOnlyWrites());
   app.use('/v1/*', limitRequestRate(deps.config.rateLimitRps));
@@ -54,6 +60,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', auditRouter);
   app.route('/', schedulesRouter);
   app.route('/', filesRouter);
+  app.route('/', enrollmentKeysRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -374,3 +374,37 @@ export type ExecutionStepRow = typeof executionSteps.$inferSelect;
 /** The generated outcome-key columns of executions and execution_steps (never written by the code). */
 export type OutcomeColumn = 'outcomeExact' | 'outcomeWhitespace' | 'outcomeDigits';
 export type FileRow = typeof files.$inferSelect;
+
+/** Keys a device presents to enroll itself (POST /v1/enroll); the device belongs to the key's owner. */
+export const enrollmentKeys = pgTable(
+  'enrollment_keys',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    owner: text('owner').notNull(),
+    /** sha256 of the key; the key itself is shown once and never stored. */
+    keyHash: text('key_hash').notNull(),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    groupIds: uuid('group_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    /** Null: unlimited. Every enrollment counts one use, atomically (uses < max_uses in the UPDATE). */
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('enrollment_keys_hash_key').on(t.keyHash), index('enrollment_keys_created_idx').on(t.createdAt, t.id)],
+);
+
+/** The machine behind an enrolled device: enrolling the same machine again finds its device. */
+export const deviceMachines = pgTable(
+  'device_machines',
+  {
+    owner: text('owner').notNull(),
+    machineId: text('machine_id').notNull(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.machineId] }), uniqueIndex('device_machines_device_key').on(t.deviceId)],
+);

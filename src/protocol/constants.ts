@@ -53,5 +53,6 @@ export const GATEWAY_ERROR_CODES = [
   'rate_limited',
   'hello_timeout',
   'gateway_full',
+  'agent_too_old',
 ] as const;
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];

@@ -16,7 +16,25 @@ export interface DevServerOptions {
   headless?: boolean;
   namespace?: string;
   log?: (line: string) => void;
+  /** Server settings for one local node; DEV_SERVER_TUNING unless given ('none': Temporal's own defaults). */
+  tuning?: DevServerTuning | 'none';
 }
+
+export interface DevServerTuning {
+  /** `--dynamic-config-value KEY=JSON` (keys of the server the CLI embeds, go.temporal.io/server v1.29.1). */
+  dynamicConfig: Record<string, number | boolean | string>;
+  /** `--sqlite-pragma NAME=VALUE`, applied to a SQLite file only. */
+  sqlitePragmas: Record<string, string>;
+}
+
+export const DEV_SERVER_TUNING: DevServerTuning = {
+  dynamicConfig: {
+    'matching.numTaskqueueReadPartitions': 1,
+    'matching.numTaskqueueWritePartitions': 1,
+    'history.enableHostLevelEventsCache': true,
+  },
+  sqlitePragmas: { cache_size: '-65536', mmap_size: '268435456' },
+};
 
 export interface DevServer {
   address: string;
@@ -53,6 +71,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     // makes every history write several times cheaper than the default rollback journal.
     args.push('--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
+  const tuning = opts.tuning === 'none' ? undefined : (opts.tuning ?? DEV_SERVER_TUNING);
+  for (const [key, value] of Object.entries(tuning?.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  if (opts.dbFile) for (const [name, value] of Object.entries(tuning?.sqlitePragmas ?? {})) args.push('--sqlite-pragma', `${name}=${value}`);
   for (const sa of SEARCH_ATTRIBUTE_REGISTRATIONS) args.push('--search-attribute', `${sa.name}=${sa.type}`);
   const child = spawn(resolveTemporalCli(opts.cli), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = opts.log ?? (() => undefined);

@@ -1,13 +1,16 @@
-// Rows and raw WebSocket clients for the gateway tests: each test makes its own devices and executions.
+// Rows (made through the production queries) and raw WebSocket clients for the gateway tests: each test
+// makes its own devices and executions.
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Database } from '../../src/db/client';
-import { batches, devices, executions } from '../../src/db/schema';
+import { insertBatch } from '../../src/db/queries/batches';
+import { insertDevices } from '../../src/db/queries/devices';
 import type { StoredAction } from '../../src/domain/work';
 import type { StepMode } from '../../src/protocol/v1/action';
 import { decodeGatewayMessage, encodeAgentMessage } from '../../src/protocol/v1/codec';
 import type { AgentMessageBody, GatewayMessage } from '../../src/protocol/v1/messages';
 import { hashToken, newToken } from '../../src/security/secrets';
+import { batchWorkflowId } from '../../src/workflows/definitions';
 import { waitFor } from '../helpers/ports';
 
 export interface TestDevice {
@@ -18,25 +21,32 @@ export interface TestDevice {
 export async function insertDevice(db: Database): Promise<TestDevice> {
   const id = randomUUID();
   const token = newToken('dev');
-  await db.insert(devices).values({ id, name: `dev-${id.slice(0, 8)}`, owner: 'test', tokenHash: hashToken(token) });
+  await insertDevices(db, [{ id, name: `dev-${id.slice(0, 8)}`, hostname: null, tags: [], owner: 'test', tokenHash: hashToken(token) }]);
   return { id, token };
 }
 
+/** A batch of one device running the action(s); its one execution's id. */
 export async function insertExecution(db: Database, deviceId: string, action: StoredAction | StoredAction[], stepMode: StepMode = 'sequential'): Promise<string> {
   const batchId = randomUUID();
   const executionId = randomUUID();
-  await db.insert(batches).values({
-    id: batchId,
-    owner: 'test',
-    steps: Array.isArray(action) ? action : [action],
-    stepMode,
-    strategy: { mode: 'parallel', concurrency: 1, maxFailures: null, requested: { concurrency: 1, maxFailures: null } },
-    targets: { deviceIds: [deviceId] },
-    targetCount: 1,
-    deliveryTimeoutSec: 60,
-    workflowId: `batch-${batchId}`,
-  });
-  await db.insert(executions).values({ id: executionId, batchId, deviceId, deviceName: 'd', seq: 0 });
+  await insertBatch(
+    db,
+    {
+      id: batchId,
+      owner: 'test',
+      steps: Array.isArray(action) ? action : [action],
+      stepMode,
+      strategy: { mode: 'parallel', concurrency: 1, maxFailures: null, requested: { concurrency: 1, maxFailures: null } },
+      targets: { deviceIds: [deviceId] },
+      deliveryTimeoutSec: 60,
+      deadlineSec: null,
+      workflowId: batchWorkflowId(batchId),
+      idempotencyKey: null,
+      requestHash: null,
+    },
+    [{ id: deviceId, name: 'd' }],
+    () => executionId,
+  );
   return executionId;
 }
 

@@ -4,47 +4,34 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startGateway, type Gateway } from '../../src/agent-gateway';
-import { loadServerConfig, type ServerConfig } from '../../src/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/agent-gateway';
 import { devices, executions } from '../../src/db/schema';
-import { createLogger } from '../../src/logger';
 import { CLOSE_CODES, OUTPUT_CAP_BYTES } from '../../src/protocol/constants';
-import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { seal } from '../../src/security/secrets';
 import { DELIVERY_ERRORS, deviceConnectedSignal, deviceWorkflowId, type DeliverInput, type DeviceOutcome } from '../../src/workflows/definitions';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { TEST_SECRET_KEY } from '../helpers/config';
+import type { TestDatabase } from '../helpers/database';
 import { waitFor } from '../helpers/ports';
 import { READY, startProcess, type RunningProcess } from '../helpers/processes';
 import { FACTS, helloClient, insertDevice, insertExecution, rawClient, shAction, type TestDevice } from './fixtures';
+import { startGatewayStack, type GatewayStack } from './stack';
 
-const SECRET_KEY = randomBytes(32).toString('hex');
-const logger = createLogger('gateway-test', process.env.TEST_VERBOSE ? 'info' : 'silent');
-
+let stack: GatewayStack;
 let testDb: TestDatabase;
-let workerConnection: NativeConnection;
-let clientConnection: Connection;
 let client: Client;
 let gateway: Gateway;
 const tmp = mkdtempSync(path.join(tmpdir(), 'flotilla-gw-'));
 const agents: RunningProcess[] = [];
 
-function configFor(gatewayId: string): ServerConfig {
-  return loadServerConfig({
-    DATABASE_URL: testDb.url,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    FLOTILLA_BIND_HOST: '127.0.0.1',
-    FLOTILLA_GATEWAY_PORT: '0',
-    FLOTILLA_GATEWAY_ID: gatewayId,
-    FLOTILLA_HEARTBEAT_MS: '500',
-    FLOTILLA_SECRET_KEY: SECRET_KEY,
-    FLOTILLA_GATEWAY_ACTIVITY_SLOTS: '10',
-  });
+/** A gateway of the stack with a short heartbeat, so silent sessions are noticed quickly. */
+function startTestGateway(gatewayId: string): Promise<Gateway> {
+  return stack.startGateway({ FLOTILLA_GATEWAY_ID: gatewayId, FLOTILLA_HEARTBEAT_MS: '500' });
 }
 
 async function startAgent(device: TestDevice, dataDir = path.join(tmp, device.id), url = gateway.url): Promise<RunningProcess> {
@@ -83,22 +70,16 @@ const execStarts = (p: RunningProcess, executionId: string): number =>
   p.lines.filter((l) => l.includes('"msg":"exec start"') && l.includes(executionId)).length;
 
 beforeAll(async () => {
-  installTemporalRuntime();
-  testDb = await createTestDatabase();
-  const address = inject('temporalAddress');
-  workerConnection = await NativeConnection.connect({ address });
-  clientConnection = await Connection.connect({ address });
-  client = new Client({ connection: clientConnection });
-  gateway = await startGateway({ db: testDb.handle, temporal: { connection: workerConnection, client }, config: configFor(`gw-${randomBytes(4).toString('hex')}`), logger });
+  stack = await startGatewayStack();
+  testDb = stack.db;
+  client = stack.client;
+  gateway = await startTestGateway(`gw-${randomBytes(4).toString('hex')}`);
 });
 
 afterAll(async () => {
   for (const a of agents) killAgent(a);
   await Promise.all(agents.map((a) => a.stop('SIGKILL', 1000)));
-  await gateway?.stop();
-  await workerConnection?.close();
-  await clientConnection?.close();
-  await testDb?.drop();
+  await stack?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -123,7 +104,7 @@ describe('gateway with a real agent', () => {
     const id = await insertExecution(
       testDb.handle.orm,
       device.id,
-      shAction('echo "hello $WHO"; echo warn >&2; exit 3', { envKeys: ['WHO'], envSealed: seal({ WHO: 'fleet' }, SECRET_KEY) }),
+      shAction('echo "hello $WHO"; echo warn >&2; exit 3', { envKeys: ['WHO'], envSealed: seal({ WHO: 'fleet' }, TEST_SECRET_KEY) }),
     );
     const heartbeats: unknown[] = [];
     const env = activityEnv();
@@ -178,7 +159,7 @@ describe('gateway with a real agent', () => {
   });
 
   it('fails the execution clearly when the sealed env cannot be decrypted', async () => {
-    const id = await insertExecution(testDb.handle.orm, device.id, shAction('true', { envKeys: ['A'], envSealed: seal({ A: '1' }, 'ab'.repeat(32)) }));
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction('true', { envKeys: ['A'], envSealed: seal({ A: '1' }, randomBytes(32).toString('hex')) }));
     expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
     expect((await row(id)).error).toMatch(/cannot be decrypted/);
     expect(execStarts(agent, id)).toBe(0);
@@ -354,7 +335,7 @@ describe('connection policy', () => {
   });
 
   it('a connection on another gateway replaces this one', async () => {
-    const other = await startGateway({ db: testDb.handle, temporal: { connection: workerConnection, client }, config: configFor(`gw-other-${randomBytes(3).toString('hex')}`), logger });
+    const other = await startTestGateway(`gw-other-${randomBytes(3).toString('hex')}`);
     try {
       const device = await insertDevice(testDb.handle.orm);
       const here = await helloClient(gateway.url, device);

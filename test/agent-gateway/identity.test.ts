@@ -14,7 +14,8 @@ import { hashToken } from '../../src/security/secrets';
 import { waitFor } from '../helpers/ports';
 import { READY, startProcess, type RunningProcess } from '../helpers/processes';
 import { FACTS, helloClient, insertDevice, insertExecution, rawClient, shAction, type TestDevice } from './fixtures';
-import { STACK_ADMIN_TOKEN, startGatewayStack, type GatewayStack } from './stack';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
+import { startGatewayStack, type GatewayStack } from './stack';
 
 let stack: GatewayStack;
 let gwA: Gateway;
@@ -39,7 +40,7 @@ afterAll(async () => {
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: { [k: string]: unknown } | undefined }> {
   const res = await api.request(path, {
     method,
-    headers: { authorization: `Bearer ${STACK_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

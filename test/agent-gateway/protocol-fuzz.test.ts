@@ -6,21 +6,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { asc, eq, notInArray } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startGateway, type Gateway } from '../../src/agent-gateway';
-import { loadServerConfig } from '../../src/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../src/agent-gateway';
 import { batches, devices, executions } from '../../src/db/schema';
-import { createLogger } from '../../src/logger';
-import { installTemporalRuntime } from '../../src/temporal/runtime';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import type { TestDatabase } from '../helpers/database';
 import { READY, startProcess, type RunningProcess } from '../helpers/processes';
 import { helloClient, insertDevice, insertExecution, rawClient, shAction, type RawClient, type TestDevice } from './fixtures';
 import { hostileConnections, type HostileConnection } from './hostile-connections';
+import { startGatewayStack, type GatewayStack } from './stack';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const CONNECTIONS = Number(process.env.FUZZ_CONNECTIONS ?? 240);
@@ -28,9 +25,8 @@ const LANES = 4;
 const MAX_FRAME_BYTES = 64 * 1024;
 const MAX_MESSAGES_PER_SEC = 50;
 
+let stack: GatewayStack;
 let testDb: TestDatabase;
-let workerConnection: NativeConnection;
-let clientConnection: Connection;
 let gateway: Gateway;
 let agent: RunningProcess;
 let goodDevice: TestDevice;
@@ -39,23 +35,13 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'flotilla-pfuzz-'));
 const goodExecutions: string[] = [];
 
 beforeAll(async () => {
-  installTemporalRuntime();
-  testDb = await createTestDatabase();
-  const address = inject('temporalAddress');
-  workerConnection = await NativeConnection.connect({ address });
-  clientConnection = await Connection.connect({ address });
-  const config = loadServerConfig({
-    DATABASE_URL: testDb.url,
-    TEMPORAL_ADDRESS: address,
-    FLOTILLA_BIND_HOST: '127.0.0.1',
-    FLOTILLA_GATEWAY_PORT: '0',
+  stack = await startGatewayStack();
+  testDb = stack.db;
+  gateway = await stack.startGateway({
     FLOTILLA_GATEWAY_ID: `pfuzz-${randomBytes(4).toString('hex')}`,
-    FLOTILLA_HEARTBEAT_MS: '1000',
     FLOTILLA_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
     FLOTILLA_AGENT_MAX_MESSAGES_PER_SEC: String(MAX_MESSAGES_PER_SEC),
   });
-  const logger = createLogger('pfuzz', process.env.TEST_VERBOSE ? 'info' : 'silent');
-  gateway = await startGateway({ db: testDb.handle, temporal: { connection: workerConnection, client: new Client({ connection: clientConnection }) }, config, logger });
   goodDevice = await insertDevice(testDb.handle.orm);
   agent = startProcess('agent', 'src/main/agent.ts', {}, ['--gateway', gateway.url, '--device-id', goodDevice.id, '--token', goodDevice.token, '--data-dir', path.join(tmp, 'good')]);
   await agent.waitForLine(READY, 30_000);
@@ -63,10 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.stop('SIGKILL', 1000);
-  await gateway?.stop();
-  await workerConnection?.close();
-  await clientConnection?.close();
-  await testDb?.drop();
+  await stack?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -1,21 +1,24 @@
 // Gateways in-process on one test database and a Temporal namespace of the file's own, plus the API
 // app on the same database: for tests where the API and gateways talk through PostgreSQL NOTIFY.
+// Why a harness of its own: real gateways in-process (and the API app beside them) with no workflow
+// worker, so a test drives deliverToAgent itself and sees the gateway's sessions and counters.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../src/api';
 import { startGateway, type Gateway } from '../../src/agent-gateway';
-import { loadServerConfig, type ServerConfig } from '../../src/config';
+import type { ServerConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 
-export const STACK_ADMIN_TOKEN = 'stack-admin-token-0123456789';
-
 export interface GatewayStack {
   db: TestDatabase;
+  /** A client of the stack's own namespace; no worker polls it, so workflows it starts stay pending. */
+  client: Client;
   config(env?: Record<string, string>): ServerConfig;
   startGateway(env?: Record<string, string>): Promise<Gateway>;
   api(env?: Record<string, string>): ReturnType<typeof createApp>;
@@ -33,20 +36,18 @@ export async function startGatewayStack(): Promise<GatewayStack> {
   const logger = createLogger('gateway-test', process.env.TEST_VERBOSE ? 'info' : 'silent');
   const gateways: Gateway[] = [];
   const config = (env: Record<string, string> = {}): ServerConfig =>
-    loadServerConfig({
+    testConfig({
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: namespace,
-      FLOTILLA_BIND_HOST: '127.0.0.1',
-      FLOTILLA_GATEWAY_PORT: '0',
       FLOTILLA_GATEWAY_ID: `gw-${randomBytes(4).toString('hex')}`,
       FLOTILLA_HEARTBEAT_MS: '1000',
       FLOTILLA_GATEWAY_ACTIVITY_SLOTS: '10',
-      FLOTILLA_ADMIN_TOKEN: STACK_ADMIN_TOKEN,
       ...env,
     });
   return {
     db,
+    client,
     config,
     async startGateway(env) {
       const gateway = await startGateway({ db: db.handle, temporal: { connection: workerConnection, client }, config: config(env), logger });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api';
 import { createLogger } from '../../src/logger';
 import { freePort } from '../helpers/ports';
-import { ADMIN_TOKEN, startHarness, type Harness } from './harness';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
+import { startHarness, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ describe('authentication', () => {
   const cases: Array<[string, Record<string, string>]> = [
     ['no Authorization header', {}],
     ['a wrong token', { authorization: 'Bearer not-the-admin-token-at-all' }],
-    ['the right token with another scheme', { authorization: `Basic ${ADMIN_TOKEN}` }],
+    ['the right token with another scheme', { authorization: `Basic ${TEST_ADMIN_TOKEN}` }],
     ['an empty bearer', { authorization: 'Bearer ' }],
   ];
   for (const [what, headers] of cases) {
@@ -32,7 +33,7 @@ describe('authentication', () => {
         expect(res.status, `${method} ${path}`).toBe(401);
         const body = (await res.json()) as { error: { code: string; message: string } };
         expect(body.error.code).toBe('unauthorized');
-        expect(JSON.stringify(body)).not.toContain(ADMIN_TOKEN);
+        expect(JSON.stringify(body)).not.toContain(TEST_ADMIN_TOKEN);
       }
     });
   }
@@ -46,7 +47,7 @@ describe('authentication', () => {
 
   it('refuses every token when the server has no admin token configured', async () => {
     const app = createApp({ db: h.db.handle, temporal: h.client, config: { ...h.config, adminToken: undefined }, logger: createLogger('t', 'silent') });
-    const res = await app.request('/v1/devices', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await app.request('/v1/devices', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     expect(res.status).toBe(401);
   });
 });

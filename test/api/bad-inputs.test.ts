@@ -3,7 +3,8 @@ import { createApp } from '../../src/api';
 import { devices, groupMembers, groups } from '../../src/db/schema';
 import { createLogger } from '../../src/logger';
 import { addDevice, addGroup, command, unique } from './batch-fixtures';
-import { ADMIN_TOKEN, startHarness, type Harness, type Loose } from './harness';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
+import { startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
 let device = '';
@@ -137,7 +138,7 @@ describe('bad inputs', () => {
     const workflowsBefore = await workflowCount();
     const failures: string[] = [];
     for (const c of cases) {
-      const init: RequestInit = { method: c.method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...c.headers } };
+      const init: RequestInit = { method: c.method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...c.headers } };
       if (c.body !== undefined) {
         init.body = typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
         init.headers = { 'content-type': 'application/json', ...init.headers };
@@ -182,7 +183,7 @@ describe('bad inputs', () => {
     const workflowsBefore = await workflowCount();
     const res = await app.request('/v1/batches', {
       method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(withAction({ env: { A: 'b' } })),
     });
     expect(res.status).toBe(400);
@@ -201,7 +202,7 @@ describe('bad inputs', () => {
     });
     const broken = { ...h.db.handle, orm: new Proxy(h.db.handle.orm, { get: () => () => { throw new Error('database exploded: secret detail'); } }) };
     const app = createApp({ db: broken, temporal: h.client, config: h.config, logger: spy });
-    const res = await app.request(`/v1/devices/${device}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await app.request(`/v1/devices/${device}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: 'internal error' } });

@@ -6,7 +6,8 @@ import { batches, executions } from '../../src/db/schema';
 import type { ExecutionStatus } from '../../src/domain/status';
 import { unseal } from '../../src/security/secrets';
 import { addDevice, command, startedInput, unique } from './batch-fixtures';
-import { SECRET_KEY, startHarness, type Harness } from './harness';
+import { TEST_SECRET_KEY } from '../helpers/config';
+import { startHarness, type Harness } from './harness';
 
 let h: Harness;
 const devices: string[] = [];
@@ -49,7 +50,7 @@ describe('POST /v1/batches/:id/retry', () => {
     expect((await h.json('GET', `/v1/batches/${original}`)).body.batch.retries).toEqual([res.body.batchId]);
     const [row] = await h.db.handle.orm.select().from(batches).where(eq(batches.id, res.body.batchId));
     const [step] = row!.steps;
-    expect(step?.type === 'command' && unseal(step.envSealed!, SECRET_KEY)).toEqual({ PROXY: 'http://secret' });
+    expect(step?.type === 'command' && unseal(step.envSealed!, TEST_SECRET_KEY)).toEqual({ PROXY: 'http://secret' });
     expect((await startedInput(h, res.body.workflowId)).targetCount).toBe(4);
   });
 

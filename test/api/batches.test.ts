@@ -10,7 +10,8 @@ import { batches, executions } from '../../src/db/schema';
 import { unseal } from '../../src/security/secrets';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TASK_QUEUE, batchWorkflowId } from '../../src/workflows/definitions';
 import { addDevice, addGroup, command, startedInput, unique } from './batch-fixtures';
-import { SECRET_KEY, startHarness, type Harness, type Loose } from './harness';
+import { TEST_SECRET_KEY } from '../helpers/config';
+import { startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -154,7 +155,7 @@ describe('POST /v1/batches', () => {
     const [step] = row?.steps ?? [];
     if (step?.type !== 'command') throw new Error('expected one command step');
     expect(step.envKeys).toEqual(['B', 'TOKEN']);
-    expect(unseal(step.envSealed as string, SECRET_KEY)).toEqual({ TOKEN: 's3cr3t-value', B: 'x' });
+    expect(unseal(step.envSealed as string, TEST_SECRET_KEY)).toEqual({ TOKEN: 's3cr3t-value', B: 'x' });
     const shown = await h.json('GET', `/v1/batches/${res.body.batchId}`);
     expect(shown.body.batch.action).toEqual({ type: 'command', command: 'echo $TOKEN', shell: 'sh', timeoutSec: 30, env: { B: '***', TOKEN: '***' } });
     const history = JSON.stringify(await h.client.workflow.getHandle(res.body.workflowId).fetchHistory());
@@ -200,7 +201,7 @@ describe('Idempotency-Key', () => {
         deadlineSec: null,
         workflowId: batchWorkflowId(orphanId),
         idempotencyKey: key,
-        requestHash: requestHash(request, SECRET_KEY),
+        requestHash: requestHash(request, TEST_SECRET_KEY),
       },
       [{ id: d, name: 'crash' }],
       randomUUID,

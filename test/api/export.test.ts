@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batches, executions } from '../../src/db/schema';
-import { insertBatch, insertDevices } from '../helpers/batches';
+import { seedBatch, seedDevices } from '../helpers/batches';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 import { freePort } from '../helpers/ports';
@@ -21,8 +21,8 @@ let small: { batchId: string; devices: Array<{ id: string; name: string }> };
 const STRATEGY = { mode: 'parallel' as const, concurrency: 10, maxFailures: null };
 
 async function finishedBatch(count: number, prefix: string): Promise<{ batchId: string; devices: Array<{ id: string; name: string }> }> {
-  const devices = await insertDevices(t.handle.orm, count, { prefix });
-  const b = await insertBatch(t.handle.orm, devices, { command: 'report', strategy: STRATEGY });
+  const devices = await seedDevices(t.handle.orm, count, { prefix });
+  const b = await seedBatch(t.handle.orm, devices, { command: 'report', strategy: STRATEGY });
   // Finished, so the API's reconciler never tries to start it.
   await t.handle.orm.update(batches).set({ status: 'partial', completedAt: new Date() }).where(eq(batches.id, b.batchId));
   return { batchId: b.batchId, devices };

@@ -9,7 +9,8 @@ import { addDevice, addGroup, command, unique } from './batch-fixtures';
 import { hostileRequests, type HostileRequest } from './fuzz/hostile-requests';
 import { listOperations, resolver, undeclaredMethods, type OpenApiDocument } from './fuzz/openapi-operations';
 import { snapshotState } from './fuzz/state-snapshot';
-import { ADMIN_TOKEN, startHarness, type Harness, type Loose } from './harness';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
+import { startHarness, type Harness, type Loose } from './harness';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const MIN_REQUESTS = 1_000;
@@ -63,7 +64,7 @@ describe('API fuzz', () => {
     const sent = new Map<string, number>();
     const statuses = new Map<number, number>();
     for (const [i, op] of operations.entries()) {
-      const kinds = hostileRequests(op, { resolve, token: ADMIN_TOKEN, existingIds, otherMethods: undeclaredMethods(doc, op.path) });
+      const kinds = hostileRequests(op, { resolve, token: TEST_ADMIN_TOKEN, existingIds, otherMethods: undeclaredMethods(doc, op.path) });
       expect(kinds.length, `${op.method} ${op.path} has no fault to try`).toBeGreaterThan(0);
       const requests: HostileRequest[] = fc.sample(fc.oneof(...kinds), { seed: SEED + i, numRuns: runsPerOperation });
       for (const req of requests) {

@@ -1,20 +1,20 @@
 // One API under test: its own PostgreSQL database, a client of the run's Temporal dev server, the
 // app driven through app.request, and cleanup of the workflows the tests started.
+// Why a harness of its own: nothing runs workflows (no worker, no gateway), so what the API starts
+// stays pending for inspection; also the base for tests that only need a database and such a client.
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApp } from '../../src/api';
-import { loadServerConfig, type ServerConfig } from '../../src/config';
+import type { ServerConfig } from '../../src/config';
 import { batches, executions } from '../../src/db/schema';
 import { createLogger } from '../../src/logger';
+import { TEST_ADMIN_TOKEN, testConfig } from '../helpers/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 
 /** Response bodies in tests are read loosely; each test asserts the fields it relies on. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;
-
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
-export const SECRET_KEY = 'ab'.repeat(32);
 
 export interface Harness {
   db: TestDatabase;
@@ -32,17 +32,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   // A namespace of its own: no worker polls it, so the workflows the API starts stay pending for inspection.
   const client = new Client({ connection, namespace: await createTestNamespace(inject('temporalAddress'), 'api-test') });
-  const config = loadServerConfig({
-    FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
-    FLOTILLA_SECRET_KEY: SECRET_KEY,
-    FLOTILLA_MAX_BODY_BYTES: String(256 * 1024),
-    // In-process requests come faster than any client's; the rate limit has its own test (limits.test.ts).
-    FLOTILLA_RATE_LIMIT_RPS: '0',
-    ...env,
-  });
+  const config = testConfig({ FLOTILLA_MAX_BODY_BYTES: String(256 * 1024), ...env });
   const app = createApp({ db: db.handle, temporal: client, config, logger: createLogger('api-test', 'silent') });
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } };
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       init.headers = { 'content-type': 'application/json', ...init.headers };

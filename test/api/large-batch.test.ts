@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executions } from '../../src/db/schema';
-import { insertDevices } from '../helpers/batches';
+import { seedDevices } from '../helpers/batches';
 import { command } from './batch-fixtures';
 import { startHarness, type Harness } from './harness';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe('a 10,000-device batch', () => {
   it('is resolved, stored and started quickly, with executions in the given order', async () => {
-    const fleet = await insertDevices(h.db.handle.orm, 10_000);
+    const fleet = await seedDevices(h.db.handle.orm, 10_000);
     const deviceIds = fleet.map((d) => d.id).reverse();
     const started = performance.now();
     const res = await h.json('POST', '/v1/batches', { targets: { deviceIds }, action: command('true'), strategy: { concurrency: '10%' } });

@@ -7,7 +7,8 @@ import { loadServerConfig } from '../../src/config';
 import { devices } from '../../src/db/schema';
 import { createLogger } from '../../src/logger';
 import { addDevice, command, unique } from './batch-fixtures';
-import { ADMIN_TOKEN, startHarness, type Harness, type Loose } from './harness';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
+import { startHarness, type Harness, type Loose } from './harness';
 import { bearerOf, createUser, type TestUser } from './users-fixtures';
 
 let h: Harness;
@@ -92,7 +93,7 @@ describe('running batches per user', () => {
 describe('requests per token per second', () => {
   it('answers 429 rate_limited with Retry-After past the limit, keyed per token, and writes nothing', async () => {
     const app = createApp({ db: h.db.handle, temporal: h.client, config: { ...h.config, rateLimitRps: 5 }, logger: createLogger('limits-test', 'silent') });
-    const post = (name: string, token = ADMIN_TOKEN): Promise<Response> =>
+    const post = (name: string, token = TEST_ADMIN_TOKEN): Promise<Response> =>
       Promise.resolve(
         app.request('/v1/devices', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) }),
       );

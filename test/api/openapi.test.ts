@@ -17,6 +17,8 @@ describe('GET /v1/openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/agent/download',
+      '/v1/agent/install.sh',
       '/v1/audit',
       '/v1/batches',
       '/v1/batches/{id}',
@@ -32,6 +34,9 @@ describe('GET /v1/openapi.json', () => {
       '/v1/devices',
       '/v1/devices/{id}',
       '/v1/devices/{id}/rotate-token',
+      '/v1/enroll',
+      '/v1/enrollment-keys',
+      '/v1/enrollment-keys/{id}',
       '/v1/files',
       '/v1/files/{id}',
       '/v1/groups',
@@ -52,6 +57,9 @@ describe('GET /v1/openapi.json', () => {
     ]);
     expect(doc.paths['/v1/batches'].post.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/v1/health'].get.security).toBeUndefined();
+    // The enrollment key in the body is the credential.
+    expect(doc.paths['/v1/enroll'].post.security).toBeUndefined();
+    expect(doc.paths['/v1/enrollment-keys'].post.security).toEqual([{ bearer: [] }]);
     const batchBody = doc.paths['/v1/batches'].post.requestBody.content['application/json'].schema;
     expect(Object.keys(batchBody.properties).sort()).toEqual(['action', 'deadlineSec', 'deliveryTimeoutSec', 'stepMode', 'steps', 'strategy', 'targets']);
     // Exactly one of action or steps: neither is required on its own.

@@ -4,7 +4,8 @@ import { startApi } from '../../src/api';
 import { createLogger } from '../../src/logger';
 import { freePort } from '../helpers/ports';
 import { READY, startProcess } from '../helpers/processes';
-import { ADMIN_TOKEN, startHarness, type Harness, type Loose } from './harness';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
+import { startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,13 +31,13 @@ describe('startApi', () => {
       });
       const big = await fetch(`${api.url}/v1/devices`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body: chunks,
         duplex: 'half',
       } as RequestInit);
       expect(big.status).toBe(413);
       expect(((await big.json()) as Loose).error.code).toBe('payload_too_large');
-      const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
       // An empty POST, as `curl -X POST` sends it, is not refused for its missing content type.
       const cancel = await fetch(`${api.url}/v1/batches/00000000-0000-4000-8000-000000000000/cancel`, { method: 'POST', headers: auth });
       expect(cancel.status).toBe(404);
@@ -58,7 +59,7 @@ describe('src/main/api.ts', () => {
     const port = await freePort();
     const proc = startProcess('api', 'src/main/api.ts', {
       DATABASE_URL: h.db.url,
-      FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
+      FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       FLOTILLA_API_PORT: String(port),
       FLOTILLA_BIND_HOST: '127.0.0.1',
@@ -66,9 +67,9 @@ describe('src/main/api.ts', () => {
     try {
       const ready = JSON.parse(await proc.waitForLine(READY, 60_000)) as { url: string };
       expect(ready.url).toBe(`http://127.0.0.1:${port}`);
-      const res = await fetch(`${ready.url}/v1/devices`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const res = await fetch(`${ready.url}/v1/devices`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
       expect(res.status).toBe(200);
-      expect(proc.lines.join('\n')).not.toContain(ADMIN_TOKEN);
+      expect(proc.lines.join('\n')).not.toContain(TEST_ADMIN_TOKEN);
     } finally {
       expect(await proc.stop('SIGTERM')).toBe(0);
     }
@@ -76,7 +77,7 @@ describe('src/main/api.ts', () => {
 
   it('refuses to start without DATABASE_URL or an admin token', async () => {
     const base = { TEMPORAL_ADDRESS: inject('temporalAddress'), FLOTILLA_API_PORT: String(await freePort()), DATABASE_URL: '', FLOTILLA_ADMIN_TOKEN: '' };
-    const noDb = startProcess('api-no-db', 'src/main/api.ts', { ...base, FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN });
+    const noDb = startProcess('api-no-db', 'src/main/api.ts', { ...base, FLOTILLA_ADMIN_TOKEN: TEST_ADMIN_TOKEN });
     expect(await noDb.exited).not.toBe(0);
     expect(noDb.lines.join('\n')).toContain('DATABASE_URL is required');
     const noToken = startProcess('api-no-token', 'src/main/api.ts', { ...base, DATABASE_URL: h.db.url });

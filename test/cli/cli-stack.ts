@@ -1,13 +1,15 @@
 // The system the CLI tests run against: startStack (API, workflow worker, gateway) on a fresh database
 // and the suite's Temporal dev server, with two real demo agents (group `demo`) online.
+// Why a harness of its own: the CLI is tested against what a user starts (startStack, the all-in-one),
+// including the admin token it writes to its data folder and its demo agents.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
-import { loadServerConfig } from '../../src/config';
 import { devices } from '../../src/db/schema';
 import { createLogger } from '../../src/logger';
 import { startStack, type Stack } from '../../src/main/stack';
+import { testConfig } from '../helpers/config';
 import { createTestDatabase } from '../helpers/database';
 import { createTestNamespace } from '../helpers/namespace';
 import { freePort, waitFor } from '../helpers/ports';
@@ -22,18 +24,20 @@ export interface CliStack {
 export async function startCliStack(temporalAddress: string, name: string): Promise<CliStack> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), `flotilla-${name}-`));
-  const config = loadServerConfig({
+  const config = testConfig({
     DATABASE_URL: db.url,
     TEMPORAL_ADDRESS: temporalAddress,
     // A namespace of its own: other test files run workflow workers on the shared dev server.
     TEMPORAL_NAMESPACE: await createTestNamespace(temporalAddress, name),
-    FLOTILLA_BIND_HOST: '127.0.0.1',
     FLOTILLA_API_PORT: String(await freePort()),
     FLOTILLA_GATEWAY_PORT: String(await freePort()),
     FLOTILLA_GATEWAY_ID: `${name}-test-${Date.now()}`,
     FLOTILLA_DATA_DIR: dataDir,
     FLOTILLA_DEMO_AGENTS: '2',
     FLOTILLA_HEARTBEAT_MS: '1000',
+    // Unset, as in a fresh install: the stack makes the admin token and secret key in the data folder, where the CLI finds the token.
+    FLOTILLA_ADMIN_TOKEN: '',
+    FLOTILLA_SECRET_KEY: '',
   });
   const stack = await startStack({ config, logger: createLogger(`${name}-test`, 'warn') });
   await waitFor(

@@ -2,45 +2,34 @@
 // FLOTILLA_CA_FILE it works (including rotate-token); without it the CLI says the certificate is not
 // trusted and how to fix it.
 import { rmSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../src/api';
-import { loadServerConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { startHarness, type Harness } from '../api/harness';
 import { makeTestCerts, type TestCerts } from '../helpers/certs';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
 import { runCli } from './run-cli';
 
-const ADMIN_TOKEN = 'tls-admin-token-0123456789';
-let db: TestDatabase;
-let connection: Connection;
+let h: Harness;
 let api: RunningApi;
 let certs: TestCerts;
 
 beforeAll(async () => {
   certs = makeTestCerts();
-  db = await createTestDatabase();
-  connection = await Connection.connect({ address: inject('temporalAddress') });
-  const config = loadServerConfig({
-    DATABASE_URL: db.url,
-    FLOTILLA_ADMIN_TOKEN: ADMIN_TOKEN,
-    FLOTILLA_TLS_CERT: certs.serverCert,
-    FLOTILLA_TLS_KEY: certs.serverKey,
-  });
-  api = await startApi({ db: db.handle, temporal: new Client({ connection }), config, logger: createLogger('tls-test', 'silent'), port: 0, host: '127.0.0.1' });
+  h = await startHarness({ FLOTILLA_TLS_CERT: certs.serverCert, FLOTILLA_TLS_KEY: certs.serverKey });
+  api = await startApi({ db: h.db.handle, temporal: h.client, config: h.config, logger: createLogger('tls-test', 'silent'), port: 0, host: '127.0.0.1' });
 });
 
 afterAll(async () => {
   await api?.stop();
-  await connection?.close();
-  await db?.drop();
+  await h?.close();
   if (certs) rmSync(certs.dir, { recursive: true, force: true });
 });
 
 describe('API over https with the CLI', () => {
   it('serves https and the CLI trusting the CA through FLOTILLA_CA_FILE adds, lists and rotates', async () => {
     expect(api.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    const env = { FLOTILLA_API_URL: api.url, FLOTILLA_TOKEN: ADMIN_TOKEN, FLOTILLA_CA_FILE: certs.caCert };
+    const env = { FLOTILLA_API_URL: api.url, FLOTILLA_TOKEN: TEST_ADMIN_TOKEN, FLOTILLA_CA_FILE: certs.caCert };
     const added = await runCli(['devices', 'add', 'tls-device', '--json'], env);
     expect(added.code, added.stderr).toBe(0);
     const { device, agentToken } = JSON.parse(added.stdout) as { device: { id: string }; agentToken: string };
@@ -56,7 +45,7 @@ describe('API over https with the CLI', () => {
 
   it('without the CA (or with another) the CLI refuses the certificate, says how to fix it, and exits 2', async () => {
     for (const ca of [undefined, certs.otherCaCert]) {
-      const env: Record<string, string> = { FLOTILLA_API_URL: api.url, FLOTILLA_TOKEN: ADMIN_TOKEN, ...(ca ? { FLOTILLA_CA_FILE: ca } : {}) };
+      const env: Record<string, string> = { FLOTILLA_API_URL: api.url, FLOTILLA_TOKEN: TEST_ADMIN_TOKEN, ...(ca ? { FLOTILLA_CA_FILE: ca } : {}) };
       const res = await runCli(['devices', 'list'], env);
       expect(res.code).toBe(2);
       expect(res.stderr).toMatch(/TLS certificate at https:\/\/127\.0\.0\.1:\d+ is not trusted .*set FLOTILLA_CA_FILE to the CA that signed it/);
@@ -64,7 +53,7 @@ describe('API over https with the CLI', () => {
   });
 
   it('a CA file that cannot be read is a clear configuration error', async () => {
-    const res = await runCli(['devices', 'list'], { FLOTILLA_API_URL: api.url, FLOTILLA_TOKEN: ADMIN_TOKEN, FLOTILLA_CA_FILE: '/nonexistent/ca.pem' });
+    const res = await runCli(['devices', 'list'], { FLOTILLA_API_URL: api.url, FLOTILLA_TOKEN: TEST_ADMIN_TOKEN, FLOTILLA_CA_FILE: '/nonexistent/ca.pem' });
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/FLOTILLA_CA_FILE: cannot read \/nonexistent\/ca\.pem/);
   });

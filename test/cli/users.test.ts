@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../src/api';
 import { createLogger } from '../../src/logger';
-import { ADMIN_TOKEN, startHarness, type Harness } from '../api/harness';
+import { TEST_ADMIN_TOKEN } from '../helpers/config';
+import { startHarness, type Harness } from '../api/harness';
 import { runCli } from './run-cli';
 
 let h: Harness;
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 describe('flotilla users and tokens', () => {
   it('an admin creates an operator, whose token works; the operator mints, lists and revokes their own tokens', async () => {
-    const admin = as(ADMIN_TOKEN);
+    const admin = as(TEST_ADMIN_TOKEN);
     const created = await admin('users', 'create', 'ops-1', '--role', 'operator');
     expect(created.code, created.stderr).toBe(0);
     const token = created.stdout.trim();
@@ -47,7 +48,7 @@ describe('flotilla users and tokens', () => {
   });
 
   it('an operator may not create users: exit 2 with the API’s 403', async () => {
-    const created = await as(ADMIN_TOKEN)('users', 'create', 'ops-2', '--role', 'operator');
+    const created = await as(TEST_ADMIN_TOKEN)('users', 'create', 'ops-2', '--role', 'operator');
     const res = await as(created.stdout.trim())('users', 'create', 'sneaky', '--role', 'admin');
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('HTTP 403, forbidden');

@@ -7,14 +7,14 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client';
-import { insertBatch as insertQueriedBatch, TooManyRunningBatchesError } from '../../src/db/queries/batches';
+import { insertBatch, TooManyRunningBatchesError } from '../../src/db/queries/batches';
 import { deleteDevice, rotateDeviceToken } from '../../src/db/queries/devices';
 import { checkPresence, finishBatch, finishExecution } from '../../src/db/queries/execution-state';
 import { currentPosition, readBatchEvents } from '../../src/db/queries/batch-events';
 import { batches } from '../../src/db/schema';
 import { DEVICE_SESSION_CHANNEL, parseSessionNotice, type SessionNotice } from '../../src/db/session-notices';
 import { BATCH_EVENTS_CHANNEL } from '../../src/domain/batch-events';
-import { insertBatch, insertDevices } from '../helpers/batches';
+import { seedBatch, seedDevices } from '../helpers/batches';
 
 let handle: DatabaseHandle;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'flotilla-pglite-'));
@@ -30,9 +30,9 @@ afterAll(async () => {
 describe('embedded PGlite', () => {
   it('is migrated and runs the execution and batch transitions', async () => {
     expect(handle.kind).toBe('pglite');
-    const online = await insertDevices(handle.orm, 1, { online: { gatewayId: 'gw-x' } });
-    const offline = await insertDevices(handle.orm, 2);
-    const b = await insertBatch(handle.orm, [...online, ...offline], {
+    const online = await seedDevices(handle.orm, 1, { online: { gatewayId: 'gw-x' } });
+    const offline = await seedDevices(handle.orm, 2);
+    const b = await seedBatch(handle.orm, [...online, ...offline], {
       command: 'true',
       strategy: { mode: 'parallel', concurrency: 3, maxFailures: null },
     });
@@ -52,8 +52,8 @@ describe('embedded PGlite', () => {
     const notices: string[] = [];
     const unlisten = await handle.listen(BATCH_EVENTS_CHANNEL, (p) => notices.push(p));
     const start = await currentPosition(handle.orm);
-    const devs = await insertDevices(handle.orm, 2);
-    const b = await insertBatch(handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 2, maxFailures: null } });
+    const devs = await seedDevices(handle.orm, 2);
+    const b = await seedBatch(handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 2, maxFailures: null } });
     await finishExecution(handle.orm, b.executionIds[0]!, 'failed', 'boom');
     await finishBatch(handle.orm, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
     const rows = await readBatchEvents(handle.orm, b.batchId, start, { limit: 100, output: false });
@@ -75,7 +75,7 @@ describe('embedded PGlite', () => {
   });
 
   it('sends revocation notices when a token is rotated or a device deleted, and counts running batches under a lock', async () => {
-    const [a, b] = await insertDevices(handle.orm, 2);
+    const [a, b] = await seedDevices(handle.orm, 2);
     const got: SessionNotice[] = [];
     const unlisten = await handle.listen(DEVICE_SESSION_CHANNEL, (p) => got.push(parseSessionNotice(p)!));
     expect(await rotateDeviceToken(handle.orm, a!.id, 'ff'.repeat(32), undefined)).toBe(true);
@@ -98,8 +98,8 @@ describe('embedded PGlite', () => {
       idempotencyKey: null,
       requestHash: 'x',
     });
-    await insertQueriedBatch(handle.orm, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1);
-    await expect(insertQueriedBatch(handle.orm, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1)).rejects.toBeInstanceOf(
+    await insertBatch(handle.orm, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1);
+    await expect(insertBatch(handle.orm, batch(randomUUID()), [{ id: a!.id, name: a!.name }], randomUUID, 1)).rejects.toBeInstanceOf(
       TooManyRunningBatchesError,
     );
   });

@@ -1,5 +1,7 @@
 // A real Flotilla deployment for end-to-end tests: worker, gateway(s) and API as separate processes
 // on a fresh PostgreSQL database and the suite's Temporal dev server, plus real agent processes.
+// Why a harness of its own: every role is a separate OS process (src/main/*.ts), so tests can kill,
+// restart and partition them; the in-process harnesses cannot show what a crash or SIGTERM does.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

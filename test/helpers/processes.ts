@@ -17,11 +17,12 @@ export interface RunningProcess {
 
 export function startProcess(name: string, script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   // node itself loads tsx, so the child IS the program: a SIGKILL reaches it, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startProgram(name, process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { ...process.env, FLOTILLA_LOG_LEVEL: 'info', ...env });
+}
+
+/** Any program (a built agent, a shell script), with exactly the environment given. */
+export function startProgram(name: string, file: string, args: string[], env: Record<string, string | undefined>, cwd = ROOT): RunningProcess {
+  const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (l: string) => void }>();
   const onData = (buf: Buffer): void => {

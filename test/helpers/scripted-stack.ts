@@ -2,12 +2,15 @@
 // activity on a gateway task queue does what the command text says, per device:
 //   "ok" | "fail" | "sleep <ms>", optionally followed by " failOn <name,name>" (those devices fail).
 // Every delivery records its start/end (the "agent-side" timestamps) in `spans`.
+// Why a harness of its own: the real workflow worker runs with no gateway or agent at all; a scripted
+// activity stands in for the device side, so workflow logic is tested with exact, fast outcomes.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { and, eq, sql } from 'drizzle-orm';
+import { batchLimitsOf } from '../../src/batches/create-batch';
 import { batches, executions } from '../../src/db/schema';
 import type { StoredStrategy } from '../../src/domain/batch';
 import { createLogger } from '../../src/logger';
@@ -23,7 +26,8 @@ import {
   type DeviceOutcome,
   type GatewayActivities,
 } from '../../src/workflows/definitions';
-import { insertBatch, insertDevices } from './batches';
+import { seedBatch, seedDevices } from './batches';
+import { testConfig } from './config';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestNamespace } from './namespace';
 
@@ -93,9 +97,9 @@ async function runBatch(
   strategy: Omit<StoredStrategy, 'requested'>,
   extra: { deadlineSec?: number } = {},
 ) {
-  const devs = await insertDevices(tdb.handle.orm, n, { online: { gatewayId } });
+  const devs = await seedDevices(tdb.handle.orm, n, { online: { gatewayId } });
   const text = typeof command === 'string' ? command : command(devs.map((d) => d.name));
-  const b = await insertBatch(tdb.handle.orm, devs, { command: text, strategy, ...extra });
+  const b = await seedBatch(tdb.handle.orm, devs, { command: text, strategy, ...extra });
   const handle = await client.workflow.start(batchWorkflow, {
     workflowId: batchWorkflowId(b.batchId),
     taskQueue: WORKFLOW_TASK_QUEUE,
@@ -122,7 +126,7 @@ export async function startScriptedStack(address: string, prefix: string): Promi
     namespace,
     db: tdb.handle.orm,
     heartbeatMs: 3_600_000,
-    batchLimits: { maxTargets: 10_000, maxCommandBytes: 65_536, maxRunningBatches: 1_000, secretKey: undefined },
+    batchLimits: batchLimitsOf(testConfig({ FLOTILLA_MAX_RUNNING_BATCHES: '1000', FLOTILLA_SECRET_KEY: '' })),
     logger: createLogger('test-worker', 'warn'),
     workflowBundle: bundle,
   });

@@ -1,32 +1,33 @@
 // The reconciler against real PostgreSQL and the real dev server: an orphaned batch gets its workflow,
 // a terminated batch workflow gets its batch and devices ended.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileBatches } from '../../src/jobs/batch-reconciler';
 import { startBatchWorkflow } from '../../src/batches/start-workflow';
 import { batches, executions } from '../../src/db/schema';
-import { insertBatch, insertDevices } from '../helpers/batches';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { createTestNamespace } from '../helpers/namespace';
+import { seedBatch, seedDevices } from '../helpers/batches';
+import { startHarness, type Harness } from '../api/harness';
+import type { TestDatabase } from '../helpers/database';
 
+let h: Harness;
 let tdb: TestDatabase;
 let client: Client;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  const address = inject('temporalAddress');
-  // No worker polls this namespace: started workflows stay running, as after a crash of every worker.
-  client = new Client({ connection: await Connection.connect({ address }), namespace: await createTestNamespace(address, 'reconcile') });
+  // A namespace of its own that no worker polls: started workflows stay running, as after a crash of every worker.
+  h = await startHarness();
+  tdb = h.db;
+  client = h.client;
 });
 
 afterAll(async () => {
-  await tdb?.drop();
+  await h?.close();
 });
 
 async function storedBatch() {
-  const devs = await insertDevices(tdb.handle.orm, 3);
-  const b = await insertBatch(tdb.handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 3, maxFailures: null } });
+  const devs = await seedDevices(tdb.handle.orm, 3);
+  const b = await seedBatch(tdb.handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 3, maxFailures: null } });
   const [row] = await tdb.handle.orm.select().from(batches).where(eq(batches.id, b.batchId));
   return row!;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendOutputEvents, pruneOutputEvents } from '../../src/db/queries/batch-events';
 import { finishBatch } from '../../src/db/queries/execution-state';
 import { batchEvents, batches } from '../../src/db/schema';
-import { insertBatch, insertDevices } from '../helpers/batches';
+import { seedBatch, seedDevices } from '../helpers/batches';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let t: TestDatabase;
@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 async function batchWithOutput(): Promise<string> {
-  const devs = await insertDevices(t.handle.orm, 1);
-  const b = await insertBatch(t.handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 1, maxFailures: null } });
+  const devs = await seedDevices(t.handle.orm, 1);
+  const b = await seedBatch(t.handle.orm, devs, { command: 'true', strategy: { mode: 'parallel', concurrency: 1, maxFailures: null } });
   await appendOutputEvents(t.handle.orm, [{ batchId: b.batchId, executionId: b.executionIds[0]!, deviceId: devs[0]!.id, deviceName: devs[0]!.name, stream: 'stdout', text: 'hi\n' }]);
   return b.batchId;
 }

@@ -1,29 +1,31 @@
 // The schedule reconciler against real PostgreSQL and the real dev server: each crash window of
 // lifecycle.ts (row without Temporal schedule, delete left half done, Temporal schedule without row) is healed.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchRequest } from '../../src/domain/batch';
 import { insertSchedule, type NewSchedule } from '../../src/db/queries/schedules';
 import { schedules, type ScheduleRow } from '../../src/db/schema';
 import { reconcileSchedules } from '../../src/jobs/schedule-reconciler';
 import { createTemporalSchedule, describeTemporalSchedule } from '../../src/schedules/temporal-schedule';
 import { scheduleTemporalId } from '../../src/workflows/definitions';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { createTestNamespace } from '../helpers/namespace';
+import { startHarness, type Harness } from '../api/harness';
+import type { TestDatabase } from '../helpers/database';
 
+let h: Harness;
 let tdb: TestDatabase;
 let client: Client;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  const address = inject('temporalAddress');
-  client = new Client({ connection: await Connection.connect({ address }), namespace: await createTestNamespace(address, 'sched-reconcile') });
+  // A namespace of its own that no worker polls: started workflows stay running, as after a crash of every worker.
+  h = await startHarness();
+  tdb = h.db;
+  client = h.client;
 });
 
 afterAll(async () => {
-  await tdb?.drop();
+  await h?.close();
 });
 
 function scheduleRow(name: string): NewSchedule & { id: string; temporalScheduleId: string } {

@@ -103,6 +103,13 @@ export interface NewDevice {
   tokenHash: string;
 }
 
+const INSERT_CHUNK = 1_000;
+
+/** Registers many devices at once, a thousand rows per statement, without reading them back (bulk setup). */
+export async function insertDevices(db: Database, rows: readonly NewDevice[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insert(devices).values(rows.slice(i, i + INSERT_CHUNK));
+}
+
 export async function createDevice(db: Database, input: NewDevice, windowMs: number): Promise<DeviceView> {
   await db.insert(devices).values(input);
   const created = await getDevice(db, input.id, windowMs, input.owner);

@@ -42,6 +42,8 @@ export const deviceFactsSchema = z
     os: z.string().max(255),
     arch: z.string().max(64),
     agentVersion: z.string().max(64),
+    /** The wire protocol the agent speaks (absent from agents older than this field). */
+    protocolVersion: z.number().int().positive().optional(),
   })
   .strict();
 export type DeviceFacts = z.infer<typeof deviceFactsSchema>;
