@@ -6,7 +6,7 @@ import { markDispatched, storeResult } from '../../src/db/queries/agent-results'
 import { normalizeOutput, OUTCOME_NORMALIZATIONS, type OutcomeNormalization } from '../../src/domain/outcome';
 import type { ResultMessage, StepResult } from '../../src/protocol/v1/messages';
 import { executions } from '../../src/db/schema';
-import { insertDevices } from '../helpers/batches';
+import { seedDevices } from '../helpers/batches';
 import { command } from './batch-fixtures';
 import { startHarness, type Harness, type Loose } from './harness';
 
@@ -29,7 +29,7 @@ interface Outcome {
 
 /** A batch on `outcomes.length` new devices, each execution finished as the gateway would store it. */
 async function batchWith(outcomes: Outcome[], body: Record<string, unknown> = { action: command('true') }): Promise<{ batchId: string; deviceIds: string[] }> {
-  const fleet = await insertDevices(h.db.handle.orm, outcomes.length);
+  const fleet = await seedDevices(h.db.handle.orm, outcomes.length);
   const res = await h.json('POST', '/v1/batches', { targets: { deviceIds: fleet.map((d) => d.id) }, ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const { batchId } = res.body as { batchId: string };
