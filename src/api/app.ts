@@ -20,6 +20,7 @@ import { executionsRouter } from './routes/executions';
 import { FILES_PATH, filesRouter } from './routes/files';
 import { groupsRouter } from './routes/groups';
 import { healthRouter } from './routes/health';
+import { REFERENCE_PATHS, referenceRouter } from './routes/reference';
 import { schedulesRouter } from './routes/schedules';
 import { createRouter } from './routes/router';
 import { tokensRouter } from './routes/tokens';
@@ -32,7 +33,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use('*', provideDeps(deps));
   app.use('*', logRequests());
-  app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
+  app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH, ...REFERENCE_PATHS] }));
   app.use('/v1/*', forbidReadOnlyWrites());
   app.use('/v1/*', limitRequestRate(deps.config.rateLimitRps));
   // File uploads stream their own body under FLOTILLA_MAX_FILE_BYTES; every other body is small JSON.
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', auditRouter);
   app.route('/', schedulesRouter);
   app.route('/', filesRouter);
+  app.route('/', referenceRouter(OPENAPI_PATH));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

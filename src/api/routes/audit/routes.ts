@@ -22,6 +22,7 @@ const filter = (name: string, description: string) =>
 export const list = createRoute({
   method: 'get',
   path: '/v1/audit',
+  operationId: 'listAuditEntries',
   tags: ['audit'],
   summary: 'Who did what, when and from where (operators see their own entries)',
   security: bearer,

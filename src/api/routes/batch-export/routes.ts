@@ -30,6 +30,7 @@ const rowSchema = z
 export const exportRoute = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/export',
+  operationId: 'exportBatch',
   tags: ['batches'],
   summary: "Download every device's result (CSV, JSON or NDJSON), streamed",
   description: DOC,

@@ -20,6 +20,7 @@ export const retryRequestSchema = z
 export const retry = createRoute({
   method: 'post',
   path: '/v1/batches/{id}/retry',
+  operationId: 'retryBatch',
   tags: ['batches'],
   summary: 'Start a new batch with the same action and strategy on the devices that ended in the given statuses',
   security: bearer,

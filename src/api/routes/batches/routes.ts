@@ -11,6 +11,7 @@ export const IDEMPOTENCY_KEY_MAX = 200;
 export const create = createRoute({
   method: 'post',
   path: '/v1/batches',
+  operationId: 'createBatch',
   tags,
   summary: 'Run an action on a set of devices; starts one durable workflow',
   security: bearer,
@@ -36,6 +37,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/batches',
+  operationId: 'listBatches',
   tags,
   summary: 'List batches, newest first',
   security: bearer,
@@ -48,6 +50,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/batches/{id}',
+  operationId: 'getBatch',
   tags,
   summary: 'Read a batch with counts per device status and progress',
   security: bearer,
@@ -62,6 +65,7 @@ export const get = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/batches/{id}',
+  operationId: 'deleteBatch',
   tags,
   summary: 'Delete a finished batch and its results',
   security: bearer,

@@ -17,6 +17,7 @@ export const createDeviceBody = z
 export const create = createRoute({
   method: 'post',
   path: '/v1/devices',
+  operationId: 'createDevice',
   tags,
   summary: 'Register a device; the answer carries its agent token, shown only this once',
   security: bearer,
@@ -37,6 +38,7 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 export const list = createRoute({
   method: 'get',
   path: '/v1/devices',
+  operationId: 'listDevices',
   tags,
   summary: 'List devices, oldest first',
   security: bearer,
@@ -55,6 +57,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/devices/{id}',
+  operationId: 'getDevice',
   tags,
   summary: 'Read a device',
   security: bearer,
@@ -74,6 +77,7 @@ export const updateDeviceBody = z
 export const update = createRoute({
   method: 'patch',
   path: '/v1/devices/{id}',
+  operationId: 'updateDevice',
   tags,
   summary: 'Rename, re-host or re-tag a device',
   security: bearer,
@@ -88,6 +92,7 @@ export const update = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/devices/{id}',
+  operationId: 'deleteDevice',
   tags,
   summary: 'Delete a device (its past executions stay); its agent is disconnected at once',
   security: bearer,
@@ -98,6 +103,7 @@ export const remove = createRoute({
 export const rotateToken = createRoute({
   method: 'post',
   path: '/v1/devices/{id}/rotate-token',
+  operationId: 'rotateDeviceToken',
   tags,
   summary: "Issue a new agent token, shown only this once; the old one stops working and the device's session is closed at once",
   security: bearer,

@@ -11,6 +11,7 @@ export const LIST_OUTPUT_HEAD_BYTES = 4 * 1024;
 export const list = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/executions',
+  operationId: 'listExecutions',
   tags,
   summary: 'List the per-device executions of a batch (outputs cut to their first 4 KiB)',
   security: bearer,
@@ -24,6 +25,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/executions/{deviceId}',
+  operationId: 'getExecution',
   tags,
   summary: "One device's execution with its full output",
   security: bearer,

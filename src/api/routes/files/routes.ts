@@ -10,6 +10,7 @@ export const FILES_PATH = '/v1/files';
 export const upload = createRoute({
   method: 'post',
   path: FILES_PATH,
+  operationId: 'uploadFile',
   tags,
   summary: 'Upload a file for file steps (stored in PostgreSQL with its sha256; at most FLOTILLA_MAX_FILE_BYTES)',
   security: bearer,
@@ -36,6 +37,7 @@ export const upload = createRoute({
 export const list = createRoute({
   method: 'get',
   path: FILES_PATH,
+  operationId: 'listFiles',
   tags,
   summary: 'List uploaded files, newest first',
   security: bearer,
@@ -46,6 +48,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: `${FILES_PATH}/{id}`,
+  operationId: 'getFile',
   tags,
   summary: "A file's metadata",
   security: bearer,
@@ -56,6 +59,7 @@ export const get = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: `${FILES_PATH}/{id}`,
+  operationId: 'deleteFile',
   tags,
   summary: 'Delete a file (batches already running that push it fail those steps)',
   security: bearer,

@@ -8,6 +8,7 @@ const tags = ['groups'];
 export const create = createRoute({
   method: 'post',
   path: '/v1/groups',
+  operationId: 'createGroup',
   tags,
   summary: 'Create a group, optionally with members',
   security: bearer,
@@ -27,6 +28,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/groups',
+  operationId: 'listGroups',
   tags,
   summary: 'List groups, oldest first',
   security: bearer,
@@ -42,6 +44,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/groups/{id}',
+  operationId: 'getGroup',
   tags,
   summary: 'Read a group with its member devices (by name)',
   security: bearer,
@@ -56,6 +59,7 @@ export const get = createRoute({
 export const setDevices = createRoute({
   method: 'put',
   path: '/v1/groups/{id}/devices',
+  operationId: 'setGroupDevices',
   tags,
   summary: 'Replace the members of a group',
   security: bearer,
@@ -73,6 +77,7 @@ export const setDevices = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/groups/{id}',
+  operationId: 'deleteGroup',
   tags,
   summary: 'Delete a group (its devices stay)',
   security: bearer,

@@ -11,6 +11,7 @@ export const healthSchema = z
 export const health = createRoute({
   method: 'get',
   path: '/v1/health',
+  operationId: 'getHealth',
   tags: ['health'],
   summary: 'Health of the API, the database and Temporal',
   responses: {

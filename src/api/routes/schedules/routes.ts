@@ -12,6 +12,7 @@ const temporalDown = jsonContent(errorSchema, 'Temporal could not be reached; no
 export const create = createRoute({
   method: 'post',
   path: '/v1/schedules',
+  operationId: 'createSchedule',
   tags,
   summary: 'Create a schedule: a batch request run at the times of a spec, as a Temporal Schedule',
   security: bearer,
@@ -22,6 +23,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/schedules',
+  operationId: 'listSchedules',
   tags,
   summary: 'List schedules, newest first',
   security: bearer,
@@ -32,6 +34,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/schedules/{id}',
+  operationId: 'getSchedule',
   tags,
   summary: 'Read a schedule with its next run times, recent runs and last result',
   security: bearer,
@@ -42,6 +45,7 @@ export const get = createRoute({
 export const patch = createRoute({
   method: 'patch',
   path: '/v1/schedules/{id}',
+  operationId: 'updateSchedule',
   tags,
   summary: 'Change the spec, batch request, overlap policy or timezone',
   security: bearer,
@@ -52,6 +56,7 @@ export const patch = createRoute({
 export const pause = createRoute({
   method: 'post',
   path: '/v1/schedules/{id}/pause',
+  operationId: 'pauseSchedule',
   tags,
   summary: 'Stop taking runs until resumed; the note is shown with the schedule',
   security: bearer,
@@ -63,6 +68,7 @@ const control = (verb: 'resume' | 'trigger', summary: string) =>
   createRoute({
     method: 'post',
     path: `/v1/schedules/{id}/${verb}`,
+    operationId: `${verb}Schedule`,
     tags,
     summary,
     security: bearer,
@@ -76,6 +82,7 @@ export const trigger = control('trigger', 'Run now, obeying the overlap policy')
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/schedules/{id}',
+  operationId: 'deleteSchedule',
   tags,
   summary: 'Delete the schedule and its Temporal Schedule; the batches it started stay',
   security: bearer,
@@ -86,6 +93,7 @@ export const remove = createRoute({
 export const runs = createRoute({
   method: 'get',
   path: '/v1/schedules/{id}/runs',
+  operationId: 'listScheduleRuns',
   tags,
   summary: "The schedule's runs, newest first: each batch it started, or why a run could not start one",
   security: bearer,

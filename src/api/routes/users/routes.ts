@@ -9,6 +9,7 @@ const tags = ['users'];
 export const create = createRoute({
   method: 'post',
   path: '/v1/users',
+  operationId: 'createUser',
   tags,
   summary: 'Create a user with a role (admins only); the answer carries their first API token, shown only this once',
   security: bearer,
@@ -28,6 +29,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/users',
+  operationId: 'listUsers',
   tags,
   summary: 'List users, oldest first (operators see only themselves)',
   security: bearer,
@@ -38,6 +40,7 @@ export const list = createRoute({
 export const update = createRoute({
   method: 'patch',
   path: '/v1/users/{id}',
+  operationId: 'updateUser',
   tags,
   summary: 'Change a user\'s role or disable them (admins only); a disabled user\'s tokens are refused from the next request',
   security: bearer,
@@ -58,6 +61,7 @@ export const update = createRoute({
 export const me = createRoute({
   method: 'get',
   path: '/v1/me',
+  operationId: 'getMe',
   tags,
   summary: 'Who the bearer token belongs to',
   security: bearer,
@@ -70,6 +74,7 @@ export const me = createRoute({
 export const createToken = createRoute({
   method: 'post',
   path: '/v1/users/{id}/tokens',
+  operationId: 'createUserToken',
   tags,
   summary: 'Mint another API token for a user (admins: anyone; operators: themselves); shown only this once',
   security: bearer,
@@ -83,6 +88,7 @@ export const createToken = createRoute({
 export const listTokens = createRoute({
   method: 'get',
   path: '/v1/users/{id}/tokens',
+  operationId: 'listUserTokens',
   tags,
   summary: "List a user's tokens (never the tokens themselves)",
   security: bearer,
