@@ -32,6 +32,9 @@ async function onPage(name: string, steps: (page: Page, requests: string[], prob
     if (m.type() === 'error') problems.push(m.text());
   });
   page.on('pageerror', (err) => problems.push(err.message));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
   try {
     await steps(page, requests, problems);
     await screenshot(page, name);

@@ -9,7 +9,7 @@ import { percentDone } from '../../domain/progress';
 import { workOf } from '../../domain/work';
 import { BATCH_PURPOSES, BATCH_STATUSES, EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../../domain/status';
 import { STEP_MODES } from '../../protocol/v1/action';
-import { iso, timestamp } from './common';
+import { iso, ownerSchema, shownOwner, timestamp } from './common';
 import { showAction, shownActionSchema, stepResultSchema, toStepJson } from './step';
 import type { StepView } from '../../db/queries/execution-steps';
 
@@ -23,6 +23,7 @@ export const statsSchema = z.record(executionStatusSchema, z.number().int()).ope
 export const batchSchema = z
   .object({
     id: z.uuid(),
+    owner: ownerSchema,
     status: batchStatusSchema,
     action: shownActionSchema.optional().openapi({ description: 'the action, when the batch runs a single one' }),
     steps: z.array(shownActionSchema).openapi({ description: 'what runs on each device (a single action is one step)' }),
@@ -68,12 +69,13 @@ export const batchSchema = z
 
 export type BatchJson = z.infer<typeof batchSchema>;
 
-export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLinks = { retries: [], healthChecks: [] }): BatchJson {
+export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLinks = { retries: [], healthChecks: [] }, showOwner = false): BatchJson {
   const { waves, ...strategy } = b.strategy;
   const work = workOf(b);
   const steps = work.steps.map(showAction);
   return {
     id: b.id,
+    ...shownOwner(b.owner, showOwner),
     status: b.status,
     ...(steps.length === 1 ? { action: steps[0] } : {}),
     steps,

@@ -56,6 +56,27 @@ export function pageOf<T extends z.ZodType>(item: T): z.ZodObject<{ items: z.Zod
 
 export const timestamp = z.iso.datetime({ offset: true });
 
+/** The owner of a row, shown only to callers who see every owner's rows (admins and auditors). */
+export const ownerSchema = z
+  .string()
+  .optional()
+  .openapi({ description: "the user id that owns it (`admin` for the bootstrap token); shown to admins and auditors only, operators see only their own rows" });
+
+/** `{owner}` when the caller sees every owner's rows, else nothing. */
+export function shownOwner(owner: string, show: boolean): { owner?: string } {
+  return show ? { owner } : {};
+}
+
+/** ?owner= on lists: admins and auditors narrow a list to one owner's rows. */
+export const ownerQuery = {
+  owner: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'owner', in: 'query' }, description: "admins and auditors: only this owner's rows (a user id, or `admin`); operators may name only themselves" }),
+};
+
 export function iso(d: Date): string;
 export function iso(d: Date | null): string | null;
 export function iso(d: Date | null): string | null {

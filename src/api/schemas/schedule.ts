@@ -7,7 +7,7 @@ import type { RunSummary, RunView } from '../../db/queries/schedules';
 import type { ScheduleRow } from '../../db/schema';
 import { BATCH_STATUSES } from '../../domain/status';
 import { OVERLAP_POLICIES } from '../../domain/schedule-spec';
-import { iso, timestamp } from './common';
+import { iso, ownerSchema, shownOwner, timestamp } from './common';
 
 export const NEXT_RUNS_SHOWN = 5;
 
@@ -26,6 +26,7 @@ export const runSchema = z
 export const scheduleSchema = z
   .object({
     id: z.uuid(),
+    owner: ownerSchema,
     name: z.string(),
     spec: z.record(z.string(), z.unknown()).openapi({ description: 'as given: one of once, daily, weekly, monthly, cron' }),
     timezone: z.string(),
@@ -58,10 +59,11 @@ export function toRunJson(r: RunView): RunJson {
   return { ...r, createdAt: iso(r.createdAt) };
 }
 
-export function toScheduleJson(row: ScheduleRow, described: ScheduleDescription | null, runs: RunSummary): ScheduleJson {
+export function toScheduleJson(row: ScheduleRow, described: ScheduleDescription | null, runs: RunSummary, showOwner: boolean): ScheduleJson {
   const info = described?.info;
   return {
     id: row.id,
+    ...shownOwner(row.owner, showOwner),
     name: row.name,
     spec: row.spec,
     timezone: row.timezone,

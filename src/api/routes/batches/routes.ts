@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { batchRequestSchema } from '../../../domain/batch';
 import { batchCreatedSchema, batchDetailSchema, batchSchema, batchStatusSchema } from '../../schemas/batch';
-import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 
 const tags = ['batches'];
 
@@ -42,7 +42,7 @@ export const list = createRoute({
   summary: 'List batches, newest first',
   security: bearer,
   request: {
-    query: z.object({ ...pageQuery, status: batchStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }) }),
+    query: z.object({ ...pageQuery, ...ownerQuery, status: batchStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }) }),
   },
   responses: { 200: jsonContent(pageOf(batchSchema), 'A page of batches'), ...commonErrors },
 });

@@ -1,6 +1,6 @@
 // /v1/devices: register, list (filters + cursor), read, update, delete.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 import { deviceNameSchema, deviceSchema, deviceStatusSchema, hostnameSchema, tagSchema, tagsSchema } from '../../schemas/device';
 
 const tags = ['devices'];
@@ -45,6 +45,7 @@ export const list = createRoute({
   request: {
     query: z.object({
       ...pageQuery,
+      ...ownerQuery,
       tag: oneOrMany(tagSchema).openapi({ param: { name: 'tag', in: 'query' }, description: 'repeatable; devices having all of them' }),
       group: z.uuid().optional().openapi({ param: { name: 'group', in: 'query' }, description: 'group id' }),
       status: deviceStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),

@@ -1,7 +1,7 @@
 // /v1/files: upload (multipart `file` field, or a raw application/octet-stream body with ?name=),
 // list, read metadata, delete. Uploads are streamed; the JSON body limit does not apply to them.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, commonErrors, errorResponses, idParam, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 import { fileNameSchema, fileSchema } from '../../schemas/file';
 
 const tags = ['files'];
@@ -41,7 +41,7 @@ export const list = createRoute({
   tags,
   summary: 'List uploaded files, newest first',
   security: bearer,
-  request: { query: z.object(pageQuery) },
+  request: { query: z.object({ ...pageQuery, ...ownerQuery }) },
   responses: { 200: jsonContent(pageOf(fileSchema), 'A page of files'), ...commonErrors },
 });
 

@@ -1,6 +1,6 @@
 // /v1/groups: create, list (by exact name for the CLI), read with members, replace members, delete.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 import { groupNameSchema, groupSchema, groupWithDevicesSchema, memberIdsSchema } from '../../schemas/group';
 
 const tags = ['groups'];
@@ -35,6 +35,7 @@ export const list = createRoute({
   request: {
     query: z.object({
       ...pageQuery,
+      ...ownerQuery,
       name: groupNameSchema.optional().openapi({ param: { name: 'name', in: 'query' }, description: 'exact name' }),
     }),
   },

@@ -9,6 +9,7 @@ export const BOOTSTRAP_PATH = `${REFERENCE_PATH}/bootstrap.js`;
 export const PACKAGE_ASSETS = {
   [`${REFERENCE_PATH}/swagger-ui-bundle.js`]: { file: 'swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
   [`${REFERENCE_PATH}/swagger-ui.css`]: { file: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
+  [`${REFERENCE_PATH}/favicon.png`]: { file: 'favicon-32x32.png', type: 'image/png' },
 } as const;
 
 /** Every path of the reference; none needs a token (the page asks for one when a call is tried). */
@@ -31,7 +32,7 @@ export const REFERENCE_CSP = [
 ].join('; ');
 
 export function referencePage(): string {
-  const [script, style] = Object.keys(PACKAGE_ASSETS);
+  const [script, style, icon] = Object.keys(PACKAGE_ASSETS);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -39,6 +40,7 @@ export function referencePage(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Flotilla API reference</title>
 <link rel="stylesheet" href="${style}">
+<link rel="icon" type="image/png" href="${icon}">
 </head>
 <body>
 <div id="reference"></div>

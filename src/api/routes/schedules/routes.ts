@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createScheduleSchema, patchScheduleSchema, pauseScheduleSchema } from '../../../domain/schedule';
 import { runSchema, scheduleSchema } from '../../schemas/schedule';
-import { bearer, commonErrors, errorResponses, errorSchema, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, errorSchema, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 
 const tags = ['schedules'];
 const one = jsonContent(z.object({ schedule: scheduleSchema }), 'The schedule');
@@ -27,7 +27,7 @@ export const list = createRoute({
   tags,
   summary: 'List schedules, newest first',
   security: bearer,
-  request: { query: z.object(pageQuery) },
+  request: { query: z.object({ ...pageQuery, ...ownerQuery }) },
   responses: { 200: jsonContent(pageOf(scheduleSchema), 'A page of schedules'), ...commonErrors },
 });
 
