@@ -1,6 +1,7 @@
 // Schemas every route shares: the error shape, ids in paths, pagination, timestamps.
 import { z } from '@hono/zod-openapi';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../db/queries/pagination';
+import type { Example } from './examples';
 
 export const errorSchema = z
   .object({
@@ -88,13 +89,18 @@ export const bearer = [{ bearer: [] }];
 
 interface JsonContent<T> {
   description: string;
-  content: { 'application/json': { schema: T } };
+  content: { 'application/json': { schema: T; examples?: Record<string, Example> } };
 }
 
-export const jsonBody = <T extends z.ZodType>(schema: T, description: string): JsonContent<T> & { required: true } => ({
+/** A required JSON request body; `examples` are valid requests shown in the reference. */
+export const jsonBody = <T extends z.ZodType>(
+  schema: T,
+  description: string,
+  examples?: Record<string, Example>,
+): JsonContent<T> & { required: true } => ({
   required: true,
   description,
-  content: { 'application/json': { schema } },
+  content: { 'application/json': { schema, ...(examples ? { examples } : {}) } },
 });
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string): JsonContent<T> => ({

@@ -1,6 +1,7 @@
 // /v1/batches: start a batch (idempotently), list, read with counts and progress, cancel, delete.
 import { createRoute, z } from '@hono/zod-openapi';
 import { batchRequestSchema } from '../../../domain/batch';
+import { BATCH_EXAMPLES } from '../../schemas/examples';
 import { batchCreatedSchema, batchDetailSchema, batchSchema, batchStatusSchema } from '../../schemas/batch';
 import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 
@@ -24,7 +25,7 @@ export const create = createRoute({
         .optional()
         .openapi({ description: 'a retried request with the same key and body returns the same batch' }),
     }),
-    body: jsonBody(batchRequestSchema, 'Targets, action and strategy'),
+    body: jsonBody(batchRequestSchema, 'Targets, action (or steps) and strategy', BATCH_EXAMPLES),
   },
   responses: {
     201: jsonContent(batchCreatedSchema, 'Started (or, with Idempotent-Replayed: true, the batch this key started before)'),

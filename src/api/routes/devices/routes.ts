@@ -1,6 +1,7 @@
 // /v1/devices: register, list (filters + cursor), read, update, delete.
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
+import { DEVICE_EXAMPLES } from '../../schemas/examples';
 import { deviceNameSchema, deviceSchema, deviceStatusSchema, hostnameSchema, tagSchema, tagsSchema } from '../../schemas/device';
 
 const tags = ['devices'];
@@ -21,7 +22,7 @@ export const create = createRoute({
   tags,
   summary: 'Register a device; the answer carries its agent token, shown only this once',
   security: bearer,
-  request: { body: jsonBody(createDeviceBody, 'The new device') },
+  request: { body: jsonBody(createDeviceBody, 'The new device', DEVICE_EXAMPLES) },
   responses: {
     201: jsonContent(z.object({ device: deviceSchema, agentToken: z.string() }), 'Registered'),
     ...commonErrors,

@@ -2,6 +2,7 @@
 // trigger, delete, and the runs each schedule started.
 import { createRoute, z } from '@hono/zod-openapi';
 import { createScheduleSchema, patchScheduleSchema, pauseScheduleSchema } from '../../../domain/schedule';
+import { SCHEDULE_EXAMPLES } from '../../schemas/examples';
 import { runSchema, scheduleSchema } from '../../schemas/schedule';
 import { bearer, commonErrors, errorResponses, errorSchema, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 
@@ -16,7 +17,7 @@ export const create = createRoute({
   tags,
   summary: 'Create a schedule: a batch request run at the times of a spec, as a Temporal Schedule',
   security: bearer,
-  request: { body: jsonBody(createScheduleSchema, 'Name, spec, timezone, overlap policy and the POST /v1/batches body') },
+  request: { body: jsonBody(createScheduleSchema, 'Name, spec, timezone, overlap policy and the POST /v1/batches body', SCHEDULE_EXAMPLES) },
   responses: { 201: one, ...commonErrors, 409: errorResponses[409], 503: temporalDown },
 });
 

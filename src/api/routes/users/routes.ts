@@ -2,6 +2,7 @@
 // lists and reads the users they may see; tokens are minted and listed per user.
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { USER_EXAMPLES } from '../../schemas/examples';
 import { issuedTokenSchema, meSchema, roleSchema, tokenNameSchema, tokenSchema, userNameSchema, userSchema } from '../../schemas/user';
 
 const tags = ['users'];
@@ -17,6 +18,7 @@ export const create = createRoute({
     body: jsonBody(
       z.object({ name: userNameSchema, role: roleSchema, tokenName: tokenNameSchema.default('default') }).strict().openapi('CreateUser'),
       'The new user',
+      USER_EXAMPLES,
     ),
   },
   responses: {
