@@ -8,7 +8,7 @@ export const errorSchema = z
     error: z.object({
       code: z.string().openapi({ example: 'validation_error' }),
       message: z.string(),
-      details: z.unknown().optional(),
+      details: z.unknown().optional().openapi({ description: 'what went wrong where, e.g. each bad field as {path, message}' }),
     }),
   })
   .openapi('Error');

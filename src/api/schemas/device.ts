@@ -36,7 +36,7 @@ export const deviceSchema = z
     tags: z.array(z.string()),
     status: deviceStatusSchema,
     lastSeenAt: timestamp.nullable(),
-    facts: deviceFactsSchema.nullable(),
+    facts: deviceFactsSchema.nullable().openapi({ description: 'what the agent reported about its machine when it last connected; null before that' }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

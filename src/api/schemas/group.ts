@@ -13,14 +13,14 @@ export const groupNameSchema = z
   .openapi({ example: 'web' });
 
 /** Members given by id; at most the largest batch. */
-export const memberIdsSchema = z.array(z.uuid()).max(10_000);
+export const memberIdsSchema = z.array(z.uuid()).max(10_000).openapi({ description: "member devices by id (the caller's own devices)" });
 
 export const groupSchema = z
   .object({
     id: z.uuid(),
     owner: ownerSchema,
     name: z.string(),
-    deviceCount: z.number().int(),
+    deviceCount: z.number().int().openapi({ description: 'number of member devices' }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -39,9 +39,9 @@ export type StepResult = z.infer<typeof stepResultSchema>;
 export const deviceFactsSchema = z
   .object({
     hostname: z.string().max(255),
-    os: z.string().max(255),
-    arch: z.string().max(64),
-    agentVersion: z.string().max(64),
+    os: z.string().max(255).describe('operating system and release, as the agent reads them'),
+    arch: z.string().max(64).describe('CPU architecture, e.g. x64 or arm64'),
+    agentVersion: z.string().max(64).describe('version of the agent program'),
   })
   .strict();
 export type DeviceFacts = z.infer<typeof deviceFactsSchema>;

@@ -26,7 +26,7 @@ export const retry = createRoute({
   security: bearer,
   request: { params: idParam, body: { ...jsonBody(retryRequestSchema, 'Which devices to retry'), required: false } },
   responses: {
-    201: jsonContent(batchCreatedSchema.extend({ retryOf: z.uuid() }), 'The new batch, started'),
+    201: jsonContent(batchCreatedSchema.extend({ retryOf: z.uuid().openapi({ description: 'the batch retried' }) }), 'The new batch, started'),
     ...commonErrors,
     404: errorResponses[404],
     409: { ...errorResponses[409], description: 'The batch is still running or paused (batch_running), or no device ended in those statuses (nothing_to_retry)' },

@@ -24,7 +24,7 @@ export const create = createRoute({
   security: bearer,
   request: { body: jsonBody(createDeviceBody, 'The new device', DEVICE_EXAMPLES) },
   responses: {
-    201: jsonContent(z.object({ device: deviceSchema, agentToken: z.string() }), 'Registered'),
+    201: jsonContent(z.object({ device: deviceSchema, agentToken: z.string().openapi({ description: 'the token the device\'s agent connects with, shown only this once' }) }), 'Registered'),
     ...commonErrors,
     409: errorResponses[409],
   },

@@ -16,7 +16,7 @@ export const create = createRoute({
   security: bearer,
   request: {
     body: jsonBody(
-      z.object({ name: userNameSchema, role: roleSchema, tokenName: tokenNameSchema.default('default') }).strict().openapi('CreateUser'),
+      z.object({ name: userNameSchema, role: roleSchema, tokenName: tokenNameSchema.default('default').openapi({ description: 'label of their first API token' }) }).strict().openapi('CreateUser'),
       'The new user',
       USER_EXAMPLES,
     ),
