@@ -294,3 +294,15 @@ export function loadCliConfig(env: Env = process.env): CliConfig {
     ca: readCa(e.FLOTILLA_CA_FILE),
   };
 }
+
+/** A variable one role reads, with its schema; docs/configuration.md is checked against these. */
+export interface ConfigVariable {
+  variable: string;
+  schema: z.ZodType;
+}
+
+/** Every variable each role reads: the server processes, the agent and the CLI. */
+export function configVariables(): Record<'server' | 'agent' | 'cli', ConfigVariable[]> {
+  const entries = (shape: Record<string, z.ZodType>): ConfigVariable[] => Object.entries(shape).map(([variable, schema]) => ({ variable, schema }));
+  return { server: variablesOf(SERVER_SETTINGS), agent: entries(agentSchema.shape), cli: entries(cliSchema.shape) };
+}

@@ -24,6 +24,7 @@ import { batchOutcomesRouter } from './routes/batch-outcomes';
 import { FILES_PATH, filesRouter } from './routes/files';
 import { groupsRouter } from './routes/groups';
 import { healthRouter } from './routes/health';
+import { REFERENCE_PATHS, referenceRouter } from './routes/reference';
 import { schedulesRouter } from './routes/schedules';
 import { createRouter } from './routes/router';
 import { tokensRouter } from './routes/tokens';
@@ -39,7 +40,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   // Before authentication: the enrollment key in the body is the credential.
   app.route('/', createEnrollRouter());
   app.route('/', createAgentInstallRouter());
-  app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
+  app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH, ...REFERENCE_PATHS] }));
   app.use('/v1/*', forbidReadOnlyWrites());
   app.use('/v1/*', limitRequestRate(deps.config.rateLimitRps));
   // File uploads stream their own body under FLOTILLA_MAX_FILE_BYTES; every other body is small JSON.
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', schedulesRouter);
   app.route('/', filesRouter);
   app.route('/', enrollmentKeysRouter);
+  app.route('/', referenceRouter(OPENAPI_PATH));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

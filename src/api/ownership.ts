@@ -15,6 +15,16 @@ export function scopeOf(principal: Principal): OwnerScope {
   return seesAll(principal) ? undefined : principal.id;
 }
 
+/**
+ * The owner a list shows: `?owner=` narrows the list of a caller who sees every owner's rows; an
+ * operator sees only their own and may name only themselves (403 otherwise).
+ */
+export function listScopeOf(principal: Principal, owner: string | undefined): OwnerScope {
+  if (seesAll(principal)) return owner;
+  if (owner !== undefined && owner !== principal.id) throw new DomainError(403, 'forbidden', 'operators list only their own rows');
+  return principal.id;
+}
+
 /** Throws 403 forbidden unless the principal is an admin. */
 export function assertAdmin(principal: Principal): void {
   if (principal.role !== 'admin') throw new DomainError(403, 'forbidden', 'only admins may do this');

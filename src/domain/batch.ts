@@ -13,23 +13,25 @@ export const MAX_CONCURRENCY = 1000;
 
 export const targetsSchema = z
   .object({
-    deviceIds: z.array(z.string().uuid()).max(10_000).optional(),
-    groupIds: z.array(z.string().uuid()).max(1_000).optional(),
-    tags: z.array(z.string().min(1).max(128)).max(50).optional(),
+    deviceIds: z.array(z.string().uuid()).max(10_000).optional().describe('devices by id, run in the order given'),
+    groupIds: z.array(z.string().uuid()).max(1_000).optional().describe('every member of these groups'),
+    tags: z.array(z.string().min(1).max(128)).max(50).optional().describe('every device having all of these tags'),
   })
   .strict()
+  .describe('which devices: the union of deviceIds, groupIds and tags (at least one), each device once')
   .refine((t) => (t.deviceIds?.length ?? 0) + (t.groupIds?.length ?? 0) + (t.tags?.length ?? 0) > 0, {
     message: 'name at least one of deviceIds, groupIds or tags',
   });
 
 export const strategySchema = z
   .object({
-    mode: z.enum(EXECUTION_MODES).default('parallel'),
+    mode: z.enum(EXECUTION_MODES).default('parallel').describe('parallel: a sliding window of `concurrency` devices; sequential: one at a time; waves: fixed-size waves'),
     concurrency: countOrPercent
       .refine((v) => typeof v === 'string' || v >= 1, 'must be at least 1')
-      .default(10),
-    maxFailures: countOrPercent.optional(),
-    stopOnFailure: z.boolean().optional(),
+      .default(10)
+      .describe(`parallel mode: devices running at once, or a percentage of the targets (at most ${MAX_CONCURRENCY})`),
+    maxFailures: countOrPercent.optional().describe('failed devices beyond this stop the batch (the rest are skipped); a count or a percentage of the targets; unset: no limit'),
+    stopOnFailure: z.boolean().optional().describe('true: the first failure stops the batch (maxFailures 0)'),
     ...waveFields,
   })
   .strict()
@@ -50,13 +52,22 @@ export const batchRequestSchema = z
   .object({
     targets: targetsSchema,
     /** One action; or `steps`, several run on each device. */
-    action: actionSchema.optional(),
-    steps: stepsSchema.optional(),
+    action: actionSchema.optional().describe('what runs on each device; give action or steps'),
+    steps: stepsSchema.optional().describe('several actions run on each device; give action or steps'),
     /** sequential (default): in order, a failed step ends the device unless it says continueOnError. */
-    stepMode: z.enum(STEP_MODES).optional(),
-    strategy: strategySchema.default({ mode: 'parallel', concurrency: 10 }),
-    deliveryTimeoutSec: z.number().int().min(0).max(7 * 24 * 3600).default(300),
-    deadlineSec: z.number().int().min(1).max(30 * 24 * 3600).optional(),
+    stepMode: z
+      .enum(STEP_MODES)
+      .optional()
+      .describe('with steps: sequential (default; a failed step ends the device unless continueOnError) or parallel'),
+    strategy: strategySchema.default({ mode: 'parallel', concurrency: 10 }).describe('how devices are dispatched and when the batch stops early'),
+    deliveryTimeoutSec: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(300)
+      .describe('how long a device may stay offline before its execution is undeliverable'),
+    deadlineSec: z.number().int().min(1).max(30 * 24 * 3600).optional().describe('the whole batch ends by then: devices not yet done are cancelled or skipped'),
   })
   .strict()
   .superRefine((b, ctx) => {

@@ -10,7 +10,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 
-const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM, from 00:00 to 23:59');
+const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be HH:MM, from 00:00 to 23:59').describe('HH:MM in the schedule timezone');
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
@@ -50,26 +50,30 @@ export const scheduleSpecSchema = z
     once: z.iso
       .datetime({ offset: true })
       .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
-      .optional(),
-    daily: z.object({ time: timeOfDay }).strict().optional(),
+      .optional()
+      .describe('one run at this future instant'),
+    daily: z.object({ time: timeOfDay }).strict().optional().describe('every day at a time'),
     weekly: z
       .object({
         days: z
           .array(z.enum(WEEKDAYS, { message: `must be one of ${WEEKDAYS.join(', ')}` }))
           .min(1)
           .max(7)
-          .refine((d) => new Set(d).size === d.length, 'days must not repeat'),
+          .refine((d) => new Set(d).size === d.length, 'days must not repeat')
+          .describe('weekdays, each once'),
         time: timeOfDay,
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('on some weekdays at a time'),
     monthly: z
       .object({
-        day: z.union([z.number().int().min(1).max(31), z.literal('last')], { message: 'must be 1 to 31 or "last"' }),
+        day: z.union([z.number().int().min(1).max(31), z.literal('last')], { message: 'must be 1 to 31 or "last"' }).describe('day of the month, or "last"; months without that day are skipped'),
         time: timeOfDay,
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('once a month at a time'),
     cron: z
       .string()
       .max(200)
@@ -77,13 +81,15 @@ export const scheduleSpecSchema = z
         const problem = cronProblem(v);
         if (problem !== null) ctx.addIssue({ code: 'custom', message: `invalid cron: ${problem}` });
       })
-      .optional(),
+      .optional()
+      .describe('a cron expression: 5 fields (or 6 with seconds first); numbers, *, ranges, lists, steps, month and day names'),
   })
   .strict()
   .refine((s) => Object.values(s).filter((v) => v !== undefined).length === 1, {
     message: 'give exactly one of once, daily, weekly, monthly, cron',
-  });
+  })
+  .describe('when it runs: exactly one of once, daily, weekly, monthly, cron');
 
 export type ScheduleSpecInput = z.infer<typeof scheduleSpecSchema>;
 
-export const timezoneSchema = z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA timezone');
+export const timezoneSchema = z.string().min(1).max(64).refine(isTimeZone, 'unknown IANA timezone').describe('IANA timezone the spec is read in, e.g. Europe/Berlin');

@@ -14,23 +14,27 @@ export const DEFAULT_CATCHUP_WINDOW_SEC = 300;
 
 const instant = z.iso.datetime({ offset: true });
 
+const OVERLAP_DOC =
+  'when a run is due while the last one still runs: skip it, buffer one or all, cancel or terminate the running one, or allow all';
+
 export const createScheduleSchema = z
   .object({
     name: scheduleNameSchema,
     spec: scheduleSpecSchema,
-    batch: batchRequestSchema,
+    batch: batchRequestSchema.describe('the POST /v1/batches body each run starts'),
     timezone: timezoneSchema.default('UTC'),
-    overlap: z.enum(OVERLAP_POLICIES).default('skip'),
-    paused: z.boolean().default(false),
-    note: z.string().max(1000).optional(),
-    startAt: instant.optional(),
-    endAt: instant.refine((v) => Date.parse(v) > Date.now(), 'must be in the future').optional(),
+    overlap: z.enum(OVERLAP_POLICIES).default('skip').describe(OVERLAP_DOC),
+    paused: z.boolean().default(false).describe('create it paused (resume to start taking runs)'),
+    note: z.string().max(1000).optional().describe('shown with the schedule, e.g. why it is paused'),
+    startAt: instant.optional().describe('no runs before this instant'),
+    endAt: instant.refine((v) => Date.parse(v) > Date.now(), 'must be in the future').optional().describe('no runs after this instant'),
     catchupWindowSec: z
       .number()
       .int()
       .min(10)
       .max(365 * 24 * 3600)
-      .default(DEFAULT_CATCHUP_WINDOW_SEC),
+      .default(DEFAULT_CATCHUP_WINDOW_SEC)
+      .describe('a run missed (e.g. while Temporal was down) still starts if at most this late; later ones are skipped'),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -42,11 +46,11 @@ export const createScheduleSchema = z
 export const patchScheduleSchema = z
   .object({
     spec: scheduleSpecSchema.optional(),
-    batch: batchRequestSchema.optional(),
-    overlap: z.enum(OVERLAP_POLICIES).optional(),
+    batch: batchRequestSchema.optional().describe('the POST /v1/batches body each run starts'),
+    overlap: z.enum(OVERLAP_POLICIES).optional().describe(OVERLAP_DOC),
     timezone: timezoneSchema.optional(),
   })
   .strict()
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'give at least one of spec, batch, overlap, timezone' });
 
-export const pauseScheduleSchema = z.object({ note: z.string().max(1000).optional() }).strict();
+export const pauseScheduleSchema = z.object({ note: z.string().max(1000).optional().describe('why it is paused, shown with the schedule') }).strict();

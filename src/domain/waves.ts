@@ -13,11 +13,14 @@ export const countOrPercent = z.union([
 export const MAX_WAVE_PAUSE_SEC = 7 * 24 * 3600;
 
 export const waveFields = {
-  waveSize: countOrPercent.refine((v) => typeof v === 'string' || v >= 1, 'must be at least 1').optional(),
-  pauseBetweenWavesSec: z.number().int().min(0).max(MAX_WAVE_PAUSE_SEC).optional(),
-  maxFailuresPerWave: countOrPercent.optional(),
-  healthCheck: actionSchema.optional(),
-  approveAfterFirstWave: z.boolean().optional(),
+  waveSize: countOrPercent
+    .refine((v) => typeof v === 'string' || v >= 1, 'must be at least 1')
+    .optional()
+    .describe('waves mode (required): devices per wave, or a percentage of the targets'),
+  pauseBetweenWavesSec: z.number().int().min(0).max(MAX_WAVE_PAUSE_SEC).optional().describe('waves mode: wait this long between waves'),
+  maxFailuresPerWave: countOrPercent.optional().describe('waves mode: failures in one wave (devices or health check) beyond this stop the batch; a count or a percentage of the wave'),
+  healthCheck: actionSchema.optional().describe('waves mode: an action run on the wave\'s devices after each wave; its failures count against the wave'),
+  approveAfterFirstWave: z.boolean().optional().describe('waves mode: pause after the first wave until POST /v1/batches/{id}/resume'),
 };
 
 export const WAVE_ONLY_FIELDS = Object.keys(waveFields) as Array<keyof typeof waveFields>;

@@ -3,7 +3,9 @@
 // another owner's rows; someone else's row answers exactly like a missing one; nothing changes and
 // nothing is audited for refused calls. Then references across owners inside request bodies.
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { batches, executions } from '../../src/db/schema';
 import { SEARCH_ATTRIBUTES, batchWorkflowId } from '../../src/workflows/definitions';
 import { command, unique } from './batch-fixtures';
 import type { Loose } from './harness';
@@ -41,8 +43,8 @@ function missing(call: Call, f: Fixture): { call: Call; ids: string[] } {
   return { call: { ...call, path }, ids: fresh };
 }
 
-async function listed(row: ResourceRow, f: Fixture, headers: Record<string, string>): Promise<boolean> {
-  const res = await s.h.json('GET', row.list(f), undefined, headers);
+async function listed(row: ResourceRow, f: Fixture, headers: Record<string, string>, owner?: string): Promise<boolean> {
+  const res = await s.h.json('GET', owner === undefined ? row.list(f) : `${row.list(f)}&owner=${owner}`, undefined, headers);
   if (res.status === 404) return false;
   expect(res.status).toBe(200);
   return res.body.items.some((item: Loose) => item.id === f.id);
@@ -96,6 +98,27 @@ for (const row of RESOURCES) {
       for (const read of row.reads) expect((await send(read(f), ADMIN)).status, read(f).path).toBe(200);
       expect(await listed(row, f, ADMIN)).toBe(true);
     });
+
+    if (row.shown) {
+      const shown = row.shown;
+      it('admins and auditors see its owner and filter lists by ?owner=; its owner sees no owner field and may filter only by themselves', async () => {
+        for (const who of [ADMIN, bearerOf(s.audra)]) {
+          expect(shown((await send(row.reads[0]!(f), who)).body).owner).toBe(s.alice.id);
+          const page = await s.h.json('GET', `${row.list(f)}&owner=${s.alice.id}`, undefined, who);
+          expect(page.body.items.length).toBeGreaterThan(0);
+          expect(page.body.items.every((item: Loose) => item.owner === s.alice.id)).toBe(true);
+          expect(page.body.items.some((item: Loose) => item.id === f.id)).toBe(true);
+          expect(await listed(row, f, who, s.bob.id)).toBe(false);
+        }
+        expect(shown((await send(row.reads[0]!(f), bearerOf(s.alice))).body)).not.toHaveProperty('owner');
+        const own = await s.h.json('GET', `${row.list(f)}&owner=${s.alice.id}`, undefined, bearerOf(s.alice));
+        expect(own.body.items.some((item: Loose) => item.id === f.id)).toBe(true);
+        expect(own.body.items.every((item: Loose) => !('owner' in item))).toBe(true);
+        const foreign = await s.h.json('GET', `${row.list(f)}&owner=${s.bob.id}`, undefined, bearerOf(s.alice));
+        expect(foreign.status).toBe(403);
+        expect(foreign.body.error.code).toBe('forbidden');
+      });
+    }
 
     it('its owner: reads, lists, updates, acts on and deletes it', async () => {
       for (const read of row.reads) expect((await send(read(f), bearerOf(s.alice))).status, read(f).path).toBe(200);
@@ -179,5 +202,32 @@ describe('references to another owner’s rows inside a request', () => {
     const res = await s.h.json('POST', '/v1/batches', { targets: { deviceIds: [device] }, action: command() }, bearerOf(s.alice));
     const description = await s.h.client.workflow.getHandle(batchWorkflowId(res.body.batchId)).describe();
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.owner)).toBe(s.alice.id);
+  });
+});
+
+describe('links between batches of different owners', () => {
+  it('retries and health checks list only the batches the caller may see', async () => {
+    const device = (await s.h.json('POST', '/v1/devices', { name: unique('linked') }, bearerOf(s.alice))).body.device.id;
+    const hers = (await s.h.json('POST', '/v1/batches', { targets: { deviceIds: [device] }, action: command() }, bearerOf(s.alice))).body.batchId;
+    await s.h.db.handle.orm.update(executions).set({ status: 'failed' }).where(eq(executions.batchId, hers));
+    await s.h.db.handle.orm.update(batches).set({ status: 'failed' }).where(eq(batches.id, hers));
+    // An admin retries her batch (the retry is the admin's), and she retries it herself.
+    const adminRetry = await s.h.json('POST', `/v1/batches/${hers}/retry`);
+    expect(adminRetry.status, JSON.stringify(adminRetry.body)).toBe(201);
+    const herRetry = await s.h.json('POST', `/v1/batches/${hers}/retry`, undefined, bearerOf(s.alice));
+    expect(herRetry.status, JSON.stringify(herRetry.body)).toBe(201);
+    // A health check row of another owner under her batch: shown to those who see both only.
+    await s.h.db.handle.orm.update(batches).set({ parentBatchId: hers }).where(eq(batches.id, adminRetry.body.batchId));
+
+    const asHer = (await s.h.json('GET', `/v1/batches/${hers}`, undefined, bearerOf(s.alice))).body.batch;
+    expect(asHer.retries).toEqual([herRetry.body.batchId]);
+    expect(asHer.healthChecks).toEqual([]);
+    const inHerList = (await s.h.json('GET', '/v1/batches?limit=200', undefined, bearerOf(s.alice))).body.items.find((b: Loose) => b.id === hers);
+    expect(inHerList).toMatchObject({ retries: [herRetry.body.batchId], healthChecks: [] });
+    for (const who of [ADMIN, bearerOf(s.audra)]) {
+      const seen = (await s.h.json('GET', `/v1/batches/${hers}`, undefined, who)).body.batch;
+      expect(seen.retries).toEqual([adminRetry.body.batchId, herRetry.body.batchId]);
+      expect(seen.healthChecks).toEqual([adminRetry.body.batchId]);
+    }
   });
 });

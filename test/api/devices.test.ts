@@ -34,6 +34,8 @@ describe('devices', () => {
     expect(agentToken).toMatch(/^fla_[A-Za-z0-9_-]{32}$/);
     expect(device).toEqual({
       id: expect.any(String),
+      // The bootstrap admin sees every owner's rows, so each shows its owner.
+      owner: 'admin',
       name,
       hostname: 'web.example',
       tags: ['web', 'eu'],

@@ -29,6 +29,7 @@ describe('groups', () => {
     expect(created.status).toBe(201);
     expect(created.body.group).toEqual({
       id: expect.any(String),
+      owner: 'admin',
       name,
       deviceCount: 2,
       createdAt: expect.any(String),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXECUTION_STATUSES } from '../../src/domain/status';
 import { startHarness, type Harness, type Loose } from './harness';
 
 let h: Harness;
@@ -72,5 +73,59 @@ describe('GET /v1/openapi.json', () => {
     expect(events.description).toContain('Last-Event-ID');
     expect(doc.paths['/v1/devices/{id}/rotate-token'].post.responses).toHaveProperty('200');
     expect(doc.paths['/v1/batches'].post.responses).toHaveProperty('429');
+  });
+});
+
+/** Field names whose meaning needs no words; every other field carries a description. */
+const SELF_EVIDENT = new Set([
+  ...['id', 'name', 'createdAt', 'updatedAt', 'startedAt', 'completedAt', 'lastSeenAt', 'lastUsedAt', 'revokedAt', 'durationMs'],
+  ...['status', 'items', 'nextCursor', 'error', 'code', 'message', 'type', 'command', 'role', 'disabled', 'hostname', 'tags'],
+  ...['batch', 'device', 'devices', 'group', 'file', 'schedule', 'user', 'token', 'tokenId', 'userId', 'deviceId', 'deviceName', 'batchId'],
+  ...['stdout', 'stderr', 'exitCode', 'size', 'progress'],
+  // ExecutionStats: one count per status, described once on the object.
+  ...EXECUTION_STATUSES,
+]);
+
+const isReference = (s: Loose): boolean => '$ref' in s || [...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])].some((x: Loose) => isReference(x));
+
+/** Fields without a description that are not self-evident, named by where they are. */
+function undescribed(schema: Loose, where: string, out: string[] = []): string[] {
+  if (!schema || typeof schema !== 'object') return out;
+  for (const [key, field] of Object.entries<Loose>(schema.properties ?? {})) {
+    if (!field.description && !isReference(field) && !SELF_EVIDENT.has(key)) out.push(`${where}.${key}`);
+    undescribed(field, `${where}.${key}`, out);
+  }
+  for (const key of ['items', 'additionalProperties']) undescribed(schema[key], `${where}[]`, out);
+  for (const key of ['oneOf', 'anyOf', 'allOf']) (schema[key] ?? []).forEach((s: Loose, i: number) => undescribed(s, `${where}|${i}`, out));
+  return out;
+}
+
+describe('the reference quality of /v1/openapi.json', () => {
+  const operations = async (): Promise<Loose[]> => {
+    const doc = (await h.json('GET', '/v1/openapi.json')).body;
+    return Object.values<Loose>(doc.paths).flatMap((ops) => Object.values<Loose>(ops));
+  };
+
+  it('names every operation with a unique camelCase verb operationId', async () => {
+    const ids = (await operations()).map((op) => op.operationId);
+    for (const id of ids) expect(id).toMatch(/^(list|get|create|update|delete|set|cancel|pause|resume|retry|trigger|follow|export|upload|rotate|revoke)[A-Z][A-Za-z]*$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['listBatches', 'createBatch', 'getBatch', 'cancelBatch', 'createSchedule', 'createDevice', 'getHealth']));
+  });
+
+  it('describes every request and response field that is not self-evident, and every query parameter', async () => {
+    const doc = (await h.json('GET', '/v1/openapi.json')).body;
+    const missing: string[] = [];
+    for (const [name, schema] of Object.entries<Loose>(doc.components.schemas)) undescribed(schema, name, missing);
+    for (const op of await operations()) {
+      for (const p of op.parameters ?? []) if (p.in === 'query' && !p.description && !(p.schema && 'enum' in p.schema)) missing.push(`${op.operationId} ?${p.name}`);
+      const body = op.requestBody?.content?.['application/json']?.schema;
+      if (body) undescribed(body, `${op.operationId} body`, missing);
+      for (const [code, res] of Object.entries<Loose>(op.responses)) {
+        const schema = res.content?.['application/json']?.schema;
+        if (schema) undescribed(schema, `${op.operationId} ${code}`, missing);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

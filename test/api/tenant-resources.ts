@@ -28,7 +28,9 @@ export interface ResourceRow {
   resource: string;
   create(h: Harness, owner: TestUser): Promise<Fixture>;
   reads: Array<(f: Fixture) => Call>;
-  /** A list that shows the row to those allowed to see it (404 to others counts as absent). */
+  /** The row's JSON in the answer of its first read, where admins and auditors see its `owner`; absent for rows without one. */
+  shown?: (body: Loose) => Loose;
+  /** A list that shows the row to those allowed to see it (404 to others counts as absent); takes `&owner=` when `shown` is set. */
   list: (f: Fixture) => string;
   updates: Array<(f: Fixture) => Write>;
   actions: Array<(f: Fixture) => Write>;
@@ -52,6 +54,7 @@ export const RESOURCES: ResourceRow[] = [
     resource: 'device',
     create: async (h, owner) => ({ id: await device(h, owner) }),
     reads: [(f) => ({ method: 'GET', path: `/v1/devices/${f.id}` })],
+    shown: (body) => body.device,
     list: () => '/v1/devices?limit=200',
     updates: [(f) => ({ method: 'PATCH', path: `/v1/devices/${f.id}`, body: { tags: ['patched'] }, ok: 200 })],
     actions: [(f) => ({ method: 'POST', path: `/v1/devices/${f.id}/rotate-token`, ok: 200 })],
@@ -64,6 +67,7 @@ export const RESOURCES: ResourceRow[] = [
       return { id: (await created(h, owner, '/v1/groups', { name: unique('grp'), deviceIds: [deviceId] })).group.id, deviceId };
     },
     reads: [(f) => ({ method: 'GET', path: `/v1/groups/${f.id}` })],
+    shown: (body) => body.group,
     list: () => '/v1/groups?limit=200',
     updates: [(f) => ({ method: 'PUT', path: `/v1/groups/${f.id}/devices`, body: { deviceIds: [f.deviceId] }, ok: 200 })],
     actions: [],
@@ -83,6 +87,7 @@ export const RESOURCES: ResourceRow[] = [
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/export?format=json` }),
       (f) => ({ method: 'GET', path: `/v1/batches/${f.id}/events`, stream: true }),
     ],
+    shown: (body) => body.batch,
     list: () => '/v1/batches?limit=200',
     updates: [],
     actions: [
@@ -107,6 +112,7 @@ export const RESOURCES: ResourceRow[] = [
       return { id: body.schedule.id, groupId };
     },
     reads: [(f) => ({ method: 'GET', path: `/v1/schedules/${f.id}` }), (f) => ({ method: 'GET', path: `/v1/schedules/${f.id}/runs` })],
+    shown: (body) => body.schedule,
     list: () => '/v1/schedules?limit=200',
     updates: [(f) => ({ method: 'PATCH', path: `/v1/schedules/${f.id}`, body: { overlap: 'skip' }, ok: 200 })],
     actions: [
@@ -128,6 +134,7 @@ export const RESOURCES: ResourceRow[] = [
       return { id: ((await res.json()) as Loose).file.id };
     },
     reads: [(f) => ({ method: 'GET', path: `/v1/files/${f.id}` })],
+    shown: (body) => body.file,
     list: () => '/v1/files?limit=200',
     updates: [],
     actions: [],

@@ -9,7 +9,7 @@ import { percentDone } from '../../domain/progress';
 import { workOf } from '../../domain/work';
 import { BATCH_PURPOSES, BATCH_STATUSES, EXECUTION_STATUSES, FINAL_EXECUTION_STATUSES } from '../../domain/status';
 import { STEP_MODES } from '../../protocol/v1/action';
-import { iso, timestamp } from './common';
+import { iso, ownerSchema, shownOwner, timestamp } from './common';
 import { showAction, shownActionSchema, stepResultSchema, toStepJson } from './step';
 import type { StepView } from '../../db/queries/execution-steps';
 
@@ -18,47 +18,52 @@ export const executionStatusSchema = z.enum(EXECUTION_STATUSES);
 
 const countOrPercent = z.union([z.number(), z.string()]);
 
-export const statsSchema = z.record(executionStatusSchema, z.number().int()).openapi('ExecutionStats');
+export const statsSchema = z
+  .record(executionStatusSchema, z.number().int())
+  .openapi('ExecutionStats', { description: 'number of devices in each execution status' });
 
 export const batchSchema = z
   .object({
     id: z.uuid(),
+    owner: ownerSchema,
     status: batchStatusSchema,
     action: shownActionSchema.optional().openapi({ description: 'the action, when the batch runs a single one' }),
     steps: z.array(shownActionSchema).openapi({ description: 'what runs on each device (a single action is one step)' }),
-    stepMode: z.enum(STEP_MODES),
+    stepMode: z.enum(STEP_MODES).openapi({ description: 'how the steps run on each device: sequential or parallel' }),
     strategy: z.object({
-      mode: z.enum(EXECUTION_MODES),
-      concurrency: z.number().int(),
-      maxFailures: z.number().int().nullable(),
+      mode: z.enum(EXECUTION_MODES).openapi({ description: 'parallel, sequential or waves' }),
+      concurrency: z.number().int().openapi({ description: 'devices running at once, resolved against the target count' }),
+      maxFailures: z.number().int().nullable().openapi({ description: 'failed devices beyond this stop the batch; null: no limit' }),
       waves: z
         .object({
           size: z.number().int(),
-          pauseBetweenSec: z.number().int(),
-          maxFailuresPerWave: z.number().int().nullable(),
-          approveAfterFirstWave: z.boolean(),
-          healthCheck: shownActionSchema.nullable(),
+          pauseBetweenSec: z.number().int().openapi({ description: 'wait between waves' }),
+          maxFailuresPerWave: z.number().int().nullable().openapi({ description: 'failures in one wave beyond this stop the batch; null: no limit' }),
+          approveAfterFirstWave: z.boolean().openapi({ description: 'the batch pauses after the first wave until resumed' }),
+          healthCheck: shownActionSchema.nullable().openapi({ description: 'run after each wave on its devices' }),
         })
         .optional()
         .openapi({ description: 'waves mode: the resolved wave settings' }),
-      requested: z.object({
-        concurrency: countOrPercent,
-        maxFailures: countOrPercent.nullable(),
-        waveSize: countOrPercent.optional(),
-        maxFailuresPerWave: countOrPercent.nullable().optional(),
-      }),
-    }),
+      requested: z
+        .object({
+          concurrency: countOrPercent.openapi({ description: 'as requested: a count or a percentage' }),
+          maxFailures: countOrPercent.nullable().openapi({ description: 'as requested: a count or a percentage; null: no limit' }),
+          waveSize: countOrPercent.optional().openapi({ description: 'as requested (waves mode)' }),
+          maxFailuresPerWave: countOrPercent.nullable().optional().openapi({ description: 'as requested (waves mode)' }),
+        })
+        .openapi({ description: 'the strategy values as the request gave them (a retry resolves them again)' }),
+    }).openapi({ description: 'the dispatch strategy, resolved against the target count' }),
     purpose: z.enum(BATCH_PURPOSES).openapi({ description: 'run, or health_check: the health check of one wave of parentBatchId' }),
-    parentBatchId: z.uuid().nullable(),
+    parentBatchId: z.uuid().nullable().openapi({ description: 'health_check batches: the waves batch they check' }),
     retryOf: z.uuid().nullable().openapi({ description: 'the batch this one retries' }),
     scheduleId: z.uuid().nullable().openapi({ description: 'the schedule whose run started this batch' }),
     retries: z.array(z.uuid()).openapi({ description: 'batches that retry this one, oldest first' }),
     healthChecks: z.array(z.uuid()).openapi({ description: 'waves mode: the health check batch of each wave, in order' }),
-    targetCount: z.number().int(),
-    deliveryTimeoutSec: z.number().int(),
-    deadlineSec: z.number().int().nullable(),
-    workflowId: z.string(),
-    error: z.string().nullable(),
+    targetCount: z.number().int().openapi({ description: 'devices the batch runs on' }),
+    deliveryTimeoutSec: z.number().int().openapi({ description: 'how long a device may stay offline before its execution is undeliverable' }),
+    deadlineSec: z.number().int().nullable().openapi({ description: 'the whole batch ends by then; null: no deadline' }),
+    workflowId: z.string().openapi({ description: 'the Temporal workflow running the batch' }),
+    error: z.string().nullable().openapi({ description: 'why the batch failed, when it did' }),
     createdAt: timestamp,
     startedAt: timestamp.nullable(),
     completedAt: timestamp.nullable(),
@@ -68,12 +73,13 @@ export const batchSchema = z
 
 export type BatchJson = z.infer<typeof batchSchema>;
 
-export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLinks = { retries: [], healthChecks: [] }): BatchJson {
+export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLinks = { retries: [], healthChecks: [] }, showOwner = false): BatchJson {
   const { waves, ...strategy } = b.strategy;
   const work = workOf(b);
   const steps = work.steps.map(showAction);
   return {
     id: b.id,
+    ...shownOwner(b.owner, showOwner),
     status: b.status,
     ...(steps.length === 1 ? { action: steps[0] } : {}),
     steps,
@@ -104,9 +110,9 @@ export function progressOf(stats: ExecutionStats, targetCount: number): number {
 export const batchCreatedSchema = z
   .object({
     batchId: z.uuid(),
-    workflowId: z.string(),
-    targetCount: z.number().int(),
-    deviceIds: z.array(z.uuid()),
+    workflowId: z.string().openapi({ description: 'the Temporal workflow running the batch' }),
+    targetCount: z.number().int().openapi({ description: 'devices the batch runs on' }),
+    deviceIds: z.array(z.uuid()).openapi({ description: 'the resolved targets, in dispatch order' }),
   })
   .openapi('BatchCreated');
 

@@ -1,13 +1,14 @@
 // Schemas every route shares: the error shape, ids in paths, pagination, timestamps.
 import { z } from '@hono/zod-openapi';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../db/queries/pagination';
+import type { Example } from './examples';
 
 export const errorSchema = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'validation_error' }),
       message: z.string(),
-      details: z.unknown().optional(),
+      details: z.unknown().optional().openapi({ description: 'what went wrong where, e.g. each bad field as {path, message}' }),
     }),
   })
   .openapi('Error');
@@ -56,6 +57,27 @@ export function pageOf<T extends z.ZodType>(item: T): z.ZodObject<{ items: z.Zod
 
 export const timestamp = z.iso.datetime({ offset: true });
 
+/** The owner of a row, shown only to callers who see every owner's rows (admins and auditors). */
+export const ownerSchema = z
+  .string()
+  .optional()
+  .openapi({ description: "the user id that owns it (`admin` for the bootstrap token); shown to admins and auditors only, operators see only their own rows" });
+
+/** `{owner}` when the caller sees every owner's rows, else nothing. */
+export function shownOwner(owner: string, show: boolean): { owner?: string } {
+  return show ? { owner } : {};
+}
+
+/** ?owner= on lists: admins and auditors narrow a list to one owner's rows. */
+export const ownerQuery = {
+  owner: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'owner', in: 'query' }, description: "admins and auditors: only this owner's rows (a user id, or `admin`); operators may name only themselves" }),
+};
+
 export function iso(d: Date): string;
 export function iso(d: Date | null): string | null;
 export function iso(d: Date | null): string | null {
@@ -67,13 +89,18 @@ export const bearer = [{ bearer: [] }];
 
 interface JsonContent<T> {
   description: string;
-  content: { 'application/json': { schema: T } };
+  content: { 'application/json': { schema: T; examples?: Record<string, Example> } };
 }
 
-export const jsonBody = <T extends z.ZodType>(schema: T, description: string): JsonContent<T> & { required: true } => ({
+/** A required JSON request body; `examples` are valid requests shown in the reference. */
+export const jsonBody = <T extends z.ZodType>(
+  schema: T,
+  description: string,
+  examples?: Record<string, Example>,
+): JsonContent<T> & { required: true } => ({
   required: true,
   description,
-  content: { 'application/json': { schema } },
+  content: { 'application/json': { schema, ...(examples ? { examples } : {}) } },
 });
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string): JsonContent<T> => ({

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import type { DeviceView } from '../../db/queries/devices';
 import { deviceFactsSchema } from '../../protocol/v1/messages';
-import { iso, timestamp } from './common';
+import { iso, ownerSchema, shownOwner, timestamp } from './common';
 
 const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 
@@ -30,12 +30,13 @@ export const deviceStatusSchema = z.enum(['online', 'offline']);
 export const deviceSchema = z
   .object({
     id: z.uuid(),
+    owner: ownerSchema,
     name: z.string(),
     hostname: z.string().nullable(),
     tags: z.array(z.string()),
     status: deviceStatusSchema,
     lastSeenAt: timestamp.nullable(),
-    facts: deviceFactsSchema.nullable(),
+    facts: deviceFactsSchema.nullable().openapi({ description: 'what the agent reported about its machine when it last connected; null before that' }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })
@@ -43,9 +44,10 @@ export const deviceSchema = z
 
 export type DeviceJson = z.infer<typeof deviceSchema>;
 
-export function toDeviceJson(d: DeviceView): DeviceJson {
+export function toDeviceJson(d: DeviceView, showOwner: boolean): DeviceJson {
   return {
     id: d.id,
+    ...shownOwner(d.owner, showOwner),
     name: d.name,
     hostname: d.hostname,
     tags: d.tags,

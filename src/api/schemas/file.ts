@@ -1,7 +1,7 @@
 // An uploaded file as the API shows it (metadata only; the content goes to agents, never back out).
 import { z } from '@hono/zod-openapi';
 import type { FileView } from '../../db/queries/files';
-import { iso, timestamp } from './common';
+import { iso, ownerSchema, shownOwner, timestamp } from './common';
 
 export const fileNameSchema = z
   .string()
@@ -12,6 +12,7 @@ export const fileNameSchema = z
 export const fileSchema = z
   .object({
     id: z.uuid(),
+    owner: ownerSchema,
     name: z.string(),
     size: z.number().int().openapi({ description: 'bytes' }),
     sha256: z.string().openapi({ description: 'hex sha256 of the content, computed while it was stored' }),
@@ -21,6 +22,6 @@ export const fileSchema = z
 
 export type FileJson = z.infer<typeof fileSchema>;
 
-export function toFileJson(f: FileView): FileJson {
-  return { id: f.id, name: f.name, size: f.size, sha256: f.sha256, createdAt: iso(f.createdAt) };
+export function toFileJson(f: FileView, showOwner: boolean): FileJson {
+  return { id: f.id, ...shownOwner(f.owner, showOwner), name: f.name, size: f.size, sha256: f.sha256, createdAt: iso(f.createdAt) };
 }

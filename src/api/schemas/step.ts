@@ -8,25 +8,31 @@ import { REDACTED, redactedEnv } from '../../security/secrets';
 import { iso, timestamp } from './common';
 
 const common = {
-  timeoutSec: z.number().int(),
-  continueOnError: z.boolean().optional(),
+  timeoutSec: z.number().int().openapi({ description: 'seconds the step may run before it is killed' }),
+  continueOnError: z.boolean().optional().openapi({ description: "a failure of this step does not end the device's run" }),
 };
 const processCommon = {
   ...common,
-  cwd: z.string().optional(),
-  env: z.record(z.string(), z.literal(REDACTED)).optional(),
+  cwd: z.string().optional().openapi({ description: 'working folder on the device' }),
+  env: z.record(z.string(), z.literal(REDACTED)).optional().openapi({ description: 'environment variable names; values are never shown' }),
 };
 
 export const shownActionSchema = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('command'), command: z.string(), shell: z.enum(SHELLS), ...processCommon }),
-    z.object({ type: z.literal('script'), interpreter: z.enum(INTERPRETERS), body: z.string(), args: z.array(z.string()).optional(), ...processCommon }),
+    z.object({ type: z.literal('command'), command: z.string(), shell: z.enum(SHELLS).openapi({ description: 'the shell that runs the command' }), ...processCommon }),
+    z.object({
+      type: z.literal('script'),
+      interpreter: z.enum(INTERPRETERS).openapi({ description: 'the program the body is handed to' }),
+      body: z.string().openapi({ description: 'the script text' }),
+      args: z.array(z.string()).optional().openapi({ description: 'arguments passed to the script' }),
+      ...processCommon,
+    }),
     z.object({
       type: z.literal('file'),
-      fileId: z.uuid(),
-      path: z.string(),
-      mode: z.string().optional(),
-      createDirs: z.boolean().optional(),
+      fileId: z.uuid().openapi({ description: 'the uploaded file pushed' }),
+      path: z.string().openapi({ description: 'absolute path written on the device' }),
+      mode: z.string().optional().openapi({ description: 'octal permission bits' }),
+      createDirs: z.boolean().optional().openapi({ description: 'missing parent folders are created' }),
       ...common,
     }),
   ])
@@ -47,7 +53,7 @@ export const stepResultSchema = z
     exitCode: z.number().int().nullable(),
     stdout: z.string(),
     stderr: z.string(),
-    truncated: z.boolean(),
+    truncated: z.boolean().openapi({ description: 'the agent kept only the first 1 MiB of an output' }),
     error: z.string().nullable(),
     startedAt: timestamp.nullable(),
     completedAt: timestamp.nullable(),

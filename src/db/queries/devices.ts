@@ -12,6 +12,7 @@ export type DeviceStatus = 'online' | 'offline';
 
 export interface DeviceView {
   id: string;
+  owner: string;
   name: string;
   hostname: string | null;
   tags: string[];
@@ -50,6 +51,7 @@ function onlineExpr(windowMs: number): SQL<boolean> {
 function columns(windowMs: number) {
   return {
     id: devices.id,
+    owner: devices.owner,
     name: devices.name,
     hostname: devices.hostname,
     tags: devices.tags,
@@ -64,6 +66,7 @@ function columns(windowMs: number) {
 
 interface Selected {
   id: string;
+  owner: string;
   name: string;
   hostname: string | null;
   tags: string[];
@@ -78,6 +81,7 @@ interface Selected {
 function toView(r: Selected): DeviceView {
   return {
     id: r.id,
+    owner: r.owner,
     name: r.name,
     hostname: r.hostname,
     tags: r.tags,

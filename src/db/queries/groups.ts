@@ -8,6 +8,7 @@ import { exactTime, timeKeyset, type Page, type TimeKey } from './pagination';
 
 export interface GroupView {
   id: string;
+  owner: string;
   name: string;
   deviceCount: number;
   createdAt: Date;
@@ -23,6 +24,7 @@ export const MAX_GROUP_MEMBERS_SHOWN = 10_000;
 
 const columns = {
   id: groups.id,
+  owner: groups.owner,
   name: groups.name,
   deviceCount: sql<number>`(select count(*)::int from ${groupMembers} where ${groupMembers.groupId} = ${groups.id})`,
   createdAt: groups.createdAt,
@@ -30,8 +32,8 @@ const columns = {
   createdKey: exactTime(groups.createdAt),
 };
 
-function toView(r: { id: string; name: string; deviceCount: number; createdAt: Date; updatedAt: Date }): GroupView {
-  return { id: r.id, name: r.name, deviceCount: Number(r.deviceCount), createdAt: r.createdAt, updatedAt: r.updatedAt };
+function toView(r: { id: string; owner: string; name: string; deviceCount: number; createdAt: Date; updatedAt: Date }): GroupView {
+  return { id: r.id, owner: r.owner, name: r.name, deviceCount: Number(r.deviceCount), createdAt: r.createdAt, updatedAt: r.updatedAt };
 }
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];

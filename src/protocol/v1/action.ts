@@ -23,9 +23,9 @@ const maxBytes = (n: number) => (s: string): boolean => Buffer.byteLength(s) <= 
 
 /** Fields every kind of step has. */
 const stepFields = {
-  timeoutSec: z.number().int().min(1).max(MAX_TIMEOUT_SEC).default(300),
+  timeoutSec: z.number().int().min(1).max(MAX_TIMEOUT_SEC).default(300).describe('seconds the step may run on the device before it is killed (timed_out)'),
   /** A failure of this step does not end the device's run, nor fail the device. */
-  continueOnError: z.boolean().optional(),
+  continueOnError: z.boolean().optional().describe("a failure of this step does not end the device's run nor fail the device"),
 };
 
 const processFields = {
@@ -33,8 +33,9 @@ const processFields = {
   env: z
     .record(envName, z.string().max(32 * 1024).refine(noNul, NO_NUL))
     .refine((r) => Object.keys(r).length <= 100, 'at most 100 variables')
-    .optional(),
-  cwd: z.string().min(1).max(4096).optional(),
+    .optional()
+    .describe('environment variables for the process; values are sealed at rest and shown redacted'),
+  cwd: z.string().min(1).max(4096).optional().describe('working folder on the device'),
 };
 
 export const commandActionSchema = z
@@ -44,8 +45,9 @@ export const commandActionSchema = z
       .string()
       .min(1, 'must not be empty')
       .refine(maxBytes(MAX_COMMAND_BYTES), `must be at most ${MAX_COMMAND_BYTES} bytes`)
-      .refine(noNul, NO_NUL),
-    shell: z.enum(SHELLS).default('sh'),
+      .refine(noNul, NO_NUL)
+      .describe('the command line, run by `shell`'),
+    shell: z.enum(SHELLS).default('sh').describe('the shell that runs the command text'),
     ...processFields,
   })
   .strict();
@@ -53,13 +55,14 @@ export const commandActionSchema = z
 export const scriptActionSchema = z
   .object({
     type: z.literal('script'),
-    interpreter: z.enum(INTERPRETERS),
+    interpreter: z.enum(INTERPRETERS).describe('the program the script body is handed to'),
     body: z
       .string()
       .min(1, 'must not be empty')
       .refine(maxBytes(MAX_SCRIPT_BYTES), `must be at most ${MAX_SCRIPT_BYTES} bytes`)
-      .refine(noNul, NO_NUL),
-    args: z.array(z.string().max(4096).refine(noNul, NO_NUL)).max(100).optional(),
+      .refine(noNul, NO_NUL)
+      .describe(`the script text, at most ${MAX_SCRIPT_BYTES} bytes`),
+    args: z.array(z.string().max(4096).refine(noNul, NO_NUL)).max(100).optional().describe('arguments passed to the script'),
     ...processFields,
   })
   .strict();
@@ -67,17 +70,18 @@ export const scriptActionSchema = z
 export const fileActionSchema = z
   .object({
     type: z.literal('file'),
-    fileId: z.string().uuid(),
+    fileId: z.string().uuid().describe('an uploaded file (POST /v1/files)'),
     /** Absolute path of the file to write on the device. */
     path: z
       .string()
       .min(1)
       .max(4096)
       .refine(noNul, NO_NUL)
-      .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path'),
+      .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path')
+      .describe('absolute path of the file to write on the device'),
     /** Octal permission bits as a string, e.g. "0644". */
-    mode: z.string().regex(/^0?[0-7]{3,4}$/, 'must be octal permission bits like "0644"').optional(),
-    createDirs: z.boolean().optional(),
+    mode: z.string().regex(/^0?[0-7]{3,4}$/, 'must be octal permission bits like "0644"').optional().describe('octal permission bits, e.g. "0644"'),
+    createDirs: z.boolean().optional().describe('create missing parent folders'),
     ...stepFields,
   })
   .strict();

@@ -39,11 +39,11 @@ export type StepResult = z.infer<typeof stepResultSchema>;
 export const deviceFactsSchema = z
   .object({
     hostname: z.string().max(255),
-    os: z.string().max(255),
-    arch: z.string().max(64),
-    agentVersion: z.string().max(64),
+    os: z.string().max(255).describe('operating system and release, as the agent reads them'),
+    arch: z.string().max(64).describe('CPU architecture, e.g. x64 or arm64'),
+    agentVersion: z.string().max(64).describe('version of the agent program'),
     /** The wire protocol the agent speaks (absent from agents older than this field). */
-    protocolVersion: z.number().int().positive().optional(),
+    protocolVersion: z.number().int().positive().optional().describe('the wire protocol version the agent speaks'),
   })
   .strict();
 export type DeviceFacts = z.infer<typeof deviceFactsSchema>;

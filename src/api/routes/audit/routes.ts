@@ -5,11 +5,20 @@ import { bearer, commonErrors, jsonContent, pageOf, pageQuery, timestamp } from 
 const auditEntrySchema = z
   .object({
     id: z.uuid(),
-    at: timestamp,
-    actor: z.object({ id: z.string(), name: z.string(), tokenId: z.uuid().nullable() }),
-    action: z.string().openapi({ example: 'batch.start' }),
-    resource: z.object({ type: z.string(), id: z.string().nullable() }),
-    request: z.object({ method: z.string(), path: z.string(), status: z.number().int(), clientIp: z.string().nullable() }),
+    at: timestamp.openapi({ description: 'when the request was answered' }),
+    actor: z
+      .object({ id: z.string(), name: z.string(), tokenId: z.uuid().nullable() })
+      .openapi({ description: 'who: the user (or admin for the bootstrap token) and the token used' }),
+    action: z.string().openapi({ example: 'batch.start', description: 'what was done, resource.verb' }),
+    resource: z.object({ type: z.string(), id: z.string().nullable() }).openapi({ description: 'what it was done to' }),
+    request: z
+      .object({
+        method: z.string().openapi({ description: 'HTTP method' }),
+        path: z.string().openapi({ description: 'request path' }),
+        status: z.number().int(),
+        clientIp: z.string().nullable().openapi({ description: 'client address (from X-Forwarded-For behind a trusted proxy)' }),
+      })
+      .openapi({ description: 'the HTTP request and its answer' }),
     details: z.record(z.string(), z.unknown()).nullable().openapi({ description: 'command text and targets for batch starts; never env values or tokens' }),
   })
   .openapi('AuditEntry');
@@ -22,6 +31,7 @@ const filter = (name: string, description: string) =>
 export const list = createRoute({
   method: 'get',
   path: '/v1/audit',
+  operationId: 'listAuditEntries',
   tags: ['audit'],
   summary: 'Who did what, when and from where (operators see their own entries)',
   security: bearer,

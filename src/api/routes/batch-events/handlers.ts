@@ -7,7 +7,7 @@ import type { Database } from '../../../db/client';
 import type { OwnerScope } from '../../../db/queries/ownership';
 import type { AppRouteHandler } from '../../context';
 import { DomainError, notFound } from '../../../domain/errors';
-import { scopeOf } from '../../ownership';
+import { scopeOf, seesAll } from '../../ownership';
 import { progressOf, toBatchJson } from '../../schemas/batch';
 import { followBatchEvents, type BatchHead } from './follow';
 import { outcomeGroups } from '../../../db/queries/outcomes';
@@ -28,11 +28,11 @@ function resumePosition(raw: string | undefined): EventPosition | undefined {
   }
 }
 
-async function readHead(db: Database, id: string, scope: OwnerScope): Promise<BatchHead | undefined> {
+async function readHead(db: Database, id: string, scope: OwnerScope, showOwner: boolean): Promise<BatchHead | undefined> {
   const row = await getBatch(db, id, scope);
   const stats = (await batchStats(db, [id])).get(id);
   if (!row || !stats) return undefined;
-  return { status: row.status, view: { batch: toBatchJson(row, stats), progress: progressOf(stats, row.targetCount) } };
+  return { status: row.status, view: { batch: toBatchJson(row, stats, undefined, showOwner), progress: progressOf(stats, row.targetCount) } };
 }
 
 /** The largest groups; the stream carries counts, the outcomes route the rest. */
@@ -62,7 +62,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
         output,
         heartbeatMs: config.sseHeartbeatMs,
         pollMs: POLL_MS,
-        readHead: () => readHead(db.orm, id, scope),
+        readHead: () => readHead(db.orm, id, scope, seesAll(c.var.principal)),
         ...(groups === undefined ? {} : { readGroups: () => readGroups(db.orm, id, groups) }),
         write: (text) => stream.write(text).then(() => undefined),
         signal: abort.signal,

@@ -28,6 +28,7 @@ const flag = z
 export const events = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/events',
+  operationId: 'followBatch',
   tags: ['batches'],
   summary: 'Follow a batch live (Server-Sent Events): snapshot, device changes, counts, output, end',
   description: EVENTS_DOC,

@@ -11,16 +11,16 @@ const DOC = [
 
 const rowSchema = z
   .object({
-    seq: z.number().int(),
+    seq: z.number().int().openapi({ description: 'position in the target order, from 0' }),
     deviceId: z.uuid(),
     deviceName: z.string(),
     status: z.string(),
     exitCode: z.number().int().nullable(),
-    dispatchedAt: z.string().nullable(),
+    dispatchedAt: z.string().nullable().openapi({ description: 'when the command was handed to the agent' }),
     startedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
     durationMs: z.number().int().nullable(),
-    truncated: z.boolean(),
+    truncated: z.boolean().openapi({ description: 'the agent kept only the first 1 MiB of an output' }),
     error: z.string().nullable(),
     stdout: z.string().nullable(),
     stderr: z.string().nullable(),
@@ -30,6 +30,7 @@ const rowSchema = z
 export const exportRoute = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/export',
+  operationId: 'exportBatch',
   tags: ['batches'],
   summary: "Download every device's result (CSV, JSON or NDJSON), streamed",
   description: DOC,

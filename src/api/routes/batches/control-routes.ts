@@ -4,10 +4,11 @@ import { bearer, commonErrors, errorResponses, idParam, jsonContent } from '../.
 
 const tags = ['batches'];
 
-function controlRoute<S extends string>(verb: string, answer: S, summary: string) {
+function controlRoute<S extends string>(verb: 'cancel' | 'pause' | 'resume', answer: S, summary: string) {
   return createRoute({
     method: 'post',
     path: `/v1/batches/{id}/${verb}`,
+    operationId: `${verb}Batch`,
     tags,
     summary,
     security: bearer,

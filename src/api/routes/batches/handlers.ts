@@ -5,7 +5,7 @@ import { batchStartDetails } from '../../../batches/audit-details';
 import { submitBatch } from '../../../batches/submit-batch';
 import { DomainError, notFound } from '../../../domain/errors';
 import type { AppRouteHandler } from '../../context';
-import { scopeOf } from '../../ownership';
+import { listScopeOf, scopeOf, seesAll } from '../../ownership';
 import { progressOf, toBatchCreatedJson, toBatchJson } from '../../schemas/batch';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { CreateRoute, GetRoute, ListRoute, RemoveRoute } from './routes';
@@ -26,14 +26,14 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const { db } = c.var.deps;
   const q = c.req.valid('query');
-  const page = await listBatches(db.orm, { owner: scopeOf(c.var.principal), status: q.status, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listBatches(db.orm, { owner: listScopeOf(c.var.principal, q.owner), status: q.status, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   const ids = page.items.map((b) => b.id);
-  const [stats, links] = [await batchStats(db.orm, ids), await batchLinks(db.orm, ids)];
+  const [stats, links] = [await batchStats(db.orm, ids), await batchLinks(db.orm, ids, scopeOf(c.var.principal))];
   return c.json(
     {
       items: page.items.flatMap((b) => {
         const s = stats.get(b.id);
-        return s ? [toBatchJson(b, s, links.get(b.id))] : [];
+        return s ? [toBatchJson(b, s, links.get(b.id), seesAll(c.var.principal))] : [];
       }),
       nextCursor: page.nextCursor,
     },
@@ -48,8 +48,8 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   if (!row) throw notFound('batch', id);
   const stats = (await batchStats(db.orm, [id])).get(id);
   if (!stats) throw notFound('batch', id);
-  const links = (await batchLinks(db.orm, [id])).get(id);
-  return c.json({ batch: toBatchJson(row, stats, links), progress: progressOf(stats, row.targetCount) }, 200);
+  const links = (await batchLinks(db.orm, [id], scopeOf(c.var.principal))).get(id);
+  return c.json({ batch: toBatchJson(row, stats, links, seesAll(c.var.principal)), progress: progressOf(stats, row.targetCount) }, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {

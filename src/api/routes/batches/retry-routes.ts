@@ -20,12 +20,13 @@ export const retryRequestSchema = z
 export const retry = createRoute({
   method: 'post',
   path: '/v1/batches/{id}/retry',
+  operationId: 'retryBatch',
   tags: ['batches'],
   summary: 'Start a new batch with the same action and strategy on the devices that ended in the given statuses',
   security: bearer,
   request: { params: idParam, body: { ...jsonBody(retryRequestSchema, 'Which devices to retry'), required: false } },
   responses: {
-    201: jsonContent(batchCreatedSchema.extend({ retryOf: z.uuid() }), 'The new batch, started'),
+    201: jsonContent(batchCreatedSchema.extend({ retryOf: z.uuid().openapi({ description: 'the batch retried' }) }), 'The new batch, started'),
     ...commonErrors,
     404: errorResponses[404],
     409: { ...errorResponses[409], description: 'The batch is still running or paused (batch_running), or no device ended in those statuses (nothing_to_retry)' },

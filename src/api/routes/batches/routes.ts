@@ -1,8 +1,9 @@
 // /v1/batches: start a batch (idempotently), list, read with counts and progress, cancel, delete.
 import { createRoute, z } from '@hono/zod-openapi';
 import { batchRequestSchema } from '../../../domain/batch';
+import { BATCH_EXAMPLES } from '../../schemas/examples';
 import { batchCreatedSchema, batchDetailSchema, batchSchema, batchStatusSchema } from '../../schemas/batch';
-import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 
 const tags = ['batches'];
 
@@ -11,6 +12,7 @@ export const IDEMPOTENCY_KEY_MAX = 200;
 export const create = createRoute({
   method: 'post',
   path: '/v1/batches',
+  operationId: 'createBatch',
   tags,
   summary: 'Run an action on a set of devices; starts one durable workflow',
   security: bearer,
@@ -23,7 +25,7 @@ export const create = createRoute({
         .optional()
         .openapi({ description: 'a retried request with the same key and body returns the same batch' }),
     }),
-    body: jsonBody(batchRequestSchema, 'Targets, action and strategy'),
+    body: jsonBody(batchRequestSchema, 'Targets, action (or steps) and strategy', BATCH_EXAMPLES),
   },
   responses: {
     201: jsonContent(batchCreatedSchema, 'Started (or, with Idempotent-Replayed: true, the batch this key started before)'),
@@ -36,11 +38,12 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/batches',
+  operationId: 'listBatches',
   tags,
   summary: 'List batches, newest first',
   security: bearer,
   request: {
-    query: z.object({ ...pageQuery, status: batchStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }) }),
+    query: z.object({ ...pageQuery, ...ownerQuery, status: batchStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }) }),
   },
   responses: { 200: jsonContent(pageOf(batchSchema), 'A page of batches'), ...commonErrors },
 });
@@ -48,6 +51,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/batches/{id}',
+  operationId: 'getBatch',
   tags,
   summary: 'Read a batch with counts per device status and progress',
   security: bearer,
@@ -62,6 +66,7 @@ export const get = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/batches/{id}',
+  operationId: 'deleteBatch',
   tags,
   summary: 'Delete a finished batch and its results',
   security: bearer,

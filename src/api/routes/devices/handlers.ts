@@ -4,7 +4,7 @@ import { createDevice, deleteDevice, getDevice, listDevices, rotateDeviceToken, 
 import { hashToken, newToken } from '../../../security/secrets';
 import { presenceWindowMs } from '../../../domain/presence';
 import type { AppRouteHandler } from '../../context';
-import { scopeOf } from '../../ownership';
+import { listScopeOf, scopeOf, seesAll } from '../../ownership';
 import { DomainError, notFound } from '../../../domain/errors';
 import { isUniqueViolation } from '../../../db/errors';
 import { toDeviceJson } from '../../schemas/device';
@@ -25,7 +25,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
       { id: randomUUID(), name: body.name, hostname: body.hostname ?? null, tags: [...new Set(body.tags)], owner: c.var.principal.id, tokenHash: hashToken(agentToken) },
       presenceWindowMs(config.heartbeatMs),
     );
-    return c.json({ device: toDeviceJson(device), agentToken }, 201);
+    return c.json({ device: toDeviceJson(device, seesAll(c.var.principal)), agentToken }, 201);
   } catch (err) {
     if (isUniqueViolation(err, 'devices_name_key')) throw duplicateName(body.name);
     throw err;
@@ -37,10 +37,10 @@ export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
   const page = await listDevices(
     db.orm,
-    { owner: scopeOf(c.var.principal), tags: q.tag, groupId: q.group, status: q.status, q: q.q, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) },
+    { owner: listScopeOf(c.var.principal, q.owner), tags: q.tag, groupId: q.group, status: q.status, q: q.q, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) },
     presenceWindowMs(config.heartbeatMs),
   );
-  return c.json({ items: page.items.map(toDeviceJson), nextCursor: page.nextCursor }, 200);
+  return c.json({ items: page.items.map((d) => toDeviceJson(d, seesAll(c.var.principal))), nextCursor: page.nextCursor }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
@@ -48,7 +48,7 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const device = await getDevice(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!device) throw notFound('device', id);
-  return c.json({ device: toDeviceJson(device) }, 200);
+  return c.json({ device: toDeviceJson(device, seesAll(c.var.principal)) }, 200);
 };
 
 export const update: AppRouteHandler<UpdateRoute> = async (c) => {
@@ -59,7 +59,7 @@ export const update: AppRouteHandler<UpdateRoute> = async (c) => {
   try {
     const device = await updateDevice(db.orm, id, patch, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
     if (!device) throw notFound('device', id);
-    return c.json({ device: toDeviceJson(device) }, 200);
+    return c.json({ device: toDeviceJson(device, seesAll(c.var.principal)) }, 200);
   } catch (err) {
     if (isUniqueViolation(err, 'devices_name_key')) throw duplicateName(patch.name ?? '');
     throw err;

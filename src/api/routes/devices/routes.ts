@@ -1,6 +1,7 @@
 // /v1/devices: register, list (filters + cursor), read, update, delete.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
+import { DEVICE_EXAMPLES } from '../../schemas/examples';
 import { deviceNameSchema, deviceSchema, deviceStatusSchema, hostnameSchema, tagSchema, tagsSchema } from '../../schemas/device';
 
 const tags = ['devices'];
@@ -17,12 +18,13 @@ export const createDeviceBody = z
 export const create = createRoute({
   method: 'post',
   path: '/v1/devices',
+  operationId: 'createDevice',
   tags,
   summary: 'Register a device; the answer carries its agent token, shown only this once',
   security: bearer,
-  request: { body: jsonBody(createDeviceBody, 'The new device') },
+  request: { body: jsonBody(createDeviceBody, 'The new device', DEVICE_EXAMPLES) },
   responses: {
-    201: jsonContent(z.object({ device: deviceSchema, agentToken: z.string() }), 'Registered'),
+    201: jsonContent(z.object({ device: deviceSchema, agentToken: z.string().openapi({ description: 'the token the device\'s agent connects with, shown only this once' }) }), 'Registered'),
     ...commonErrors,
     409: errorResponses[409],
   },
@@ -37,12 +39,14 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
 export const list = createRoute({
   method: 'get',
   path: '/v1/devices',
+  operationId: 'listDevices',
   tags,
   summary: 'List devices, oldest first',
   security: bearer,
   request: {
     query: z.object({
       ...pageQuery,
+      ...ownerQuery,
       tag: oneOrMany(tagSchema).openapi({ param: { name: 'tag', in: 'query' }, description: 'repeatable; devices having all of them' }),
       group: z.uuid().optional().openapi({ param: { name: 'group', in: 'query' }, description: 'group id' }),
       status: deviceStatusSchema.optional().openapi({ param: { name: 'status', in: 'query' } }),
@@ -55,6 +59,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/devices/{id}',
+  operationId: 'getDevice',
   tags,
   summary: 'Read a device',
   security: bearer,
@@ -74,6 +79,7 @@ export const updateDeviceBody = z
 export const update = createRoute({
   method: 'patch',
   path: '/v1/devices/{id}',
+  operationId: 'updateDevice',
   tags,
   summary: 'Rename, re-host or re-tag a device',
   security: bearer,
@@ -88,6 +94,7 @@ export const update = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/devices/{id}',
+  operationId: 'deleteDevice',
   tags,
   summary: 'Delete a device (its past executions stay); its agent is disconnected at once',
   security: bearer,
@@ -98,6 +105,7 @@ export const remove = createRoute({
 export const rotateToken = createRoute({
   method: 'post',
   path: '/v1/devices/{id}/rotate-token',
+  operationId: 'rotateDeviceToken',
   tags,
   summary: "Issue a new agent token, shown only this once; the old one stops working and the device's session is closed at once",
   security: bearer,

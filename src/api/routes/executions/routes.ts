@@ -12,6 +12,7 @@ export const LIST_OUTPUT_HEAD_BYTES = 4 * 1024;
 export const list = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/executions',
+  operationId: 'listExecutions',
   tags,
   summary: 'List the per-device executions of a batch (outputs cut to their first 4 KiB), optionally of one outcome group or with outputs containing a text',
   security: bearer,
@@ -32,6 +33,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/executions/{deviceId}',
+  operationId: 'getExecution',
   tags,
   summary: "One device's execution with its full output",
   security: bearer,

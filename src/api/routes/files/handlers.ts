@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { deleteFile, FileTooLargeError, getFile, listFiles, storeFile } from '../../../db/queries/files';
 import type { AppRouteHandler } from '../../context';
 import { DomainError, notFound } from '../../../domain/errors';
-import { scopeOf } from '../../ownership';
+import { listScopeOf, scopeOf, seesAll } from '../../ownership';
 import { toFileJson } from '../../schemas/file';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { GetRoute, ListRoute, RemoveRoute, UploadRoute } from './routes';
@@ -37,7 +37,7 @@ export const upload: AppRouteHandler<UploadRoute> = async (c) => {
   }
   try {
     const file = await storeFile(db.orm, { id: randomUUID(), owner: c.var.principal.id, name }, source.content, max);
-    return c.json({ file: toFileJson(file) }, 201);
+    return c.json({ file: toFileJson(file, seesAll(c.var.principal)) }, 201);
   } catch (err) {
     if (!(err instanceof FileTooLargeError)) throw err;
     await drain(source.content);
@@ -47,15 +47,15 @@ export const upload: AppRouteHandler<UploadRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
-  const page = await listFiles(c.var.deps.db.orm, { owner: scopeOf(c.var.principal), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
-  return c.json({ items: page.items.map(toFileJson), nextCursor: page.nextCursor }, 200);
+  const page = await listFiles(c.var.deps.db.orm, { owner: listScopeOf(c.var.principal, q.owner), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  return c.json({ items: page.items.map((f) => toFileJson(f, seesAll(c.var.principal))), nextCursor: page.nextCursor }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const file = await getFile(c.var.deps.db.orm, id, scopeOf(c.var.principal));
   if (!file) throw notFound('file', id);
-  return c.json({ file: toFileJson(file) }, 200);
+  return c.json({ file: toFileJson(file, seesAll(c.var.principal)) }, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {

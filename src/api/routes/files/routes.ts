@@ -1,7 +1,7 @@
 // /v1/files: upload (multipart `file` field, or a raw application/octet-stream body with ?name=),
 // list, read metadata, delete. Uploads are streamed; the JSON body limit does not apply to them.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, commonErrors, errorResponses, idParam, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 import { fileNameSchema, fileSchema } from '../../schemas/file';
 
 const tags = ['files'];
@@ -10,6 +10,7 @@ export const FILES_PATH = '/v1/files';
 export const upload = createRoute({
   method: 'post',
   path: FILES_PATH,
+  operationId: 'uploadFile',
   tags,
   summary: 'Upload a file for file steps (stored in PostgreSQL with its sha256; at most FLOTILLA_MAX_FILE_BYTES)',
   security: bearer,
@@ -36,16 +37,18 @@ export const upload = createRoute({
 export const list = createRoute({
   method: 'get',
   path: FILES_PATH,
+  operationId: 'listFiles',
   tags,
   summary: 'List uploaded files, newest first',
   security: bearer,
-  request: { query: z.object(pageQuery) },
+  request: { query: z.object({ ...pageQuery, ...ownerQuery }) },
   responses: { 200: jsonContent(pageOf(fileSchema), 'A page of files'), ...commonErrors },
 });
 
 export const get = createRoute({
   method: 'get',
   path: `${FILES_PATH}/{id}`,
+  operationId: 'getFile',
   tags,
   summary: "A file's metadata",
   security: bearer,
@@ -56,6 +59,7 @@ export const get = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: `${FILES_PATH}/{id}`,
+  operationId: 'deleteFile',
   tags,
   summary: 'Delete a file (batches already running that push it fail those steps)',
   security: bearer,

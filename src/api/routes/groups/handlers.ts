@@ -4,7 +4,7 @@ import { UnknownDevicesError } from '../../../db/queries/devices';
 import { createGroup, deleteGroup, getGroupWithDevices, listGroups, setGroupDevices } from '../../../db/queries/groups';
 import { presenceWindowMs } from '../../../domain/presence';
 import type { AppRouteHandler } from '../../context';
-import { scopeOf } from '../../ownership';
+import { listScopeOf, scopeOf, seesAll } from '../../ownership';
 import { DomainError, notFound } from '../../../domain/errors';
 import { isUniqueViolation } from '../../../db/errors';
 import { toGroupJson, toGroupWithDevicesJson } from '../../schemas/group';
@@ -23,7 +23,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
   const body = c.req.valid('json');
   try {
     const group = await createGroup(c.var.deps.db.orm, { id: randomUUID(), name: body.name, owner: c.var.principal.id, deviceIds: body.deviceIds }, scopeOf(c.var.principal));
-    return c.json({ group: toGroupJson(group) }, 201);
+    return c.json({ group: toGroupJson(group, seesAll(c.var.principal)) }, 201);
   } catch (err) {
     throw mapMembershipError(err, body.name);
   }
@@ -31,8 +31,8 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
-  const page = await listGroups(c.var.deps.db.orm, { owner: scopeOf(c.var.principal), name: q.name, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
-  return c.json({ items: page.items.map(toGroupJson), nextCursor: page.nextCursor }, 200);
+  const page = await listGroups(c.var.deps.db.orm, { owner: listScopeOf(c.var.principal, q.owner), name: q.name, limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  return c.json({ items: page.items.map((g) => toGroupJson(g, seesAll(c.var.principal))), nextCursor: page.nextCursor }, 200);
 };
 
 export const get: AppRouteHandler<GetRoute> = async (c) => {
@@ -40,7 +40,7 @@ export const get: AppRouteHandler<GetRoute> = async (c) => {
   const { id } = c.req.valid('param');
   const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
-  return c.json({ group: toGroupWithDevicesJson(group) }, 200);
+  return c.json({ group: toGroupWithDevicesJson(group, seesAll(c.var.principal)) }, 200);
 };
 
 export const setDevices: AppRouteHandler<SetDevicesRoute> = async (c) => {
@@ -54,7 +54,7 @@ export const setDevices: AppRouteHandler<SetDevicesRoute> = async (c) => {
   }
   const group = await getGroupWithDevices(db.orm, id, presenceWindowMs(config.heartbeatMs), scopeOf(c.var.principal));
   if (!group) throw notFound('group', id);
-  return c.json({ group: toGroupWithDevicesJson(group) }, 200);
+  return c.json({ group: toGroupWithDevicesJson(group, seesAll(c.var.principal)) }, 200);
 };
 
 export const remove: AppRouteHandler<RemoveRoute> = async (c) => {

@@ -1,6 +1,6 @@
 // /v1/groups: create, list (by exact name for the CLI), read with members, replace members, delete.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 import { groupNameSchema, groupSchema, groupWithDevicesSchema, memberIdsSchema } from '../../schemas/group';
 
 const tags = ['groups'];
@@ -8,6 +8,7 @@ const tags = ['groups'];
 export const create = createRoute({
   method: 'post',
   path: '/v1/groups',
+  operationId: 'createGroup',
   tags,
   summary: 'Create a group, optionally with members',
   security: bearer,
@@ -27,12 +28,14 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/groups',
+  operationId: 'listGroups',
   tags,
   summary: 'List groups, oldest first',
   security: bearer,
   request: {
     query: z.object({
       ...pageQuery,
+      ...ownerQuery,
       name: groupNameSchema.optional().openapi({ param: { name: 'name', in: 'query' }, description: 'exact name' }),
     }),
   },
@@ -42,6 +45,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/groups/{id}',
+  operationId: 'getGroup',
   tags,
   summary: 'Read a group with its member devices (by name)',
   security: bearer,
@@ -56,6 +60,7 @@ export const get = createRoute({
 export const setDevices = createRoute({
   method: 'put',
   path: '/v1/groups/{id}/devices',
+  operationId: 'setGroupDevices',
   tags,
   summary: 'Replace the members of a group',
   security: bearer,
@@ -73,6 +78,7 @@ export const setDevices = createRoute({
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/groups/{id}',
+  operationId: 'deleteGroup',
   tags,
   summary: 'Delete a group (its devices stay)',
   security: bearer,

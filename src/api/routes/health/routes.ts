@@ -5,12 +5,18 @@ import { jsonContent } from '../../schemas/common';
 const check = z.enum(['ok', 'error']);
 
 export const healthSchema = z
-  .object({ status: check, api: z.literal('ok'), database: check, temporal: check })
+  .object({
+    status: check.openapi({ description: 'ok when every part answers' }),
+    api: z.literal('ok').openapi({ description: 'this process answers' }),
+    database: check.openapi({ description: 'PostgreSQL answers' }),
+    temporal: check.openapi({ description: 'the Temporal frontend answers' }),
+  })
   .openapi('Health');
 
 export const health = createRoute({
   method: 'get',
   path: '/v1/health',
+  operationId: 'getHealth',
   tags: ['health'],
   summary: 'Health of the API, the database and Temporal',
   responses: {

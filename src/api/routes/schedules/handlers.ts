@@ -7,7 +7,7 @@ import { changeSchedule, createSchedule, deleteSchedule } from '../../../schedul
 import { scheduleTemporalId } from '../../../workflows/definitions';
 import type { AppRouteHandler } from '../../context';
 import { notFound } from '../../../domain/errors';
-import { scopeOf } from '../../ownership';
+import { listScopeOf, scopeOf } from '../../ownership';
 import { toRunJson, type ScheduleJson } from '../../schemas/schedule';
 import { decodeTimeCursorOrFail } from '../cursor';
 import type { CreateRoute, GetRoute, ListRoute, PatchRoute, RemoveRoute, RunsRoute } from './routes';
@@ -40,7 +40,7 @@ export const create: AppRouteHandler<CreateRoute> = async (c) => {
 
 export const list: AppRouteHandler<ListRoute> = async (c) => {
   const q = c.req.valid('query');
-  const page = await listSchedules(c.var.deps.db.orm, { owner: scopeOf(c.var.principal), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
+  const page = await listSchedules(c.var.deps.db.orm, { owner: listScopeOf(c.var.principal, q.owner), limit: q.limit, after: decodeTimeCursorOrFail(q.cursor) });
   return c.json({ items: await view(c, page.items), nextCursor: page.nextCursor }, 200);
 };
 

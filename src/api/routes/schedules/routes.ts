@@ -2,8 +2,9 @@
 // trigger, delete, and the runs each schedule started.
 import { createRoute, z } from '@hono/zod-openapi';
 import { createScheduleSchema, patchScheduleSchema, pauseScheduleSchema } from '../../../domain/schedule';
+import { SCHEDULE_EXAMPLES } from '../../schemas/examples';
 import { runSchema, scheduleSchema } from '../../schemas/schedule';
-import { bearer, commonErrors, errorResponses, errorSchema, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { bearer, commonErrors, errorResponses, errorSchema, idParam, jsonBody, jsonContent, ownerQuery, pageOf, pageQuery } from '../../schemas/common';
 
 const tags = ['schedules'];
 const one = jsonContent(z.object({ schedule: scheduleSchema }), 'The schedule');
@@ -12,26 +13,29 @@ const temporalDown = jsonContent(errorSchema, 'Temporal could not be reached; no
 export const create = createRoute({
   method: 'post',
   path: '/v1/schedules',
+  operationId: 'createSchedule',
   tags,
   summary: 'Create a schedule: a batch request run at the times of a spec, as a Temporal Schedule',
   security: bearer,
-  request: { body: jsonBody(createScheduleSchema, 'Name, spec, timezone, overlap policy and the POST /v1/batches body') },
+  request: { body: jsonBody(createScheduleSchema, 'Name, spec, timezone, overlap policy and the POST /v1/batches body', SCHEDULE_EXAMPLES) },
   responses: { 201: one, ...commonErrors, 409: errorResponses[409], 503: temporalDown },
 });
 
 export const list = createRoute({
   method: 'get',
   path: '/v1/schedules',
+  operationId: 'listSchedules',
   tags,
   summary: 'List schedules, newest first',
   security: bearer,
-  request: { query: z.object(pageQuery) },
+  request: { query: z.object({ ...pageQuery, ...ownerQuery }) },
   responses: { 200: jsonContent(pageOf(scheduleSchema), 'A page of schedules'), ...commonErrors },
 });
 
 export const get = createRoute({
   method: 'get',
   path: '/v1/schedules/{id}',
+  operationId: 'getSchedule',
   tags,
   summary: 'Read a schedule with its next run times, recent runs and last result',
   security: bearer,
@@ -42,6 +46,7 @@ export const get = createRoute({
 export const patch = createRoute({
   method: 'patch',
   path: '/v1/schedules/{id}',
+  operationId: 'updateSchedule',
   tags,
   summary: 'Change the spec, batch request, overlap policy or timezone',
   security: bearer,
@@ -52,6 +57,7 @@ export const patch = createRoute({
 export const pause = createRoute({
   method: 'post',
   path: '/v1/schedules/{id}/pause',
+  operationId: 'pauseSchedule',
   tags,
   summary: 'Stop taking runs until resumed; the note is shown with the schedule',
   security: bearer,
@@ -63,6 +69,7 @@ const control = (verb: 'resume' | 'trigger', summary: string) =>
   createRoute({
     method: 'post',
     path: `/v1/schedules/{id}/${verb}`,
+    operationId: `${verb}Schedule`,
     tags,
     summary,
     security: bearer,
@@ -76,6 +83,7 @@ export const trigger = control('trigger', 'Run now, obeying the overlap policy')
 export const remove = createRoute({
   method: 'delete',
   path: '/v1/schedules/{id}',
+  operationId: 'deleteSchedule',
   tags,
   summary: 'Delete the schedule and its Temporal Schedule; the batches it started stay',
   security: bearer,
@@ -86,6 +94,7 @@ export const remove = createRoute({
 export const runs = createRoute({
   method: 'get',
   path: '/v1/schedules/{id}/runs',
+  operationId: 'listScheduleRuns',
   tags,
   summary: "The schedule's runs, newest first: each batch it started, or why a run could not start one",
   security: bearer,

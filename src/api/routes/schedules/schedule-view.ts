@@ -6,7 +6,7 @@ import type { ScheduleRow } from '../../../db/schema';
 import { notFound } from '../../../domain/errors';
 import { describeTemporalSchedule } from '../../../schedules/temporal-schedule';
 import type { AppEnv } from '../../context';
-import { scopeOf } from '../../ownership';
+import { scopeOf, seesAll } from '../../ownership';
 import { toScheduleJson, type ScheduleJson } from '../../schemas/schedule';
 
 export async function findOwn(c: Context<AppEnv>, id: string): Promise<ScheduleRow> {
@@ -27,7 +27,7 @@ export async function view(c: Context<AppEnv>, rows: ScheduleRow[]): Promise<Sch
         logger.warn({ err, scheduleId: row.id }, 'could not describe the Temporal schedule');
         return null;
       });
-      return toScheduleJson(row, described, runs.get(row.id) ?? { count: 0, last: null });
+      return toScheduleJson(row, described, runs.get(row.id) ?? { count: 0, last: null }, seesAll(c.var.principal));
     }),
   );
 }

@@ -5,6 +5,7 @@ import { bearer, commonErrors, errorResponses, idParam } from '../../schemas/com
 export const revoke = createRoute({
   method: 'delete',
   path: '/v1/tokens/{id}',
+  operationId: 'revokeToken',
   tags: ['users'],
   summary: 'Revoke an API token (admins: any; operators: their own); revoking twice is no error',
   security: bearer,

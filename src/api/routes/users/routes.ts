@@ -2,6 +2,7 @@
 // lists and reads the users they may see; tokens are minted and listed per user.
 import { createRoute, z } from '@hono/zod-openapi';
 import { bearer, commonErrors, errorResponses, idParam, jsonBody, jsonContent, pageOf, pageQuery } from '../../schemas/common';
+import { USER_EXAMPLES } from '../../schemas/examples';
 import { issuedTokenSchema, meSchema, roleSchema, tokenNameSchema, tokenSchema, userNameSchema, userSchema } from '../../schemas/user';
 
 const tags = ['users'];
@@ -9,13 +10,15 @@ const tags = ['users'];
 export const create = createRoute({
   method: 'post',
   path: '/v1/users',
+  operationId: 'createUser',
   tags,
   summary: 'Create a user with a role (admins only); the answer carries their first API token, shown only this once',
   security: bearer,
   request: {
     body: jsonBody(
-      z.object({ name: userNameSchema, role: roleSchema, tokenName: tokenNameSchema.default('default') }).strict().openapi('CreateUser'),
+      z.object({ name: userNameSchema, role: roleSchema, tokenName: tokenNameSchema.default('default').openapi({ description: 'label of their first API token' }) }).strict().openapi('CreateUser'),
       'The new user',
+      USER_EXAMPLES,
     ),
   },
   responses: {
@@ -28,6 +31,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/users',
+  operationId: 'listUsers',
   tags,
   summary: 'List users, oldest first (operators see only themselves)',
   security: bearer,
@@ -38,6 +42,7 @@ export const list = createRoute({
 export const update = createRoute({
   method: 'patch',
   path: '/v1/users/{id}',
+  operationId: 'updateUser',
   tags,
   summary: 'Change a user\'s role or disable them (admins only); a disabled user\'s tokens are refused from the next request',
   security: bearer,
@@ -58,6 +63,7 @@ export const update = createRoute({
 export const me = createRoute({
   method: 'get',
   path: '/v1/me',
+  operationId: 'getMe',
   tags,
   summary: 'Who the bearer token belongs to',
   security: bearer,
@@ -70,6 +76,7 @@ export const me = createRoute({
 export const createToken = createRoute({
   method: 'post',
   path: '/v1/users/{id}/tokens',
+  operationId: 'createUserToken',
   tags,
   summary: 'Mint another API token for a user (admins: anyone; operators: themselves); shown only this once',
   security: bearer,
@@ -83,6 +90,7 @@ export const createToken = createRoute({
 export const listTokens = createRoute({
   method: 'get',
   path: '/v1/users/{id}/tokens',
+  operationId: 'listUserTokens',
   tags,
   summary: "List a user's tokens (never the tokens themselves)",
   security: bearer,
