@@ -33,7 +33,7 @@ export const outcomeGroupSchema = z
     exitCode: z.number().int().nullable(),
     count: z.number().int().openapi({ description: 'Devices in the group' }),
     stdoutSample: z.string().openapi({ description: "The first 4 KiB of the group's first device's stdout" }),
-    stderrSample: z.string(),
+    stderrSample: z.string().openapi({ description: "The first 4 KiB of the group's first device's stderr" }),
     truncated: z.boolean().openapi({ description: "Some device's output was cut at the 1 MiB capture limit" }),
     deviceIds: z.array(z.uuid()).openapi({ description: 'The first 20 devices of the group, in target order' }),
     devicesUrl: z.string().openapi({ description: 'The executions list of exactly this group' }),

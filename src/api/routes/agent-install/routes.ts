@@ -11,10 +11,13 @@ const error = (description: string) => ({ description, content: { 'application/j
 export const installSh = createRoute({
   method: 'get',
   path: INSTALL_PATH,
+  operationId: 'getAgentInstallScript',
   tags: ['enrollment'],
   summary: 'A POSIX sh script that installs the agent as a systemd service and enrolls the machine with the key',
   request: {
-    query: z.object({ key: z.string().optional().openapi({ param: { name: 'key', in: 'query' } }) }),
+    query: z.object({
+      key: z.string().optional().openapi({ param: { name: 'key', in: 'query' }, description: 'the enrollment key the script enrolls with (or the X-Enrollment-Key header)' }),
+    }),
     headers: z.object({ 'x-enrollment-key': z.string().optional() }),
   },
   responses: {
@@ -29,6 +32,7 @@ export const installSh = createRoute({
 export const download = createRoute({
   method: 'get',
   path: DOWNLOAD_PATH,
+  operationId: 'downloadAgent',
   tags: ['enrollment'],
   summary: 'The one-file agent (flotilla-agent.cjs, run with node 20+); its sha256 in X-Checksum-Sha256',
   responses: {

@@ -9,6 +9,7 @@ export const SAMPLE_BYTES = 4 * 1024;
 export const list = createRoute({
   method: 'get',
   path: '/v1/batches/{id}/outcomes',
+  operationId: 'listOutcomeGroups',
   tags: ['executions'],
   summary: 'Group the devices of a batch by identical status, exit code and output',
   description:

@@ -9,12 +9,12 @@ export const ENROLL_PATH = '/v1/enroll';
 
 export const enrollBody = z
   .object({
-    key: z.string().min(16).max(256),
+    key: z.string().min(16).max(256).describe('the enrollment key (fek_…), shown once when it was created'),
     /** /etc/machine-id, or an id the agent generated once and keeps: the same machine finds its device again. */
-    machineId: z.string().trim().min(8).max(128),
+    machineId: z.string().trim().min(8).max(128).describe('/etc/machine-id, or an id the agent generated once and keeps: the same machine gets its device back'),
     name: deviceNameSchema,
     tags: tagsSchema.default([]),
-    facts: deviceFactsSchema,
+    facts: deviceFactsSchema.describe('what the agent reports about the machine'),
   })
   .strict()
   .openapi('Enroll');
@@ -24,12 +24,19 @@ const error = (description: string) => ({ description, content: { 'application/j
 export const enroll = createRoute({
   method: 'post',
   path: ENROLL_PATH,
+  operationId: 'enrollDevice',
   tags: ['enrollment'],
   summary: 'A device enrolls itself with an enrollment key; enrolling the same machine again returns its device with a new token',
   request: { body: jsonBody(enrollBody, 'The key, the machine and what the agent reports') },
   responses: {
     201: jsonContent(
-      z.object({ deviceId: z.uuid(), name: z.string(), token: z.string(), gatewayUrls: z.array(z.string()), reenrolled: z.boolean() }),
+      z.object({
+        deviceId: z.uuid(),
+        name: z.string(),
+        token: z.string().openapi({ description: "the device's agent token, shown only this once" }),
+        gatewayUrls: z.array(z.string()).openapi({ description: 'gateways the agent may connect to, tried in turn' }),
+        reenrolled: z.boolean().openapi({ description: 'true when this machine had enrolled before: the same device, with a new token' }),
+      }),
       'Enrolled',
     ),
     400: error('Invalid input'),

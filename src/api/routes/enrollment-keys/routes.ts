@@ -10,14 +10,13 @@ export const enrollmentKeySchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    owner: z.string(),
+    owner: z.string().openapi({ description: 'the user whose devices the key enrolls' }),
     tags: z.array(z.string()),
-    groupIds: z.array(z.uuid()),
-    expiresAt: timestamp.nullable(),
-    maxUses: z.number().int().nullable(),
-    uses: z.number().int(),
-    /** Null when unlimited. */
-    usesLeft: z.number().int().nullable(),
+    groupIds: z.array(z.uuid()).openapi({ description: 'groups every device it enrolls joins' }),
+    expiresAt: timestamp.nullable().openapi({ description: 'after this it enrolls nothing; null: never expires' }),
+    maxUses: z.number().int().nullable().openapi({ description: 'how many enrollments it allows; null: unlimited' }),
+    uses: z.number().int().openapi({ description: 'enrollments so far (a machine enrolling again counts again)' }),
+    usesLeft: z.number().int().nullable().openapi({ description: 'null when unlimited' }),
     status: z.enum(['active', 'revoked', 'expired', 'used_up']),
     revokedAt: timestamp.nullable(),
     createdAt: timestamp,
@@ -28,9 +27,9 @@ export const createEnrollmentKeyBody = z
   .object({
     name: z.string().trim().min(1).max(100),
     tags: tagsSchema.default([]),
-    groupIds: z.array(z.uuid()).max(50).default([]),
-    expiresAt: timestamp.optional(),
-    maxUses: z.number().int().min(1).max(1_000_000).optional(),
+    groupIds: z.array(z.uuid()).max(50).default([]).describe('groups every device it enrolls joins (your own groups)'),
+    expiresAt: timestamp.optional().describe('after this it enrolls nothing; unset: never expires'),
+    maxUses: z.number().int().min(1).max(1_000_000).optional().describe('how many enrollments it allows; unset: unlimited'),
   })
   .strict()
   .openapi('CreateEnrollmentKey');
@@ -38,12 +37,13 @@ export const createEnrollmentKeyBody = z
 export const create = createRoute({
   method: 'post',
   path: '/v1/enrollment-keys',
+  operationId: 'createEnrollmentKey',
   tags,
   summary: 'Create an enrollment key; the answer carries the key, shown only this once',
   security: bearer,
   request: { body: jsonBody(createEnrollmentKeyBody, 'The new key') },
   responses: {
-    201: jsonContent(z.object({ enrollmentKey: enrollmentKeySchema, key: z.string() }), 'Created'),
+    201: jsonContent(z.object({ enrollmentKey: enrollmentKeySchema, key: z.string().openapi({ description: 'the key itself, shown only this once' }) }), 'Created'),
     ...commonErrors,
     404: errorResponses[404],
   },
@@ -52,6 +52,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: 'get',
   path: '/v1/enrollment-keys',
+  operationId: 'listEnrollmentKeys',
   tags,
   summary: 'List enrollment keys, oldest first',
   security: bearer,
@@ -62,6 +63,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: 'get',
   path: '/v1/enrollment-keys/{id}',
+  operationId: 'getEnrollmentKey',
   tags,
   summary: 'Read an enrollment key (uses left, status)',
   security: bearer,
@@ -72,6 +74,7 @@ export const get = createRoute({
 export const revoke = createRoute({
   method: 'delete',
   path: '/v1/enrollment-keys/{id}',
+  operationId: 'revokeEnrollmentKey',
   tags,
   summary: 'Revoke an enrollment key: it enrolls nothing more (devices it enrolled stay); revoking twice is no error',
   security: bearer,
