@@ -61,7 +61,10 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     const ctx = Context.current();
     const row = await loadDelivery(db.orm, executionId);
     if (!row) throw ApplicationFailure.create({ message: `execution ${executionId} does not exist`, nonRetryable: true });
-    if (isFinalExecutionStatus(row.status)) return { status: row.status, exitCode: row.exitCode };
+    if (isFinalExecutionStatus(row.status)) {
+      const stored = await readOutcome(db.orm, executionId);
+      if (stored) return stored;
+    }
     if (row.deviceId !== deviceId) {
       throw ApplicationFailure.create({ message: `execution ${executionId} does not belong to device ${deviceId}`, nonRetryable: true });
     }

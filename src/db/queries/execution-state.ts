@@ -10,6 +10,7 @@ import {
   type ExecutionStatus,
   type FinalExecutionStatus,
 } from '../../domain/status';
+import { STDERR_HEAD_CHARS, outcomeError } from '../../domain/outcome-error';
 import type {
   BatchWorkflowResult,
   DeviceOutcome,
@@ -20,6 +21,22 @@ import type {
 
 /** Rows whose status is not final yet: every status write is conditioned on it. */
 export const NOT_FINAL = notInArray(executions.status, [...FINAL_EXECUTION_STATUSES]);
+
+/** The stored outcome with its short error (read from the first part of stderr), or undefined while not final. */
+export async function readOutcome(db: Database, executionId: string): Promise<DeviceOutcome | undefined> {
+  const [row] = await db
+    .select({
+      status: executions.status,
+      exitCode: executions.exitCode,
+      error: executions.error,
+      stderrHead: sql<string | null>`left(${executions.stderr}, ${STDERR_HEAD_CHARS})`,
+    })
+    .from(executions)
+    .where(eq(executions.id, executionId));
+  if (!row || !isFinalExecutionStatus(row.status)) return undefined;
+  const outcome = { ...row, status: row.status };
+  return { status: outcome.status, exitCode: outcome.exitCode, error: outcomeError(outcome) };
+}
 
 export async function markBatchStarted(db: Database, batchId: string): Promise<void> {
   await db
@@ -50,7 +67,8 @@ export async function checkPresence(db: Database, executionId: string, staleAfte
       .where(eq(executions.id, executionId));
     if (!exec) throw new Error(`execution ${executionId} does not exist`);
     if (isFinalExecutionStatus(exec.status)) {
-      return { kind: 'final', outcome: { status: exec.status, exitCode: exec.exitCode } };
+      const outcome = await readOutcome(tx, executionId);
+      if (outcome) return { kind: 'final', outcome };
     }
     const [device] = await tx
       .select({ gatewayId: devices.gatewayId, online: devices.online, lastSeenAt: devices.lastSeenAt })
@@ -83,12 +101,9 @@ export async function finishExecution(
     .update(executions)
     .set({ status, error, completedAt: sql`coalesce(${executions.completedAt}, now())`, updatedAt: new Date() })
     .where(and(eq(executions.id, executionId), NOT_FINAL));
-  const [row] = await db
-    .select({ status: executions.status, exitCode: executions.exitCode })
-    .from(executions)
-    .where(eq(executions.id, executionId));
-  if (!row || !isFinalExecutionStatus(row.status)) throw new Error(`execution ${executionId} did not reach a final status`);
-  return { status: row.status, exitCode: row.exitCode };
+  const outcome = await readOutcome(db, executionId);
+  if (!outcome) throw new Error(`execution ${executionId} did not reach a final status`);
+  return outcome;
 }
 
 export function decideBatchStatus(
