@@ -10,6 +10,7 @@ import type { Database } from '../db/client';
 import { finishBatch } from '../db/queries/execution-state';
 import { batches } from '../db/schema';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import { reconcileSchedules } from '../schedules/reconcile';
 import { startBatchWorkflow } from './start-workflow';
 
@@ -50,7 +51,7 @@ export async function reconcileBatches(db: Database, client: Client, minAgeMs: n
 }
 
 /** Runs reconcileBatches every intervalMs until stopped. */
-export function startReconciler(opts: { db: Database; client: Client; logger: Logger; intervalMs?: number; minAgeMs?: number }): { stop(): Promise<void> } {
+export function startReconciler(opts: { db: Database; client: Client; logger: Logger; metrics?: Metrics; intervalMs?: number; minAgeMs?: number }): { stop(): Promise<void> } {
   const intervalMs = opts.intervalMs ?? 30_000;
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
@@ -60,9 +61,13 @@ export function startReconciler(opts: { db: Database; client: Client; logger: Lo
     running = Promise.all([
       reconcileBatches(opts.db, opts.client, minAgeMs).then((r) => {
         if (r.started.length + r.ended.length > 0) opts.logger.warn(r, 'reconciled batches with Temporal');
+        opts.metrics?.reconcilerActions.inc({ action: 'batch_started' }, r.started.length);
+        opts.metrics?.reconcilerActions.inc({ action: 'batch_ended' }, r.ended.length);
       }, failed('batch')),
       reconcileSchedules(opts.db, opts.client, minAgeMs).then((r) => {
         if (r.created.length + r.deleted.length + r.orphansDeleted.length > 0) opts.logger.warn(r, 'reconciled schedules with Temporal');
+        opts.metrics?.reconcilerActions.inc({ action: 'schedule_created' }, r.created.length);
+        opts.metrics?.reconcilerActions.inc({ action: 'schedule_deleted' }, r.deleted.length + r.orphansDeleted.length);
       }, failed('schedule')),
     ]).then(() => undefined);
   }, intervalMs);

@@ -34,6 +34,8 @@ export async function startCliStack(temporalAddress: string, name: string): Prom
     FLOTILLA_DATA_DIR: dataDir,
     FLOTILLA_DEMO_AGENTS: '2',
     FLOTILLA_HEARTBEAT_MS: '1000',
+    // One Temporal runtime per test process: no fixed SDK metrics port shared by parallel files.
+    FLOTILLA_SDK_METRICS_PORT: '0',
   });
   const stack = await startStack({ config, logger: createLogger(`${name}-test`, 'warn') });
   await waitFor(

@@ -1,6 +1,6 @@
 // State transitions of executions and batches driven by the workflows. Every write is conditional,
 // so a retried activity or a late duplicate never overwrites a final status.
-import { and, asc, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions } from '../schema';
 import {
@@ -38,11 +38,14 @@ export async function readOutcome(db: Database, executionId: string): Promise<De
   return { status: outcome.status, exitCode: outcome.exitCode, error: outcomeError(outcome) };
 }
 
-export async function markBatchStarted(db: Database, batchId: string): Promise<void> {
-  await db
+/** Answers whether this call started it (false when it already had a start time). */
+export async function markBatchStarted(db: Database, batchId: string): Promise<boolean> {
+  const rows = await db
     .update(batches)
-    .set({ startedAt: sql`coalesce(${batches.startedAt}, now())` })
-    .where(eq(batches.id, batchId));
+    .set({ startedAt: sql`now()` })
+    .where(and(eq(batches.id, batchId), isNull(batches.startedAt)))
+    .returning({ id: batches.id });
+  return rows.length > 0;
 }
 
 export async function loadTargets(db: Database, batchId: string, fromSeq: number, limit: number): Promise<TargetRef[]> {
@@ -120,8 +123,14 @@ export function decideBatchStatus(
 }
 
 export async function finishBatch(db: Database, input: FinishBatchInput): Promise<BatchWorkflowResult> {
+  return (await finishBatchOnce(db, input)).result;
+}
+
+/** finishBatch, also answering whether this call finished it (false when it had already finished: a retry). */
+export async function finishBatchOnce(db: Database, input: FinishBatchInput): Promise<{ result: BatchWorkflowResult; first: boolean }> {
   return db.transaction(async (tx) => {
     const now = new Date();
+    const [before] = await tx.select({ completedAt: batches.completedAt }).from(batches).where(eq(batches.id, input.batchId)).for('update');
     // Devices never handed to an agent end as the batch says (skipped after a threshold, else cancelled).
     await tx
       .update(executions)
@@ -148,6 +157,6 @@ export async function finishBatch(db: Database, input: FinishBatchInput): Promis
       .update(batches)
       .set({ status, error: input.error, completedAt: sql`coalesce(${batches.completedAt}, now())` })
       .where(eq(batches.id, input.batchId));
-    return { batchId: input.batchId, status, counts };
+    return { result: { batchId: input.batchId, status, counts }, first: before?.completedAt === null };
   });
 }

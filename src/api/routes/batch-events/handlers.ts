@@ -32,7 +32,7 @@ async function readHead(db: Database, id: string, scope: OwnerScope): Promise<{ 
 }
 
 export const events: AppRouteHandler<EventsRoute> = async (c) => {
-  const { db, config, logger } = c.var.deps;
+  const { db, config, logger, metrics } = c.var.deps;
   const { id } = c.req.valid('param');
   const { output } = c.req.valid('query');
   const from = resumePosition(c.req.valid('header')['last-event-id']);
@@ -43,6 +43,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
     async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
+      metrics?.eventStreamSubscribers.inc();
       await followBatchEvents(db, {
         batchId: id,
         from,
@@ -52,7 +53,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
         readHead: () => readHead(db.orm, id, scope),
         write: (text) => stream.write(text).then(() => undefined),
         signal: abort.signal,
-      });
+      }).finally(() => metrics?.eventStreamSubscribers.dec());
     },
     async (err) => {
       logger.warn({ batchId: id, err: err.message }, 'batch event stream failed');
