@@ -4,7 +4,7 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, executions, executionSteps } from '../schema';
 import { stepRows, stripNul } from './execution-steps';
-import { isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
+import type { ExecutionStatus } from '../../domain/status';
 import { NOT_FINAL } from './execution-state';
 import type { StoredWork } from '../../domain/work';
 import type { ResultMessage } from '../../protocol/v1/messages';
