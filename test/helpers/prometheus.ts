@@ -12,7 +12,10 @@ const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 export async function scrape(url: string): Promise<Scrape> {
   const res = await fetch(url);
   if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}`);
-  const text = await res.text();
+  return scrapeText(await res.text());
+}
+
+export function scrapeText(text: string): Scrape {
   const samples = text
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
