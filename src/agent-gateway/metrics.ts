@@ -1,7 +1,7 @@
 // The gateway's counters (counters.ts) and rejections (rejections.ts) as Prometheus metrics, read at
 // every scrape; labelled with the gateway id (one per gateway process, a bounded set).
 import type { Metrics } from '../metrics';
-import type { GatewayCounters } from './counters';
+import { COUNTER_NAMES, type GatewayCounters } from './counters';
 import { REJECTIONS } from './rejections';
 
 export function watchGateway(metrics: Metrics, gateway: { gatewayId: string; counters: GatewayCounters; sessionCount(): number }): () => void {
@@ -13,6 +13,10 @@ export function watchGateway(metrics: Metrics, gateway: { gatewayId: string; cou
     metrics.gatewayFrames.inc({ gateway: gatewayId, direction: 'in' }, counters.framesIn);
     metrics.gatewayFrames.remove({ gateway: gatewayId, direction: 'out' });
     metrics.gatewayFrames.inc({ gateway: gatewayId, direction: 'out' }, counters.framesOut);
+    for (const event of COUNTER_NAMES) {
+      metrics.gatewayEvents.remove({ gateway: gatewayId, event });
+      metrics.gatewayEvents.inc({ gateway: gatewayId, event }, counters[event]);
+    }
     for (const [reason, r] of Object.entries(REJECTIONS)) {
       if (r.counter === null) continue;
       const labels = { gateway: gatewayId, reason, close_code: String(r.closeCode) };

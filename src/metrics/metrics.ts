@@ -16,6 +16,7 @@ export interface Metrics {
   agentsConnected: Gauge<'gateway'>;
   gatewayFrames: Counter<'gateway' | 'direction'>;
   gatewayRejections: Counter<'gateway' | 'reason' | 'close_code'>;
+  gatewayEvents: Counter<'gateway' | 'event'>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   dbPoolInUse: Gauge;
@@ -56,6 +57,12 @@ export function createMetrics(): Metrics {
       name: 'flotilla_gateway_rejected_connections_total',
       help: 'Agent connections the gateway closed, by reason and WebSocket close code',
       labelNames: ['gateway', 'reason', 'close_code'],
+      registers,
+    }),
+    gatewayEvents: new Counter({
+      name: 'flotilla_gateway_events_total',
+      help: 'Everything the gateway counts (src/agent-gateway/counters.ts): connections, sessions, results, dispatches, heartbeat timeouts...',
+      labelNames: ['gateway', 'event'],
       registers,
     }),
     httpRequests: new Counter({ name: 'flotilla_http_requests_total', help: 'API requests by route pattern and status', labelNames: ['method', 'route', 'status'], registers }),

@@ -74,6 +74,8 @@ describe('metrics endpoints', () => {
     expect(moved('gateway', 'flotilla_gateway_frames_total', { gateway: 'gw-a', direction: 'out' })).toBeGreaterThanOrEqual(4 * 2);
     expect(moved('gateway', 'flotilla_gateway_frames_total', { gateway: 'gw-a', direction: 'in' })).toBeGreaterThanOrEqual(4 * 2);
     expect(after.gateway.value('flotilla_gateway_agents_connected', { gateway: 'gw-a' })).toBe(3);
+    expect(moved('gateway', 'flotilla_gateway_events_total', { gateway: 'gw-a', event: 'dispatches' })).toBe(4);
+    expect(moved('gateway', 'flotilla_gateway_events_total', { gateway: 'gw-a', event: 'results' })).toBe(4);
     expect(after.gateway.text).toContain('flotilla_gateway_rejected_connections_total{gateway="gw-a",reason="unauthorized",close_code="4001"} 0');
 
     // API: requests by route pattern and status.
