@@ -34,8 +34,7 @@ export async function readOutcome(db: Database, executionId: string): Promise<De
     .from(executions)
     .where(eq(executions.id, executionId));
   if (!row || !isFinalExecutionStatus(row.status)) return undefined;
-  const outcome = { ...row, status: row.status };
-  return { status: outcome.status, exitCode: outcome.exitCode, error: outcomeError(outcome) };
+  return { status: row.status, exitCode: row.exitCode, error: outcomeError({ ...row, status: row.status }) };
 }
 
 /** Answers whether this call started it (false when it already had a start time). */
