@@ -90,6 +90,10 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
     FLOTILLA_API_PORT: String(await freePort()),
     FLOTILLA_GATEWAY_PORT: String(await freePort()),
     FLOTILLA_GATEWAY_ID: `bench-${randomUUID().slice(0, 8)}`,
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_DEV_METRICS_PORT: String(await freePort()),
+    FLOTILLA_SDK_METRICS_PORT: String(await freePort()),
     FLOTILLA_DEMO_AGENTS: '0',
     FLOTILLA_MAX_TARGETS: String(Math.max(10_000, opts.devices)),
   });

@@ -59,12 +59,20 @@ const SERVER_SETTINGS = {
     cli: setting('TEMPORAL_CLI', optionalString),
     uiPort: setting('TEMPORAL_UI_PORT', port(8233)),
     devPort: setting('TEMPORAL_DEV_PORT', port(TEMPORAL_PORT)),
+    /** The dev server's own Prometheus endpoint (npm start without TEMPORAL_ADDRESS). */
+    devMetricsPort: setting('TEMPORAL_DEV_METRICS_PORT', port(9467)),
   },
   databaseUrl: setting('DATABASE_URL', optionalString),
   bindHost: setting('FLOTILLA_BIND_HOST', z.string().min(1).default('0.0.0.0')),
   publicHost: setting('FLOTILLA_PUBLIC_HOST', z.string().min(1).default('127.0.0.1')),
   apiPort: setting('FLOTILLA_API_PORT', port(8080)),
   gatewayPort: setting('FLOTILLA_GATEWAY_PORT', port(8081)),
+  /** GET /metrics of a standalone worker process; 0 turns it off (the API serves /metrics on its own port). */
+  workerMetricsPort: setting('FLOTILLA_WORKER_METRICS_PORT', port(9464)),
+  /** GET /metrics of a standalone gateway process; 0 turns it off. */
+  gatewayMetricsPort: setting('FLOTILLA_GATEWAY_METRICS_PORT', port(9465)),
+  /** The Temporal SDK's own worker metrics (worker and gateway processes, one per process); 0 turns them off. */
+  sdkMetricsPort: setting('FLOTILLA_SDK_METRICS_PORT', port(9466)),
   /** Unset: `<hostname>-<gateway port>`. */
   gatewayId: setting('FLOTILLA_GATEWAY_ID', optionalString),
   adminToken: setting(

@@ -4,17 +4,27 @@ import type { Database } from '../db/client';
 import { setBatchPaused } from '../db/queries/batch-control';
 import * as state from '../db/queries/execution-state';
 import { createHealthCheckBatch } from '../batches/create-health-check';
-import type { DbActivities } from '../workflows/definitions';
+import type { Metrics } from '../metrics';
+import type { BatchWorkflowResult, DbActivities } from '../workflows/definitions';
+
+function countFinished(metrics: Metrics, result: BatchWorkflowResult): void {
+  metrics.batchesFinished.inc({ status: result.status });
+  for (const [status, n] of Object.entries(result.counts)) if (n) metrics.executionsFinished.inc({ status }, n);
+}
 
 export interface DbActivityDeps {
   db: Database;
   /** A device whose last heartbeat is older than this is treated as offline. */
   presenceStaleMs: number;
+  /** Counts batches started and finished, and their executions by final status. */
+  metrics?: Metrics;
 }
 
-export function createDbActivities({ db, presenceStaleMs }: DbActivityDeps): DbActivities {
+export function createDbActivities({ db, presenceStaleMs, metrics }: DbActivityDeps): DbActivities {
   return {
-    markBatchRunning: (batchId) => state.markBatchStarted(db, batchId),
+    markBatchRunning: async (batchId) => {
+      if (await state.markBatchStarted(db, batchId)) metrics?.batchesStarted.inc();
+    },
     setBatchPaused: (batchId, paused) => setBatchPaused(db, batchId, paused),
     createHealthCheck: async (input) => {
       const row = await createHealthCheckBatch(db, input);
@@ -23,6 +33,10 @@ export function createDbActivities({ db, presenceStaleMs }: DbActivityDeps): DbA
     loadTargets: (batchId, fromSeq, limit) => state.loadTargets(db, batchId, fromSeq, limit),
     checkPresence: (executionId) => state.checkPresence(db, executionId, presenceStaleMs),
     finishExecution: (executionId, status, error) => state.finishExecution(db, executionId, status, error),
-    finishBatch: (input) => state.finishBatch(db, input),
+    finishBatch: async (input) => {
+      const { result, first } = await state.finishBatchOnce(db, input);
+      if (first && metrics) countFinished(metrics, result);
+      return result;
+    },
   };
 }

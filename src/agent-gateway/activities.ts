@@ -8,6 +8,7 @@ import { finishExecution } from '../db/queries/execution-state';
 import type { StoredAction } from '../domain/work';
 import { isFinalExecutionStatus } from '../domain/status';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { Action } from '../protocol/v1/action';
 import { unseal } from '../security/secrets';
 import { DELIVERY_ERRORS, type DeliverInput, type DeviceOutcome, type GatewayActivities } from '../workflows/definitions';
@@ -21,6 +22,8 @@ export interface GatewayActivityDeps {
   secretKey: string | undefined;
   counters: GatewayCounters;
   logger: Logger;
+  /** Observes dispatch-to-result latency; none when not given. */
+  metrics?: Metrics;
   heartbeatEveryMs?: number;
   /** After a cancel is sent, how long to wait for the agent's (cancelled) result. */
   cancelWaitMs?: number;
@@ -61,7 +64,10 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     const ctx = Context.current();
     const row = await loadDelivery(db.orm, executionId);
     if (!row) throw ApplicationFailure.create({ message: `execution ${executionId} does not exist`, nonRetryable: true });
-    if (isFinalExecutionStatus(row.status)) return { status: row.status, exitCode: row.exitCode };
+    if (isFinalExecutionStatus(row.status)) {
+      const stored = await readOutcome(db.orm, executionId);
+      if (stored) return stored;
+    }
     if (row.deviceId !== deviceId) {
       throw ApplicationFailure.create({ message: `execution ${executionId} does not belong to device ${deviceId}`, nonRetryable: true });
     }
@@ -84,8 +90,11 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     try {
       if (!session.send({ type: 'dispatch', executionId, steps, stepMode: row.stepMode })) throw notConnected(deviceId);
       deps.counters.dispatches += 1;
+      const sentAt = performance.now();
       ctx.heartbeat();
-      return await Promise.race([wait.promise, ctx.cancelled]);
+      const outcome = await Promise.race([wait.promise, ctx.cancelled]);
+      deps.metrics?.dispatchDuration.observe({ status: outcome.status }, (performance.now() - sentAt) / 1000);
+      return outcome;
     } catch (err) {
       if (!(err instanceof CancelledFailure)) throw err;
       return await afterCancellation(executionId, deviceId, err, wait.promise);

@@ -66,6 +66,7 @@ export class AgentConnection implements LiveSession {
     this.files = new FileServer(deps.db.orm, () => this.deviceId, (body) => this.send(body));
     this.helloTimer = setTimeout(() => this.reject('helloTimeout', `no hello within ${HELLO_TIMEOUT_MS / 1000}s`), HELLO_TIMEOUT_MS);
     ws.on('message', (data: WebSocket.RawData) => {
+      deps.counters.framesIn += 1;
       this.lastFrameAt = Date.now();
       if (!this.rate.allow()) return this.onFlood();
       const raw = data.toString();
@@ -90,6 +91,7 @@ export class AgentConnection implements LiveSession {
   send(body: GatewayMessageBody): boolean {
     if (this.ws.readyState !== WS_OPEN || this.closing) return false;
     this.ws.send(encodeGatewayMessage(body));
+    this.deps.counters.framesOut += 1;
     return true;
   }
 

@@ -18,6 +18,9 @@ export const COUNTER_NAMES = [
   'refusedFull',
   'results',
   'dispatches',
+  /** WebSocket frames received from agents and sent to them. */
+  'framesIn',
+  'framesOut',
 ] as const;
 export type CounterName = (typeof COUNTER_NAMES)[number];
 

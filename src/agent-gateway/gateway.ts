@@ -10,6 +10,7 @@ import type { ServerConfig } from '../config';
 import type { DatabaseHandle } from '../db/client';
 import { DEVICE_SESSION_CHANNEL, parseSessionNotice, publishSessionNotice } from '../db/session-notices';
 import type { Logger } from '../logger';
+import { createMetrics, type Metrics } from '../metrics';
 import { CLOSE_CODES, HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
 import { encodeGatewayMessage } from '../protocol/v1/codec';
 import { gatewayTaskQueue, type GatewayActivities } from '../workflows/definitions';
@@ -18,6 +19,7 @@ import { AgentConnection } from './connection';
 import { newCounters, type GatewayCounters } from './counters';
 import { startLastSeenFlusher } from './last-seen';
 import { startLiveOutputWriter } from './live-output-writer';
+import { watchGateway } from './metrics';
 import { SessionRegistry } from './registry';
 import { REJECTIONS } from './rejections';
 import { onSessionNotice } from './session-notice';
@@ -28,6 +30,8 @@ export interface GatewayDeps {
   temporal: { connection: NativeConnection; client: Client };
   config: ServerConfig;
   logger: Logger;
+  /** The process's metrics registry (a fresh one when not given). */
+  metrics?: Metrics;
 }
 
 export interface Gateway {
@@ -43,7 +47,7 @@ export interface Gateway {
 /** How long stop() lets in-flight deliveries finish before closing the sessions. */
 const DRAIN_MS = 5_000;
 
-export async function startGateway({ db, temporal, config, logger: parent }: GatewayDeps): Promise<Gateway> {
+export async function startGateway({ db, temporal, config, logger: parent, metrics = createMetrics() }: GatewayDeps): Promise<Gateway> {
   const gatewayId = config.gatewayId;
   const logger = parent.child({ component: 'gateway', gatewayId });
   const counters = newCounters();
@@ -54,7 +58,8 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
   const halfHeartbeatMs = Math.max(250, Math.floor(config.heartbeatMs / 2));
   const lastSeen = startLastSeenFlusher(db.orm, gatewayId, halfHeartbeatMs, logger);
 
-  const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger });
+  const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger, metrics });
+  const unwatch = watchGateway(metrics, { gatewayId, counters, sessionCount: () => registry.sessions().length });
   const worker = await Worker.create({
     connection: temporal.connection,
     namespace: config.temporal.namespace,
@@ -101,6 +106,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
       counters[counter] += 1;
       logger.warn({ remote: req.socket.remoteAddress, limit: config.maxAgentsPerGateway }, 'agent refused: gateway full');
       ws.send(encodeGatewayMessage({ type: 'error', code: errorCode, message: `this gateway holds its maximum of ${config.maxAgentsPerGateway} agents` }));
+      counters.framesOut += 1;
       ws.close(closeCode, errorCode);
       setTimeout(() => ws.terminate(), 2_000).unref();
       return;
@@ -147,6 +153,7 @@ export async function startGateway({ db, temporal, config, logger: parent }: Gat
     await lastSeen.flush();
     await liveOutput.stop();
     await unlisten();
+    unwatch();
     logger.info('gateway stopped');
   };
 

@@ -1,7 +1,8 @@
-// The Hono app: middlewares in order (deps, logging, auth, read-only roles, rate, body limits, JSON, audit), the /v1 routes, the
+// The Hono app: middlewares in order (deps, logging, metrics, auth, read-only roles, rate, body limits, JSON, audit), the /v1 routes, the
 // OpenAPI document generated from the same schemas, and the one error shape for every failure.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { except } from 'hono/combine';
+import { createMetrics } from '../metrics';
 import type { ApiDeps, AppEnv } from './context';
 import { handleError, handleNotFound } from './errors';
 import { authenticate } from './middlewares/auth';
@@ -9,6 +10,7 @@ import { recordWrites } from './middlewares/audit';
 import { limitBody, requireJsonBody } from './middlewares/body';
 import { provideDeps } from './middlewares/deps';
 import { forbidReadOnlyWrites } from './middlewares/read-only';
+import { countRequests, METRICS_PATH, serveMetrics } from './middlewares/metrics';
 import { limitRequestRate } from './middlewares/rate-limit';
 import { logRequests } from './middlewares/request-logger';
 import { auditRouter } from './routes/audit';
@@ -35,8 +37,11 @@ const HEALTH_PATH = '/v1/health';
 
 export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
-  app.use('*', provideDeps(deps));
+  const metrics = deps.metrics ?? createMetrics();
+  app.use('*', provideDeps({ ...deps, metrics }));
   app.use('*', logRequests());
+  app.use('*', countRequests(metrics));
+  app.get(METRICS_PATH, serveMetrics(metrics));
   // Before authentication: the enrollment key in the body is the credential.
   app.route('/', createEnrollRouter());
   app.route('/', createAgentInstallRouter());

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { ServerConfig } from '../config';
 import type { DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { Role } from '../domain/roles';
 
 export interface ApiDeps {
@@ -12,6 +13,8 @@ export interface ApiDeps {
   temporal: Client;
   config: ServerConfig;
   logger: Logger;
+  /** The process's metrics registry (a fresh one when not given). */
+  metrics?: Metrics;
 }
 
 /**

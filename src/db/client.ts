@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   /** Runs fn for every NOTIFY on channel; resolves to an unsubscribe function. */
   listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Connections of the pool checked out and queries waiting for one (PGlite has no pool: zeros). */
+  poolUsage(): { inUse: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     async notify(channel, payload) {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
+    poolUsage: () => ({ inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await listener.close();
       await pool.end();
@@ -75,6 +78,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     async notify(channel, payload) {
       await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
+    poolUsage: () => ({ inUse: 0, waiting: 0 }),
     async close() {
       await client.close();
     },

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       `  API          ${stack.apiUrl}/v1   (OpenAPI: ${stack.apiUrl}/v1/openapi.json)`,
       `  Temporal UI  ${stack.uiUrl ?? `(external Temporal at ${stack.temporalAddress})`}`,
       `  Gateway      ${stack.gatewayUrl}`,
+      `  Metrics      ${stack.metricsUrls.flotilla}   (Temporal SDK: ${stack.metricsUrls.sdk ?? 'off'}; Temporal: ${stack.metricsUrls.temporal ?? 'external'})`,
       `  Admin token  in ${tokenHint}`,
       `  Demo agents  ${stack.demoDeviceIds.length} (group "demo")`,
       '',

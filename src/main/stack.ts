@@ -12,7 +12,8 @@ import type { ServerConfig } from '../config';
 import { openDatabase, type DatabaseHandle } from '../db/client';
 import type { Logger } from '../logger';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
-import { installTemporalRuntime } from '../temporal/runtime';
+import { createMetrics, watchDatabasePool } from '../metrics';
+import { installTemporalRuntime, sdkMetricsAddress } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { startWorker } from '../worker';
 import { startDemoAgents, type DemoAgents } from './demo-agents';
@@ -28,6 +29,8 @@ export interface Stack {
   gatewayUrl: string;
   temporalAddress: string;
   uiUrl: string | undefined;
+  /** Prometheus endpoints: Flotilla's (the API's /metrics), the Temporal SDK's, the dev server's. */
+  metricsUrls: { flotilla: string; sdk: string | undefined; temporal: string | undefined };
   adminToken: string;
   db: DatabaseHandle;
   client: Client;
@@ -41,7 +44,9 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     adminToken: given.adminToken ?? localAdminToken(given.dataDir),
     secretKey: given.secretKey ?? localSecretKey(given.dataDir),
   };
-  installTemporalRuntime();
+  installTemporalRuntime({ metricsBindAddress: sdkMetricsAddress(config) });
+  // One registry for every role of this process, served by the API's GET /metrics.
+  const metrics = createMetrics();
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
@@ -56,6 +61,7 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
         ip: '127.0.0.1',
         port: config.temporal.devPort,
         uiPort: config.temporal.uiPort,
+        metricsPort: config.temporal.devMetricsPort,
         dbFile: path.join(config.dataDir, 'temporal.sqlite'),
         namespace: config.temporal.namespace,
       });
@@ -72,6 +78,7 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
 
     const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     stops.push(() => db.close());
+    watchDatabasePool(metrics, db);
 
     const worker = await startWorker({
       connection: workerConnection,
@@ -80,13 +87,14 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
       heartbeatMs: config.heartbeatMs,
       batchLimits: batchLimitsOf(config),
       logger,
+      metrics,
     });
     stops.push(() => worker.stop());
-    const gateway = await startGateway({ db, temporal: { connection: workerConnection, client }, config, logger });
+    const gateway = await startGateway({ db, temporal: { connection: workerConnection, client }, config, logger, metrics });
     stops.push(() => gateway.stop());
-    const api = await startApi({ db, temporal: client, config, logger, port: config.apiPort, host: config.bindHost });
+    const api = await startApi({ db, temporal: client, config, logger, metrics, port: config.apiPort, host: config.bindHost });
     stops.push(() => api.stop());
-    const reconciler = startReconciler({ db: db.orm, client, logger });
+    const reconciler = startReconciler({ db: db.orm, client, logger, metrics });
     stops.push(() => reconciler.stop());
     const pruner = startOutputPruner({ db: db.orm, logger, retentionSec: config.outputRetentionSec });
     stops.push(() => pruner.stop());
@@ -108,6 +116,11 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
       gatewayUrl: gateway.url.replace('0.0.0.0', config.publicHost),
       temporalAddress: address,
       uiUrl: devServer?.uiUrl,
+      metricsUrls: {
+        flotilla: `${api.url.replace('0.0.0.0', config.publicHost)}/metrics`,
+        sdk: config.sdkMetricsPort === 0 ? undefined : `http://${config.bindHost === '0.0.0.0' ? config.publicHost : config.bindHost}:${config.sdkMetricsPort}/metrics`,
+        temporal: devServer?.metricsUrl,
+      },
       adminToken: config.adminToken as string,
       db,
       client,

@@ -11,6 +11,8 @@ export interface DevServerOptions {
   ip?: string;
   port: number;
   uiPort: number;
+  /** Temporal's own Prometheus endpoint (`--metrics-port`); unset: the CLI picks one. */
+  metricsPort?: number;
   /** SQLite file for durable state; omitted means in-memory. */
   dbFile?: string;
   headless?: boolean;
@@ -39,6 +41,8 @@ export const DEV_SERVER_TUNING: DevServerTuning = {
 export interface DevServer {
   address: string;
   uiUrl: string | undefined;
+  /** Temporal's Prometheus endpoint when a metrics port was given. */
+  metricsUrl: string | undefined;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -64,6 +68,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const ip = opts.ip ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn'];
   args.push('--namespace', opts.namespace ?? 'default');
+  if (opts.metricsPort !== undefined) args.push('--metrics-port', String(opts.metricsPort));
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort), '--ui-ip', ip);
   if (opts.dbFile) {
@@ -103,6 +108,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   return {
     address,
     uiUrl: opts.headless ? undefined : `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.uiPort}`,
+    metricsUrl: opts.metricsPort === undefined ? undefined : `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.metricsPort}/metrics`,
     process: child,
     async stop() {
       if (exited) return;

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import { createDbActivities, createScheduleActivities } from '../activities';
 import type { BatchLimits } from '../batches/create-batch';
 import type { Database } from '../db/client';
@@ -17,6 +18,8 @@ export interface WorkerDeps {
   /** What a scheduled run's batch is held to, as POST /v1/batches is. */
   batchLimits: BatchLimits;
   logger: Logger;
+  /** The process's metrics registry (batches and executions counted by the database activities). */
+  metrics?: Metrics;
   /** A pre-built workflow bundle (tests and the bench build it once); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -35,7 +38,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     taskQueue: WORKFLOW_TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: path.join(__dirname, '../workflows/index.ts') }),
     activities: {
-      ...createDbActivities({ db: deps.db, presenceStaleMs: dispatchPresenceWindowMs(deps.heartbeatMs) }),
+      ...createDbActivities({ db: deps.db, presenceStaleMs: dispatchPresenceWindowMs(deps.heartbeatMs), metrics: deps.metrics }),
       ...createScheduleActivities({ db: deps.db, ...deps.batchLimits }),
     },
     maxConcurrentWorkflowTaskExecutions: 100,

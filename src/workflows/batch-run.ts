@@ -1,8 +1,9 @@
 // The state of one batch workflow run and the moves every dispatch loop shares: launching a device's
 // child workflow, recording its outcome, stopping, pausing, reading targets page by page, and reporting
 // progress (query, Temporal UI details, search attribute).
-import { CancellationScope, condition, executeChild, isCancellation, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, executeChild, isCancellation, patched, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { percentDone } from '../domain/progress';
+import { runningBatchDetails } from './batch-details';
 import { isFailureStatus, type FinalExecutionStatus } from '../domain/status';
 import {
   SEARCH_ATTRIBUTES,
@@ -20,6 +21,9 @@ import { childOptions, deviceSearchAttributes, localDbActivityOptions } from './
 export const db = proxyLocalActivities<DbActivities>(localDbActivityOptions('60s'));
 
 const TARGET_PAGE = 250;
+
+/** Device children carry FlotillaDeviceName (and their input the name) only in executions that reach this code fresh. */
+const DEVICE_NAME_PATCH = 'device-name-attribute';
 
 export function freshCarry(input: BatchWorkflowInput, now: number): BatchCarry {
   return {
@@ -118,13 +122,7 @@ export class BatchRun {
   }
 
   describe(): void {
-    const p = this.progress();
-    setCurrentDetails(
-      `**${p.completed}/${p.targetCount}** done (${p.percent}%), ${p.inFlight} running, ${p.failures} failed` +
-        (p.wave ? `, wave ${p.wave.index}/${p.wave.count}` : '') +
-        (p.paused === 'operator' ? ', **paused**' : p.paused === 'approval' ? ', **paused: waiting for approval (resume)**' : '') +
-        (p.stopping === 'no' ? '' : `, stopping: ${p.stopping}`),
-    );
+    setCurrentDetails(runningBatchDetails(this.input, this.progress()));
   }
 
   stop(why: Exclude<BatchProgress['stopping'], 'no'>): void {
@@ -186,16 +184,27 @@ export class BatchRun {
     this._inFlight++;
     this.started++;
     this._startedThisRun++;
+    const named = patched(DEVICE_NAME_PATCH);
     const run = this.children.run(() =>
       executeChild(deviceWorkflow, {
         ...childOptions({
           workflowId: deviceWorkflowId(batchId, t.deviceId),
           staticSummary: `${t.deviceName}: ${input.summary}`,
-          typedSearchAttributes: deviceSearchAttributes(batchId, input.owner, t.deviceId),
+          typedSearchAttributes: deviceSearchAttributes(batchId, input.owner, t.deviceId, named ? t.deviceName : undefined),
         }),
-        args: [{ batchId, executionId: t.executionId, deviceId: t.deviceId, deliveryTimeoutSec: input.deliveryTimeoutSec, timeoutSec: input.timeoutSec }],
+        args: [
+          {
+            batchId,
+            executionId: t.executionId,
+            deviceId: t.deviceId,
+            ...(named ? { deviceName: t.deviceName } : {}),
+            deliveryTimeoutSec: input.deliveryTimeoutSec,
+            timeoutSec: input.timeoutSec,
+          },
+        ],
       }),
     );
+    this.describe();
     run.then(
       (outcome: DeviceOutcome) => this.record(outcome.status),
       (err: unknown) => this.record(isCancellation(err) ? 'cancelled' : 'failed'),

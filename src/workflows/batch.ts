@@ -15,6 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { finishedBatchDetails } from './batch-details';
 import { BatchRun, db, freshCarry } from './batch-run';
 import {
   SEARCH_ATTRIBUTES,
@@ -62,7 +63,7 @@ async function finish(run: BatchRun): Promise<BatchWorkflowResult> {
     error: stopMessage(run),
   });
   upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: result.status }]);
-  setCurrentDetails(`**${result.status}**: ${JSON.stringify(result.counts)}`);
+  setCurrentDetails(finishedBatchDetails(run.input, result.status, result.counts));
   return result;
 }
 

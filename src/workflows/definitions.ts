@@ -28,11 +28,13 @@ export function scheduleTemporalId(name: string, scheduleId: string): string {
   return `${SCHEDULE_ID_PREFIX}${name}-${scheduleId.slice(0, 8)}`;
 }
 
+/** The SQLite dev server holds at most 10 custom Keyword attributes: keep this list within them. */
 export const SEARCH_ATTRIBUTES = {
   batchId: defineSearchAttributeKey('FlotillaBatchId', SearchAttributeType.KEYWORD),
   owner: defineSearchAttributeKey('FlotillaOwner', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('FlotillaStatus', SearchAttributeType.KEYWORD),
   deviceId: defineSearchAttributeKey('FlotillaDeviceId', SearchAttributeType.KEYWORD),
+  deviceName: defineSearchAttributeKey('FlotillaDeviceName', SearchAttributeType.KEYWORD),
   scheduleId: defineSearchAttributeKey('FlotillaScheduleId', SearchAttributeType.KEYWORD),
 } as const;
 
@@ -129,6 +131,8 @@ export interface DeviceWorkflowInput {
   batchId: string;
   executionId: string;
   deviceId: string;
+  /** For the Temporal UI; absent in executions started before it was passed. */
+  deviceName?: string;
   deliveryTimeoutSec: number;
   timeoutSec: number;
 }
@@ -136,6 +140,11 @@ export interface DeviceWorkflowInput {
 export interface DeviceOutcome {
   status: FinalExecutionStatus;
   exitCode: number | null;
+  /**
+   * Why it did not succeed, in one short line (src/domain/outcome-error.ts): null for a success. Absent in
+   * outcomes recorded before it existed.
+   */
+  error?: string | null;
 }
 
 // ---- Activity contracts (implemented in src/activities and src/agent-gateway) ----

@@ -6,12 +6,17 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ExecutionStatus } from '../domain/status';
+import { outcomeDetails, runningDetails, waitingDetails } from './device-details';
 import {
+  SEARCH_ATTRIBUTES,
   deviceConnectedSignal,
   gatewayTaskQueue,
   type DbActivities,
@@ -47,7 +52,28 @@ function deliverVia(gatewayId: string, timeoutSec: number): GatewayActivities {
 
 const wasHandedOver = (s: ExecutionStatus): boolean => s === 'dispatched' || s === 'running';
 
+/** The final status goes into FlotillaStatus only for executions that reach this code fresh, never on an old replay. */
+const OUTCOME_ATTRIBUTE_PATCH = 'device-status-attribute';
+
 export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
+  const showStatus = patched(OUTCOME_ATTRIBUTE_PATCH);
+  const ended = (outcome: DeviceOutcome): DeviceOutcome => {
+    setCurrentDetails(outcomeDetails(outcome));
+    if (showStatus) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: outcome.status }]);
+    return outcome;
+  };
+  try {
+    return ended(await deliver(input));
+  } catch (err) {
+    if (isCancellation(err)) {
+      ended(await CancellationScope.nonCancellable(() => db.finishExecution(input.executionId, 'cancelled', 'the batch was cancelled')));
+    }
+    throw err;
+  }
+}
+
+async function deliver(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
+  const deviceName = input.deviceName ?? input.deviceId;
   let woken = false;
   setHandler(deviceConnectedSignal, () => {
     woken = true;
@@ -55,47 +81,40 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<Device
   const windowMs = input.deliveryTimeoutSec * 1000;
   let waitUntil = Date.now() + windowMs;
   let lastStatus: ExecutionStatus = 'queued';
-  try {
-    for (;;) {
-      const presence = await db.checkPresence(input.executionId);
-      if (presence.kind === 'final') return presence.outcome;
-      lastStatus = presence.status;
-      if (presence.kind === 'online') {
-        try {
-          return await deliverVia(presence.gatewayId, input.timeoutSec).deliverToAgent({
-            executionId: input.executionId,
-            deviceId: input.deviceId,
-          });
-        } catch (err) {
-          if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
-          // Not connected there after all, disconnected mid-command, or the gateway died: the device gets
-          // a fresh delivery window to come back (to any gateway).
-          waitUntil = Date.now() + windowMs;
-        }
+  for (;;) {
+    const presence = await db.checkPresence(input.executionId);
+    if (presence.kind === 'final') return presence.outcome;
+    lastStatus = presence.status;
+    if (presence.kind === 'online') {
+      setCurrentDetails(runningDetails(presence.gatewayId, Date.now()));
+      try {
+        return await deliverVia(presence.gatewayId, input.timeoutSec).deliverToAgent({
+          executionId: input.executionId,
+          deviceId: input.deviceId,
+        });
+      } catch (err) {
+        if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+        // Not connected there after all, disconnected mid-command, or the gateway died: the device gets
+        // a fresh delivery window to come back (to any gateway).
+        waitUntil = Date.now() + windowMs;
       }
-      const remaining = waitUntil - Date.now();
-      if (remaining <= 0) {
-        return wasHandedOver(lastStatus)
-          ? await db.finishExecution(
-              input.executionId,
-              'failed',
-              `the agent lost its connection while the command was running and did not return within ${input.deliveryTimeoutSec}s`,
-            )
-          : await db.finishExecution(
-              input.executionId,
-              'undeliverable',
-              `the device stayed offline for the whole delivery window of ${input.deliveryTimeoutSec}s`,
-            );
-      }
-      woken = false;
-      await condition(() => woken, Math.min(remaining, RECHECK_MS));
     }
-  } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() =>
-        db.finishExecution(input.executionId, 'cancelled', 'the batch was cancelled'),
-      );
+    const remaining = waitUntil - Date.now();
+    if (remaining <= 0) {
+      return wasHandedOver(lastStatus)
+        ? await db.finishExecution(
+            input.executionId,
+            'failed',
+            `the agent lost its connection while the command was running and did not return within ${input.deliveryTimeoutSec}s`,
+          )
+        : await db.finishExecution(
+            input.executionId,
+            'undeliverable',
+            `the device stayed offline for the whole delivery window of ${input.deliveryTimeoutSec}s`,
+          );
     }
-    throw err;
+    setCurrentDetails(waitingDetails(deviceName, waitUntil));
+    woken = false;
+    await condition(() => woken, Math.min(remaining, RECHECK_MS));
   }
 }

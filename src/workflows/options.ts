@@ -22,12 +22,15 @@ export function batchSearchAttributes(batch: { batchId: string; owner: string; s
   return pairs;
 }
 
-export function deviceSearchAttributes(batchId: string, owner: string, deviceId: string): SearchAttributePair[] {
-  return [
+/** A device child's search attributes when it starts (it sets FlotillaStatus itself when it ends). */
+export function deviceSearchAttributes(batchId: string, owner: string, deviceId: string, deviceName?: string): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
     { key: SEARCH_ATTRIBUTES.batchId, value: batchId },
     { key: SEARCH_ATTRIBUTES.owner, value: owner },
     { key: SEARCH_ATTRIBUTES.deviceId, value: deviceId },
   ];
+  if (deviceName !== undefined) pairs.push({ key: SEARCH_ATTRIBUTES.deviceName, value: deviceName });
+  return pairs;
 }
 
 export interface ChildStart {

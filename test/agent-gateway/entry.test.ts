@@ -32,6 +32,9 @@ it('npm run gateway serves an agent and exits 0 on SIGTERM, marking the device o
     FLOTILLA_GATEWAY_PORT: String(port),
     FLOTILLA_BIND_HOST: '127.0.0.1',
     FLOTILLA_GATEWAY_ID: 'entry-test',
+    // No fixed metrics ports: other test files may run processes at the same time (test/e2e/metrics.test.ts covers them).
+    FLOTILLA_GATEWAY_METRICS_PORT: '0',
+    FLOTILLA_SDK_METRICS_PORT: '0',
   });
   procs.push(gateway);
   const ready = await gateway.waitForLine(READY, 60_000);

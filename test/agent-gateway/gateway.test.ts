@@ -110,7 +110,7 @@ describe('gateway with a real agent', () => {
     const env = activityEnv();
     env.on('heartbeat', (d: unknown) => heartbeats.push(d));
     const outcome = await deliver({ executionId: id, deviceId: device.id }, env);
-    expect(outcome).toEqual({ status: 'failed', exitCode: 3 });
+    expect(outcome).toEqual({ status: 'failed', exitCode: 3, error: 'warn' });
     const r = await row(id);
     expect(r).toMatchObject({ status: 'failed', exitCode: 3, stdout: 'hello fleet\n', stderr: 'warn\n', truncated: false, gatewayId: gateway.gatewayId });
     expect(r.startedAt).toBeInstanceOf(Date);
@@ -123,17 +123,17 @@ describe('gateway with a real agent', () => {
   it('answers a final execution at once, without sending it', async () => {
     const id = await insertExecution(testDb.handle.orm, device.id, shAction('true'));
     await testDb.handle.orm.update(executions).set({ status: 'skipped' }).where(eq(executions.id, id));
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'skipped', exitCode: null });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'skipped', exitCode: null, error: null });
     expect(execStarts(agent, id)).toBe(0);
   });
 
   it('a re-sent dispatch of a finished execution returns the journaled result without running it again', async () => {
     const marker = path.join(tmp, `marker-${device.id}`);
     const id = await insertExecution(testDb.handle.orm, device.id, shAction(`echo run >> ${marker}; echo done`));
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0, error: null });
     // As if the result had been lost: the row goes back to dispatched and the workflow delivers again.
     await testDb.handle.orm.update(executions).set({ status: 'dispatched', stdout: null, exitCode: null }).where(eq(executions.id, id));
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0, error: null });
     expect((await row(id)).stdout).toBe('done\n');
     expect(readFileSync(marker, 'utf8')).toBe('run\n');
     expect(execStarts(agent, id)).toBe(1);
@@ -146,13 +146,13 @@ describe('gateway with a real agent', () => {
     const delivery = deliver({ executionId: id, deviceId: device.id }, env);
     await waitFor('running', async () => (await row(id)).status === 'running');
     env.cancel();
-    expect(await delivery).toEqual({ status: 'cancelled', exitCode: null });
+    expect(await delivery).toEqual({ status: 'cancelled', exitCode: null, error: 'cancelled' });
     expect(existsSync(marker)).toBe(false);
   });
 
   it('keeps output up to the cap and flags it truncated', async () => {
     const id = await insertExecution(testDb.handle.orm, device.id, shAction("head -c 3000000 /dev/zero | tr '\\0' 'x'"));
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0, error: null });
     const r = await row(id);
     expect(r.truncated).toBe(true);
     expect(r.stdout!.length).toBe(OUTPUT_CAP_BYTES);
@@ -160,7 +160,7 @@ describe('gateway with a real agent', () => {
 
   it('fails the execution clearly when the sealed env cannot be decrypted', async () => {
     const id = await insertExecution(testDb.handle.orm, device.id, shAction('true', { envKeys: ['A'], envSealed: seal({ A: '1' }, randomBytes(32).toString('hex')) }));
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null, error: "the action's env values cannot be decrypted with this gateway's FLOTILLA_SECRET_KEY" });
     expect((await row(id)).error).toMatch(/cannot be decrypted/);
     expect(execStarts(agent, id)).toBe(0);
   });
@@ -196,9 +196,9 @@ describe('delivery failures', () => {
     await waitFor('failed result', async () => (await row(id)).status === 'failed');
     expect((await row(id)).error).toBe('agent restarted while the command was running');
     // A later delivery gets the stored outcome; nothing runs again.
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null, error: 'agent restarted while the command was running' });
     await testDb.handle.orm.update(executions).set({ status: 'dispatched' }).where(eq(executions.id, id));
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'failed', exitCode: null, error: 'agent restarted while the command was running' });
     expect(readFileSync(marker, 'utf8')).toBe('run\n');
     expect(execStarts(second, id)).toBe(0);
     await second.stop('SIGTERM');
@@ -223,7 +223,7 @@ describe('agent reconnects and stops', () => {
       return d?.online === true && d.sessionId !== impostor.sessionId;
     });
     // The workflow delivers again while the command still runs: the agent does not start it twice.
-    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect(await deliver({ executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0, error: null });
     expect((await row(id)).stdout).toBe('later\n');
     expect(execStarts(agent, id)).toBe(1);
   });
@@ -235,7 +235,7 @@ describe('agent reconnects and stops', () => {
     const delivery = deliver({ executionId: id, deviceId: device.id });
     await waitFor('running', async () => (await row(id)).status === 'running');
     process.kill(agentPid(agent), 'SIGTERM');
-    expect(await delivery).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect(await delivery).toEqual({ status: 'succeeded', exitCode: 0, error: null });
     expect(await agent.exited).toBe(0);
     expect((await row(id)).stdout).toBe('finished\n');
   });

@@ -52,7 +52,7 @@ describe('gateway over wss', () => {
     await agent.waitForLine(READY, 30_000);
     const id = await insertExecution(stack.db.handle.orm, device.id, shAction('echo over-tls'));
     const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-    expect(await env.run(gateway.activities.deliverToAgent, { executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0 });
+    expect(await env.run(gateway.activities.deliverToAgent, { executionId: id, deviceId: device.id })).toEqual({ status: 'succeeded', exitCode: 0, error: null });
     const [row] = await stack.db.handle.orm.select().from(executions).where(eq(executions.id, id));
     expect(row).toMatchObject({ status: 'succeeded', stdout: 'over-tls\n' });
   });

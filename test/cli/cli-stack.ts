@@ -38,6 +38,8 @@ export async function startCliStack(temporalAddress: string, name: string): Prom
     // Unset, as in a fresh install: the stack makes the admin token and secret key in the data folder, where the CLI finds the token.
     FLOTILLA_ADMIN_TOKEN: '',
     FLOTILLA_SECRET_KEY: '',
+    // One Temporal runtime per test process: no fixed SDK metrics port shared by parallel files.
+    FLOTILLA_SDK_METRICS_PORT: '0',
   });
   const stack = await startStack({ config, logger: createLogger(`${name}-test`, 'warn') });
   await waitFor(

@@ -39,9 +39,9 @@ describe('embedded PGlite', () => {
     const [onlineExec, offlineExec] = b.executionIds;
     expect(await checkPresence(handle.orm, onlineExec!, 60_000)).toEqual({ kind: 'online', gatewayId: 'gw-x', status: 'queued' });
     expect(await checkPresence(handle.orm, offlineExec!, 60_000)).toEqual({ kind: 'offline', status: 'delayed' });
-    expect(await finishExecution(handle.orm, onlineExec!, 'succeeded', null)).toEqual({ status: 'succeeded', exitCode: null });
+    expect(await finishExecution(handle.orm, onlineExec!, 'succeeded', null)).toEqual({ status: 'succeeded', exitCode: null, error: null });
     // A final status is never overwritten.
-    expect(await finishExecution(handle.orm, onlineExec!, 'failed', 'late')).toEqual({ status: 'succeeded', exitCode: null });
+    expect(await finishExecution(handle.orm, onlineExec!, 'failed', 'late')).toEqual({ status: 'succeeded', exitCode: null, error: null });
     const result = await finishBatch(handle.orm, { batchId: b.batchId, leftover: 'skipped', reason: null, error: null });
     expect(result).toEqual({ batchId: b.batchId, status: 'partial', counts: { succeeded: 1, skipped: 2 } });
     const [row] = await handle.orm.select().from(batches).where(eq(batches.id, b.batchId));

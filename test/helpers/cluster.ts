@@ -81,6 +81,11 @@ export const HEARTBEAT_MS = 1000;
 
 export interface ClusterOptions {
   gateways?: string[];
+  /**
+   * Variables of each role's processes (metrics ports, say). By default no role opens a metrics port of
+   * its own: parallel test files would fight over the fixed defaults.
+   */
+  roleEnv?: { api?: Record<string, string>; worker?: Record<string, string>; gateway?: Record<string, string> };
   /** A PostgreSQL server of the test's own (default: the shared one). */
   databaseAdminUrl?: string;
 }
@@ -100,6 +105,9 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
     FLOTILLA_HEARTBEAT_MS: String(HEARTBEAT_MS),
     FLOTILLA_BIND_HOST: '127.0.0.1',
     FLOTILLA_DATA_DIR: tmp,
+    FLOTILLA_WORKER_METRICS_PORT: '0',
+    FLOTILLA_GATEWAY_METRICS_PORT: '0',
+    FLOTILLA_SDK_METRICS_PORT: '0',
   };
   const procs: RunningProcess[] = [];
   const gateways = new Map<string, { url: string; proc: RunningProcess }>();
@@ -162,7 +170,7 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
     },
     async startGateway(id, fixedPort) {
       const port = fixedPort ?? (await freePort());
-      const p = startProcess(`gateway:${id}`, 'src/main/gateway.ts', { ...env, FLOTILLA_GATEWAY_ID: id, FLOTILLA_GATEWAY_PORT: String(port) });
+      const p = startProcess(`gateway:${id}`, 'src/main/gateway.ts', { ...env, ...opts.roleEnv?.gateway, FLOTILLA_GATEWAY_ID: id, FLOTILLA_GATEWAY_PORT: String(port) });
       procs.push(p);
       await p.waitForLine(READY, 60_000);
       const url = `ws://127.0.0.1:${port}`;
@@ -170,14 +178,14 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
       return url;
     },
     async startWorker() {
-      const p = startProcess('worker', 'src/main/worker.ts', env);
+      const p = startProcess('worker', 'src/main/worker.ts', { ...env, ...opts.roleEnv?.worker });
       procs.push(p);
       await p.waitForLine(READY, 90_000);
       cluster.worker = p;
       return p;
     },
     async startApi() {
-      const p = startProcess('api', 'src/main/api.ts', { ...env, FLOTILLA_API_PORT: String(apiPort) });
+      const p = startProcess('api', 'src/main/api.ts', { ...env, ...opts.roleEnv?.api, FLOTILLA_API_PORT: String(apiPort) });
       procs.push(p);
       cluster.api = p;
       await p.waitForLine(READY, 60_000);

@@ -1,6 +1,7 @@
 // Workflow tests on the real Temporal dev server and real PostgreSQL, with the agent side scripted: an
 // activity on a gateway task queue does what the command text says, per device:
-//   "ok" | "fail" | "sleep <ms>", optionally followed by " failOn <name,name>" (those devices fail).
+//   "ok" | "fail" | "sleep <ms>", optionally followed by " failOn <name,name>" (those devices fail, with
+//   "<device name>: disk full" as the first line of stderr).
 // Every delivery records its start/end (the "agent-side" timestamps) in `spans`.
 // Why a harness of its own: the real workflow worker runs with no gateway or agent at all; a scripted
 // activity stands in for the device side, so workflow logic is tested with exact, fast outcomes.
@@ -11,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { and, eq, sql } from 'drizzle-orm';
 import { batchLimitsOf } from '../../src/batches/create-batch';
+import { readOutcome } from '../../src/db/queries/execution-state';
 import { batches, executions } from '../../src/db/schema';
 import type { StoredStrategy } from '../../src/domain/batch';
 import { createLogger } from '../../src/logger';
@@ -81,9 +83,11 @@ function scriptedGateway(tdb: TestDatabase, spans: Span[]): GatewayActivities {
       spans.push({ executionId, deviceName: row.deviceName, start, end });
       await tdb.handle.orm
         .update(executions)
-        .set({ status, exitCode, startedAt: new Date(start), completedAt: new Date(end) })
+        .set({ status, exitCode, stderr: status === 'failed' ? `${row.deviceName}: disk full\nsecond line` : '', startedAt: new Date(start), completedAt: new Date(end) })
         .where(and(eq(executions.id, executionId), sql`${executions.status} not in ('succeeded','failed','timed_out','cancelled','undeliverable','skipped')`));
-      return { status, exitCode };
+      const outcome = await readOutcome(tdb.handle.orm, executionId);
+      if (!outcome) throw new Error('no final status stored');
+      return outcome;
     },
   };
 }

@@ -4,11 +4,10 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, executions, executionSteps } from '../schema';
 import { stepRows, stripNul } from './execution-steps';
-import { isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
+import type { ExecutionStatus } from '../../domain/status';
 import { NOT_FINAL } from './execution-state';
 import type { StoredWork } from '../../domain/work';
 import type { ResultMessage } from '../../protocol/v1/messages';
-import type { DeviceOutcome } from '../../workflows/definitions';
 
 export interface DeliveryRow extends StoredWork {
   status: ExecutionStatus;
@@ -121,15 +120,7 @@ export async function storeResult(db: Database, deviceId: string, r: ResultMessa
   });
 }
 
-/** The stored outcome, or undefined while the execution is not final. */
-export async function readOutcome(db: Database, executionId: string): Promise<DeviceOutcome | undefined> {
-  const [row] = await db
-    .select({ status: executions.status, exitCode: executions.exitCode })
-    .from(executions)
-    .where(eq(executions.id, executionId));
-  if (!row || !isFinalExecutionStatus(row.status)) return undefined;
-  return { status: row.status, exitCode: row.exitCode };
-}
+export { readOutcome } from './execution-state';
 
 /**
  * Whether this device may pull this file for this execution: the execution is its own, handed over

@@ -1,10 +1,11 @@
 // State transitions of executions and batches driven by the workflows. Every write is conditional,
 // so a retried activity or a late duplicate never overwrites a final status.
-import { and, asc, eq, gte, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions } from '../schema';
 import { decideBatchStatus } from '../../domain/batch-outcome';
 import { FINAL_EXECUTION_STATUSES, isFinalExecutionStatus, type ExecutionStatus, type FinalExecutionStatus } from '../../domain/status';
+import { STDERR_HEAD_CHARS, outcomeError } from '../../domain/outcome-error';
 import type {
   BatchWorkflowResult,
   DeviceOutcome,
@@ -16,11 +17,29 @@ import type {
 /** Rows whose status is not final yet: every status write is conditioned on it. */
 export const NOT_FINAL = notInArray(executions.status, [...FINAL_EXECUTION_STATUSES]);
 
-export async function markBatchStarted(db: Database, batchId: string): Promise<void> {
-  await db
+/** The stored outcome with its short error (read from the first part of stderr), or undefined while not final. */
+export async function readOutcome(db: Database, executionId: string): Promise<DeviceOutcome | undefined> {
+  const [row] = await db
+    .select({
+      status: executions.status,
+      exitCode: executions.exitCode,
+      error: executions.error,
+      stderrHead: sql<string | null>`left(${executions.stderr}, ${STDERR_HEAD_CHARS})`,
+    })
+    .from(executions)
+    .where(eq(executions.id, executionId));
+  if (!row || !isFinalExecutionStatus(row.status)) return undefined;
+  return { status: row.status, exitCode: row.exitCode, error: outcomeError({ ...row, status: row.status }) };
+}
+
+/** Answers whether this call started it (false when it already had a start time). */
+export async function markBatchStarted(db: Database, batchId: string): Promise<boolean> {
+  const rows = await db
     .update(batches)
-    .set({ startedAt: sql`coalesce(${batches.startedAt}, now())` })
-    .where(eq(batches.id, batchId));
+    .set({ startedAt: sql`now()` })
+    .where(and(eq(batches.id, batchId), isNull(batches.startedAt)))
+    .returning({ id: batches.id });
+  return rows.length > 0;
 }
 
 export async function loadTargets(db: Database, batchId: string, fromSeq: number, limit: number): Promise<TargetRef[]> {
@@ -45,7 +64,8 @@ export async function checkPresence(db: Database, executionId: string, staleAfte
       .where(eq(executions.id, executionId));
     if (!exec) throw new Error(`execution ${executionId} does not exist`);
     if (isFinalExecutionStatus(exec.status)) {
-      return { kind: 'final', outcome: { status: exec.status, exitCode: exec.exitCode } };
+      const outcome = await readOutcome(tx, executionId);
+      if (outcome) return { kind: 'final', outcome };
     }
     const [device] = await tx
       .select({ gatewayId: devices.gatewayId, online: devices.online, lastSeenAt: devices.lastSeenAt })
@@ -78,17 +98,20 @@ export async function finishExecution(
     .update(executions)
     .set({ status, error, completedAt: sql`coalesce(${executions.completedAt}, now())`, updatedAt: new Date() })
     .where(and(eq(executions.id, executionId), NOT_FINAL));
-  const [row] = await db
-    .select({ status: executions.status, exitCode: executions.exitCode })
-    .from(executions)
-    .where(eq(executions.id, executionId));
-  if (!row || !isFinalExecutionStatus(row.status)) throw new Error(`execution ${executionId} did not reach a final status`);
-  return { status: row.status, exitCode: row.exitCode };
+  const outcome = await readOutcome(db, executionId);
+  if (!outcome) throw new Error(`execution ${executionId} did not reach a final status`);
+  return outcome;
 }
 
 export async function finishBatch(db: Database, input: FinishBatchInput): Promise<BatchWorkflowResult> {
+  return (await finishBatchOnce(db, input)).result;
+}
+
+/** finishBatch, also answering whether this call finished it (false when it had already finished: a retry). */
+export async function finishBatchOnce(db: Database, input: FinishBatchInput): Promise<{ result: BatchWorkflowResult; first: boolean }> {
   return db.transaction(async (tx) => {
     const now = new Date();
+    const [before] = await tx.select({ completedAt: batches.completedAt }).from(batches).where(eq(batches.id, input.batchId)).for('update');
     // Devices never handed to an agent end as the batch says (skipped after a threshold, else cancelled).
     await tx
       .update(executions)
@@ -115,6 +138,6 @@ export async function finishBatch(db: Database, input: FinishBatchInput): Promis
       .update(batches)
       .set({ status, error: input.error, completedAt: sql`coalesce(${batches.completedAt}, now())` })
       .where(eq(batches.id, input.batchId));
-    return { batchId: input.batchId, status, counts };
+    return { result: { batchId: input.batchId, status, counts }, first: before?.completedAt === null };
   });
 }

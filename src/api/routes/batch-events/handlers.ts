@@ -45,7 +45,7 @@ async function readGroups(db: Database, id: string, normalize: OutcomeNormalizat
 }
 
 export const events: AppRouteHandler<EventsRoute> = async (c) => {
-  const { db, config, logger } = c.var.deps;
+  const { db, config, logger, metrics } = c.var.deps;
   const { id } = c.req.valid('param');
   const { output, groups } = c.req.valid('query');
   const from = resumePosition(c.req.valid('header')['last-event-id']);
@@ -56,6 +56,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
     async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
+      metrics?.eventStreamSubscribers.inc();
       await followBatchEvents(db, {
         batchId: id,
         from,
@@ -66,7 +67,7 @@ export const events: AppRouteHandler<EventsRoute> = async (c) => {
         ...(groups === undefined ? {} : { readGroups: () => readGroups(db.orm, id, groups) }),
         write: (text) => stream.write(text).then(() => undefined),
         signal: abort.signal,
-      });
+      }).finally(() => metrics?.eventStreamSubscribers.dec());
     },
     async (err) => {
       logger.warn({ batchId: id, err }, 'batch event stream failed');
