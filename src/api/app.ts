@@ -24,6 +24,8 @@ import { schedulesRouter } from './routes/schedules';
 import { createRouter } from './routes/router';
 import { tokensRouter } from './routes/tokens';
 import { usersRouter } from './routes/users';
+import { targetsRouter } from './routes/targets';
+import { consoleFiles, consoleRouter, consoleSignInRouter, SESSION_PATH } from '../console/server';
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 const HEALTH_PATH = '/v1/health';
@@ -32,6 +34,10 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use('*', provideDeps(deps));
   app.use('*', logRequests());
+  // The web console: its files at /, and sign-in, which comes before authentication.
+  app.route('/', consoleFiles());
+  app.use(SESSION_PATH, limitBody(deps.config.maxBodyBytes));
+  app.route('/', consoleSignInRouter);
   app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
   app.use('/v1/*', forbidReadOnlyWrites());
   app.use('/v1/*', limitRequestRate(deps.config.rateLimitRps));
@@ -52,6 +58,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', auditRouter);
   app.route('/', schedulesRouter);
   app.route('/', filesRouter);
+  app.route('/', targetsRouter);
+  app.route('/', consoleRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

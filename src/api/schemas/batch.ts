@@ -22,6 +22,7 @@ export const batchSchema = z
   .object({
     id: z.uuid(),
     status: batchStatusSchema,
+    owner: z.string().openapi({ description: 'the principal id that started it' }),
     action: shownActionSchema.optional().openapi({ description: 'the action, when the batch runs a single one' }),
     steps: z.array(shownActionSchema).openapi({ description: 'what runs on each device (a single action is one step)' }),
     stepMode: z.enum(STEP_MODES),
@@ -73,6 +74,7 @@ export function toBatchJson(b: BatchRow, stats: ExecutionStats, links: BatchLink
   return {
     id: b.id,
     status: b.status,
+    owner: b.owner,
     ...(steps.length === 1 ? { action: steps[0] } : {}),
     steps,
     stepMode: work.stepMode,

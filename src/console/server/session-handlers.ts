@@ -1,0 +1,39 @@
+// Console sign-in, the current session and sign-out. The session row keeps the sha256 of the session
+// id and of the API token; neither secret is stored.
+import type { AppRouteHandler } from '../../api/context';
+import { ApiError } from '../../api/errors';
+import { principalOfTokenHash } from '../../api/middlewares/principal';
+import { createConsoleSession, deleteConsoleSession, findConsoleSession } from '../../db/queries/console-sessions';
+import { hashToken } from '../../security/secrets';
+import { clearSessionCookie, csrfTokenOf, newSessionId, SESSION_TTL_SEC, sessionIdOf, setSessionCookie } from './session-cookie';
+import type { CurrentRoute, SignInRoute, SignOutRoute } from './session-routes';
+
+export const signIn: AppRouteHandler<SignInRoute> = async (c) => {
+  const { deps } = c.var;
+  const { token } = c.req.valid('json');
+  const adminHash = deps.config.adminToken === undefined ? undefined : hashToken(deps.config.adminToken);
+  const tokenHash = hashToken(token);
+  const principal = await principalOfTokenHash(deps.db.orm, tokenHash, adminHash);
+  if (!principal) throw new ApiError(401, 'unauthorized', 'the token is not valid');
+  const sessionId = newSessionId();
+  const expiresAt = new Date(Date.now() + SESSION_TTL_SEC * 1000);
+  await createConsoleSession(deps.db.orm, { idHash: hashToken(sessionId), tokenHash, expiresAt });
+  setSessionCookie(c, sessionId, deps.config.tls !== undefined);
+  const { id, name, role } = principal;
+  return c.json({ principal: { id, name, role }, csrfToken: csrfTokenOf(sessionId), expiresAt: expiresAt.toISOString() }, 201);
+};
+
+export const current: AppRouteHandler<CurrentRoute> = async (c) => {
+  const sessionId = sessionIdOf(c);
+  const session = sessionId === undefined ? undefined : await findConsoleSession(c.var.deps.db.orm, hashToken(sessionId));
+  if (sessionId === undefined || !session) throw new ApiError(401, 'unauthorized', 'no console session: sign in with POST /v1/session');
+  const { id, name, role } = c.var.principal;
+  return c.json({ principal: { id, name, role }, csrfToken: csrfTokenOf(sessionId), expiresAt: session.expiresAt.toISOString() }, 200);
+};
+
+export const signOut: AppRouteHandler<SignOutRoute> = async (c) => {
+  const sessionId = sessionIdOf(c);
+  if (sessionId !== undefined) await deleteConsoleSession(c.var.deps.db.orm, hashToken(sessionId));
+  clearSessionCookie(c, c.var.deps.config.tls !== undefined);
+  return c.body(null, 204);
+};
