@@ -87,11 +87,13 @@ describe('console sessions', () => {
     expect(list.body.items.map((d: { name: string }) => d.name)).toEqual(['csrf-ok']);
   });
 
-  it('keeps roles: an auditor signed in by cookie writes nothing', async () => {
+  it('keeps roles: an auditor signed in by cookie writes nothing, but may sign out', async () => {
     const s = await signIn(audra.token);
     const res = await withCookie(s, 'POST', '/v1/devices', { name: 'by-auditor' }, { 'x-csrf-token': s.csrf });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect((await withCookie(s, 'DELETE', '/v1/session', undefined, { 'x-csrf-token': s.csrf })).status).toBe(204);
+    expect((await withCookie(s, 'GET', '/v1/devices')).status).toBe(401);
   });
 
   it('ends with the token: a revoked token or a sign-out or expiry is a 401', async () => {
@@ -102,6 +104,7 @@ describe('console sessions', () => {
     expect((await withCookie(s, 'GET', '/v1/devices')).status).toBe(401);
 
     const a = await signIn(alice.token);
+    expect((await withCookie(a, 'DELETE', '/v1/session')).status).toBe(403);
     const out = await withCookie(a, 'DELETE', '/v1/session', undefined, { 'x-csrf-token': a.csrf });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/flotilla_session=;/);

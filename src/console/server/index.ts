@@ -9,10 +9,9 @@ export { consoleFiles, CONSOLE_DIST, CONTENT_SECURITY_POLICY } from './static-fi
 export { consoleSessionPrincipal } from './cookie-auth';
 export { SESSION_PATH } from './session-routes';
 
-/** Mounted before authentication: signing in is how a console gets its session. */
-export const consoleSignInRouter = createRouter().openapi(sessionRoutes.signIn, session.signIn);
+/** Mounted before authentication: signing in is how a console gets its session; anyone may sign out. */
+export const consoleSignInRouter = createRouter().openapi(sessionRoutes.signIn, session.signIn).openapi(sessionRoutes.signOut, session.signOut);
 
 export const consoleRouter = createRouter()
   .openapi(sessionRoutes.current, session.current)
-  .openapi(sessionRoutes.signOut, session.signOut)
   .openapi(settingsRoute, settings);

@@ -5,7 +5,7 @@ import { ApiError } from '../../api/errors';
 import { principalOfTokenHash } from '../../api/middlewares/principal';
 import { createConsoleSession, deleteConsoleSession, findConsoleSession } from '../../db/queries/console-sessions';
 import { hashToken } from '../../security/secrets';
-import { clearSessionCookie, csrfTokenOf, newSessionId, SESSION_TTL_SEC, sessionIdOf, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, CSRF_HEADER, csrfMatches, csrfTokenOf, newSessionId, SESSION_TTL_SEC, sessionIdOf, setSessionCookie } from './session-cookie';
 import type { CurrentRoute, SignInRoute, SignOutRoute } from './session-routes';
 
 export const signIn: AppRouteHandler<SignInRoute> = async (c) => {
@@ -31,9 +31,16 @@ export const current: AppRouteHandler<CurrentRoute> = async (c) => {
   return c.json({ principal: { id, name, role }, csrfToken: csrfTokenOf(sessionId), expiresAt: session.expiresAt.toISOString() }, 200);
 };
 
+/**
+ * Comes before authentication, so that any role (auditors write nothing else) and an already
+ * revoked token can sign out; the CSRF token keeps other sites from signing a user out.
+ */
 export const signOut: AppRouteHandler<SignOutRoute> = async (c) => {
   const sessionId = sessionIdOf(c);
-  if (sessionId !== undefined) await deleteConsoleSession(c.var.deps.db.orm, hashToken(sessionId));
+  if (sessionId !== undefined) {
+    if (!csrfMatches(sessionId, c.req.header(CSRF_HEADER))) throw new ApiError(403, 'csrf_failed', `send the session's CSRF token in ${CSRF_HEADER}`);
+    await deleteConsoleSession(c.var.deps.db.orm, hashToken(sessionId));
+  }
   clearSessionCookie(c, c.var.deps.config.tls !== undefined);
   return c.body(null, 204);
 };

@@ -43,7 +43,7 @@ export function BatchControls({ batch }: { batch: Batch }): JSX.Element {
           </button>
           {batch.status === 'running' && (
             <button type="button" onClick={() => void act('pause')}>
-              ⏸ Pause
+              ‖ Pause
             </button>
           )}
           <button type="button" onClick={() => void act('resume')} title="Resume after a pause, or approve the waves after the first">

@@ -70,7 +70,7 @@ export function SchedulesPage(): JSX.Element {
 function Paused({ note }: { note: string | null }): JSX.Element {
   return (
     <span class="status status-paused">
-      <span aria-hidden="true">⏸</span> paused{note ? `: ${note}` : ''}
+      <span aria-hidden="true">‖</span> paused{note ? `: ${note}` : ''}
     </span>
   );
 }
@@ -159,7 +159,7 @@ export function SchedulePage({ id }: { id: string }): JSX.Element {
             <label>
               Note <input name="pause-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} placeholder="why it is paused" />
             </label>
-            <button type="submit">⏸ Pause</button>
+            <button type="submit">‖ Pause</button>
           </form>
         ))}
       <h2>Runs</h2>

@@ -57,8 +57,7 @@ export function TargetPicker({ value, onChange, onPreview }: { value: Targets; o
             {groups.data?.items.map((g) => (
               <li key={g.id}>
                 <label class="check">
-                  <input type="checkbox" name="group" value={g.id} checked={value.groupIds.includes(g.id)} onChange={() => toggleGroup(g.id)} /> {g.name} (
-                  {g.deviceCount})
+                  <input type="checkbox" name="group" value={g.id} checked={value.groupIds.includes(g.id)} onChange={() => toggleGroup(g.id)} /> {`${g.name} (${g.deviceCount})`}
                 </label>
               </li>
             ))}
