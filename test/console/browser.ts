@@ -53,6 +53,6 @@ export async function step<T>(page: Page, name: string, fn: () => Promise<T>): P
 export async function signIn(page: Page, token: string): Promise<void> {
   await page.goto('/');
   await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('API token').press('Enter');
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }

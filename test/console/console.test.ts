@@ -97,6 +97,18 @@ describe('web console', () => {
     const row = page.locator('tr[data-device="web-1"]');
     await expect(row.textContent()).resolves.toMatch(/online/);
     await expect(row.textContent()).resolves.toMatch(/linux/i);
+    // By keyboard: the Run dialog opens with Enter and closes with Escape, focus back on its button.
+    await page.getByRole('button', { name: '▶ Run…' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Run' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Run' }).waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('▶ Run…');
+    // A narrow window: the page itself never scrolls sideways (wide tables scroll in their own box).
+    await page.setViewportSize({ width: 420, height: 800 });
+    await screenshot(page, 'devices-narrow');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
   }, TEST_TIMEOUT_MS);
 
   it('creates a group, adds members from a search, runs a command on it and watches devices succeed live', async () => {

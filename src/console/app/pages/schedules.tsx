@@ -36,7 +36,7 @@ export function SchedulesPage(): JSX.Element {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">When</th>
-              <th scope="col">Next runs</th>
+              <th scope="col">Next runs (your time)</th>
               <th scope="col">Last run</th>
               <th scope="col">State</th>
             </tr>
@@ -140,7 +140,7 @@ export function SchedulePage({ id }: { id: string }): JSX.Element {
         </dd>
         <dt>State</dt>
         <dd>{s.paused ? <Paused note={s.note} /> : 'active'}</dd>
-        <dt>Next runs</dt>
+        <dt>Next runs (your time)</dt>
         <dd data-next-runs>
           <NextRuns times={s.nextRunTimes} />
         </dd>
