@@ -91,7 +91,12 @@ describe('console at 10,000 devices', () => {
     const t = await step(tab.page, 'batch-10k', () => timeFirstScreen(`/#/batches/${batchId}`, 'table.executions tbody tr:nth-child(100)'));
     await screenshot(tab.page, 'batch-10k');
     console.log(`batch page, ${DEVICES} devices: first screen in ${t.runs.join(', ')} ms (median ${t.median})`);
-    expect(await tab.page.locator('form.filters [role="status"]').textContent()).toBe('10,000 devices shown');
+    // Then the whole snapshot: every device, filterable.
+    const t0 = Date.now();
+    await tab.page.goto('about:blank');
+    await tab.page.goto(`/#/batches/${batchId}`);
+    await tab.page.locator('form.filters [role="status"]', { hasText: '10,000 devices shown' }).waitFor({ timeout: 30_000 });
+    console.log(`batch page, ${DEVICES} devices: every device loaded (snapshot over the stream) in ${Date.now() - t0} ms`);
     expect(t.median).toBeLessThan(BUDGET_MS);
   });
 

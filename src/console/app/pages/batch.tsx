@@ -98,7 +98,9 @@ export function BatchPage({ id }: { id: string }): JSX.Element {
             ))}
           </select>
         </label>
-        <span role="status">{plural(shown.length, 'device')} shown</span>
+        <span role="status">
+          {stream.partial ? `first ${plural(shown.length, 'device')} of ${batch.targetCount.toLocaleString()}, loading the rest…` : `${plural(shown.length, 'device')} shown`}
+        </span>
       </form>
       <div class="split">
         <div class="table-wrap">
@@ -123,9 +125,9 @@ export function BatchPage({ id }: { id: string }): JSX.Element {
               ← Previous
             </button>
             <span>
-              page {current + 1} of {pages}
+              page {current + 1} of {stream.partial ? '…' : pages}
             </span>
-            <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+            <button type="button" disabled={stream.partial || current >= pages - 1} onClick={() => setPage(current + 1)}>
               Next →
             </button>
           </nav>
