@@ -163,6 +163,27 @@ describe('web console', () => {
     await screenshot(page, 'batch-failed-output');
   }, TEST_TIMEOUT_MS);
 
+  it("shows a running device's output live, then its stored result", async () => {
+    const { page } = tab;
+    await step(page, 'live-output', async () => {
+      await page.getByRole('button', { name: 'Run on web-1' }).click();
+      await page.getByRole('dialog', { name: 'Run' }).waitFor();
+      await page.locator('p.preview[data-matched="1"]').waitFor();
+      await fillCommand(page, 'for i in 1 2 3 4 5 6 7 8; do echo tick-$i; sleep 1; done');
+      await start(page);
+      await waitForRows(page, 1, 'running');
+      await page.getByRole('button', { name: 'Output of web-1' }).click();
+      await page.locator('pre.out.live', { hasText: 'tick-1' }).waitFor({ timeout: 20_000 });
+    });
+    // Seen while it was still running.
+    expect(await page.locator('tr[data-device="web-1"]').getAttribute('data-status')).toBe('running');
+    await screenshot(page, 'batch-live-output');
+    await step(page, 'stored-output', async () => {
+      await waitForRows(page, 1, 'succeeded');
+      await page.locator('pre.out.stdout', { hasText: 'tick-8' }).waitFor();
+    });
+  }, TEST_TIMEOUT_MS);
+
   it('cancels a long batch', async () => {
     const { page } = tab;
     await step(page, 'cancel', async () => {

@@ -16,6 +16,8 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
     el.addEventListener('cancel', onCancel);
     return () => {
       el.removeEventListener('cancel', onCancel);
+      // Outside an open modal everything is inert: close it before handing focus back.
+      el.close();
       before?.focus();
     };
   }, []);
