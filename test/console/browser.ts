@@ -56,3 +56,18 @@ export async function signIn(page: Page, token: string): Promise<void> {
   await page.getByLabel('API token').press('Enter');
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
+
+/**
+ * The browser globals that functions run in the page use. The test program has no DOM types, so page
+ * functions read `(globalThis as unknown as Win)`; the cast is gone once the function is serialised.
+ */
+export interface Win {
+  document: {
+    querySelectorAll(selector: string): { length: number };
+    documentElement: { scrollWidth: number };
+    activeElement: { textContent: string | null } | null;
+  };
+  innerWidth: number;
+  __marker?: number;
+  __pwned?: number;
+}

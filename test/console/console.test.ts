@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ensureConsoleBuilt } from '../../src/console/build';
 import { startCluster, type Cluster, type Device } from '../helpers/cluster';
-import { launchBrowser, openTab, screenshot, signIn, step, type Tab } from './browser';
+import { launchBrowser, openTab, screenshot, signIn, step, type Tab, type Win } from './browser';
 
 /** Two cores shared by many processes: a batch may take a while to be picked up. */
 const TEST_TIMEOUT_MS = 300_000;
@@ -34,7 +34,7 @@ async function addDeviceAs(token: string, name: string, tags: string[]): Promise
 /** Waits until the batch page's device rows all show one of `statuses`. */
 async function waitForRows(page: Page, count: number, status: string, timeout = 120_000): Promise<void> {
   await page.waitForFunction(
-    ([n, s]) => document.querySelectorAll(`table.executions tbody tr[data-status="${s}"]`).length === n,
+    ([n, s]) => (globalThis as unknown as Win).document.querySelectorAll(`table.executions tbody tr[data-status="${s}"]`).length === n,
     [count, status] as const,
     { timeout },
   );
@@ -90,7 +90,7 @@ describe('web console', () => {
     await step(page, 'sign-in', async () => {
       await signIn(page, operator.token);
       await page.getByRole('heading', { name: 'Devices' }).waitFor();
-      await page.waitForFunction(() => document.querySelectorAll('table.devices tbody tr [data-status="online"]').length === 3, undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (globalThis as unknown as Win).document.querySelectorAll('table.devices tbody tr [data-status="online"]').length === 3, undefined, { timeout: 20_000 });
     });
     await screenshot(page, 'devices');
     expect(await page.locator('table.devices tbody tr').count()).toBe(3);
@@ -103,11 +103,11 @@ describe('web console', () => {
     await page.getByRole('dialog', { name: 'Run' }).waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Run' }).waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('▶ Run…');
+    expect(await page.evaluate(() => (globalThis as unknown as Win).document.activeElement?.textContent)).toBe('▶ Run…');
     // A narrow window: the page itself never scrolls sideways (wide tables scroll in their own box).
     await page.setViewportSize({ width: 420, height: 800 });
     await screenshot(page, 'devices-narrow');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as Win).document.documentElement.scrollWidth <= (globalThis as unknown as Win).innerWidth)).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
   }, TEST_TIMEOUT_MS);
 
@@ -130,7 +130,7 @@ describe('web console', () => {
       await page.locator('p.preview[data-matched="3"]').waitFor();
       await fillCommand(page, `echo "ran on $(hostname)"; echo '${HOSTILE}'`);
       await screenshot(page, 'run-dialog');
-      await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
+      await page.evaluate(() => ((globalThis as unknown as Win).__marker = 42));
       return start(page);
     });
     await step(page, 'batch-live', async () => {
@@ -139,7 +139,7 @@ describe('web console', () => {
     });
     await page.locator('.batch-head h1 [data-status="succeeded"]').waitFor({ timeout: 120_000 });
     // The same document all along: no reload happened.
-    expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(42);
+    expect(await page.evaluate(() => (globalThis as unknown as Win).__marker)).toBe(42);
     await screenshot(page, 'batch-succeeded');
     const api = await c.http<{ batch: { stats: Record<string, number> } }>('GET', `/v1/batches/${batchId}`);
     expect(api.body.batch.stats.succeeded).toBe(3);
@@ -161,6 +161,14 @@ describe('web console', () => {
     expect(await page.locator('pre.out.stderr').textContent()).toMatch(/disk full on/);
     expect(await page.locator('.device-output .facts').textContent()).toMatch(/exit code 3/);
     await screenshot(page, 'batch-failed-output');
+    // Retry the failed device: a new batch, linked back to this one.
+    const first = page.url().split('/').pop()!;
+    await step(page, 'retry', async () => {
+      await page.getByRole('button', { name: '↻ Retry' }).click();
+      await page.waitForURL((u) => /#\/batches\/[0-9a-f-]{36}$/.test(u.toString()) && !u.toString().endsWith(first));
+      await page.getByRole('link', { name: `retry of ${first.slice(0, 8)}` }).waitFor();
+      await waitForRows(page, 1, 'failed');
+    });
   }, TEST_TIMEOUT_MS);
 
   it("shows a running device's output live, then its stored result", async () => {
@@ -182,6 +190,36 @@ describe('web console', () => {
       await waitForRows(page, 1, 'succeeded');
       await page.locator('pre.out.stdout', { hasText: 'tick-8' }).waitFor();
     });
+  }, TEST_TIMEOUT_MS);
+
+  it('adds a device with its token shown once, edits its tags, rotates its token and deletes it', async () => {
+    const { page } = tab;
+    await step(page, 'device-admin', async () => {
+      await page.getByRole('button', { name: '+ Add device' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('spare-1');
+      await page.getByLabel('Tags (space or comma separated)').fill('spare, lab');
+      await page.getByRole('dialog').getByRole('button', { name: 'Add', exact: true }).click();
+      await page.locator('.token-once code.secret').waitFor();
+    });
+    const token = await page.locator('.token-once code.secret').textContent();
+    expect(token).toMatch(/^\S{20,}$/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.locator('.token-once').count()).toBe(0);
+    await step(page, 'device-tags', async () => {
+      await page.getByRole('button', { name: 'Edit tags of spare-1' }).click();
+      await page.getByLabel('Tags (space or comma separated)').fill('spare rack-7');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('tr[data-device="spare-1"]', { hasText: 'rack-7' }).waitFor();
+      await page.getByRole('button', { name: 'Rotate token of spare-1' }).click();
+      await page.locator('.token-once code.secret').waitFor();
+    });
+    expect(await page.locator('.token-once code.secret').textContent()).not.toBe(token);
+    await step(page, 'device-delete', async () => {
+      await page.getByRole('button', { name: 'Delete spare-1' }).click();
+      await page.locator('tr[data-device="spare-1"]').waitFor({ state: 'detached' });
+    });
+    const left = await c.http<{ items: Array<{ name: string }> }>('GET', '/v1/devices?q=spare', undefined, { authorization: `Bearer ${operator.token}` });
+    expect(left.body.items).toEqual([]);
   }, TEST_TIMEOUT_MS);
 
   it('cancels a long batch', async () => {
@@ -265,7 +303,7 @@ describe('web console', () => {
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.locator('table.devices tbody tr').nth(2).waitFor();
     expect(await page.locator('table.devices').textContent()).toContain(HOSTILE_TAG);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as Win).__pwned)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
     expect(problems.filter((p) => !/401|Failed to load resource/.test(p))).toEqual([]);
   }, TEST_TIMEOUT_MS);
@@ -285,6 +323,10 @@ describe('web console', () => {
     await page.locator('table.executions tbody tr').first().waitFor();
     expect(await page.getByRole('button', { name: /Cancel|Pause|Resume|Retry/ }).count()).toBe(0);
     await screenshot(page, 'auditor-batch');
+    // The audit log shows everyone's writes to an auditor.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.locator('td', { hasText: 'batch.start' }).first().waitFor();
+    expect(await page.locator('tbody tr', { hasText: 'olga' }).count()).toBeGreaterThan(3);
     // The API refuses anyway.
     const refused = await page.evaluate(async () => (await fetch('/v1/devices', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' })).status);
     expect(refused).toBe(403);

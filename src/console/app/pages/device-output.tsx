@@ -53,7 +53,8 @@ export function DeviceOutput(props: {
           <pre class="out live">{props.live.map((c) => c.text).join('')}</pre>
         </div>
       )}
-      {e && e.steps.length > 1
+      {!final && (!props.live || props.live.length === 0) && <p class="empty">No output yet.</p>}
+      {e && final && e.steps.length > 1
         ? e.steps.map((s) => (
             <div key={s.index} class="step">
               <h3>
@@ -64,7 +65,8 @@ export function DeviceOutput(props: {
               <Out label="stderr" text={s.stderr} />
             </div>
           ))
-        : e && (
+        : e &&
+          final && (
             <>
               <Out label="stdout" text={e.stdout} />
               <Out label="stderr" text={e.stderr} />
