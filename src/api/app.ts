@@ -37,6 +37,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   // The web console: its files at /, and sign-in, which comes before authentication.
   app.route('/', consoleFiles());
   app.use(SESSION_PATH, limitBody(deps.config.maxBodyBytes));
+  app.use(SESSION_PATH, recordWrites({ trustProxy: deps.config.trustProxy }));
   app.route('/', consoleSignInRouter);
   app.use('/v1/*', authenticate({ adminToken: deps.config.adminToken, publicPaths: [HEALTH_PATH, OPENAPI_PATH] }));
   app.use('/v1/*', forbidReadOnlyWrites());

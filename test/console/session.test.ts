@@ -59,6 +59,10 @@ describe('console sessions', () => {
     expect(s.setCookie).toMatch(/SameSite=Strict/);
     expect(s.setCookie).toMatch(/Path=\//);
     const sessionId = s.cookie.split('=')[1]!;
+    const audit = await h.json('GET', '/v1/audit?action=session.sign_in&actor=' + alice.id);
+    expect(audit.body.items).toHaveLength(1);
+    expect(audit.body.items[0]).toMatchObject({ actor: { id: alice.id, tokenId: alice.tokenId }, resource: { type: 'session', id: alice.tokenId } });
+    expect(JSON.stringify(audit.body.items[0])).not.toContain(alice.token);
     const rows = await h.db.handle.orm.select().from(consoleSessions).where(eq(consoleSessions.idHash, hashToken(sessionId)));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.tokenHash).toBe(hashToken(alice.token));
@@ -108,6 +112,8 @@ describe('console sessions', () => {
     const out = await withCookie(a, 'DELETE', '/v1/session', undefined, { 'x-csrf-token': a.csrf });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/flotilla_session=;/);
+    const signedOut = await h.json('GET', `/v1/audit?action=session.sign_out&actor=${alice.id}`);
+    expect(signedOut.body.items).toHaveLength(1);
     expect((await withCookie(a, 'GET', '/v1/devices')).status).toBe(401);
     const sessionId = a.cookie.split('=')[1]!;
     expect(await h.db.handle.orm.select().from(consoleSessions).where(eq(consoleSessions.idHash, hashToken(sessionId)))).toHaveLength(0);

@@ -10,12 +10,12 @@ import { hashToken } from '../../security/secrets';
 import type { AppEnv } from '../context';
 import { errorResponse } from '../errors';
 import { bearerToken } from './bearer';
-import { principalOfTokenHash } from './principal';
+import { adminTokenHash, principalOfTokenHash } from './principal';
 
 export { BOOTSTRAP_ADMIN } from './principal';
 
 export function authenticate(opts: { adminToken: string | undefined; publicPaths: readonly string[] }): MiddlewareHandler<AppEnv> {
-  const adminHash = opts.adminToken === undefined ? undefined : hashToken(opts.adminToken);
+  const adminHash = adminTokenHash(opts.adminToken);
   const publicPaths = new Set(opts.publicPaths);
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.method === 'GET' && publicPaths.has(c.req.path)) return next();

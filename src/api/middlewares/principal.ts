@@ -5,7 +5,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Database } from '../../db/client';
 import { findLiveToken, touchToken } from '../../db/queries/users';
 import { BOOTSTRAP_ADMIN_ID } from '../../domain/roles';
+import { hashToken } from '../../security/secrets';
 import type { Principal } from '../context';
+
+/** The hash the bootstrap admin token is recognised by; undefined when none is configured. */
+export function adminTokenHash(adminToken: string | undefined): string | undefined {
+  return adminToken === undefined ? undefined : hashToken(adminToken);
+}
 
 export const BOOTSTRAP_ADMIN: Principal = { id: BOOTSTRAP_ADMIN_ID, name: 'admin', role: 'admin', tokenId: null };
 

@@ -2,7 +2,7 @@
 // id and of the API token; neither secret is stored.
 import type { AppRouteHandler } from '../../api/context';
 import { ApiError } from '../../api/errors';
-import { principalOfTokenHash } from '../../api/middlewares/principal';
+import { adminTokenHash, principalOfTokenHash } from '../../api/middlewares/principal';
 import { createConsoleSession, deleteConsoleSession, findConsoleSession } from '../../db/queries/console-sessions';
 import { hashToken } from '../../security/secrets';
 import { clearSessionCookie, CSRF_HEADER, csrfMatches, csrfTokenOf, newSessionId, SESSION_TTL_SEC, sessionIdOf, setSessionCookie } from './session-cookie';
@@ -11,7 +11,7 @@ import type { CurrentRoute, SignInRoute, SignOutRoute } from './session-routes';
 export const signIn: AppRouteHandler<SignInRoute> = async (c) => {
   const { deps } = c.var;
   const { token } = c.req.valid('json');
-  const adminHash = deps.config.adminToken === undefined ? undefined : hashToken(deps.config.adminToken);
+  const adminHash = adminTokenHash(deps.config.adminToken);
   const tokenHash = hashToken(token);
   const principal = await principalOfTokenHash(deps.db.orm, tokenHash, adminHash);
   if (!principal) throw new ApiError(401, 'unauthorized', 'the token is not valid');
@@ -19,6 +19,9 @@ export const signIn: AppRouteHandler<SignInRoute> = async (c) => {
   const expiresAt = new Date(Date.now() + SESSION_TTL_SEC * 1000);
   await createConsoleSession(deps.db.orm, { idHash: hashToken(sessionId), tokenHash, expiresAt });
   setSessionCookie(c, sessionId, deps.config.tls !== undefined);
+  // Audited like any write (the audit middleware runs around this route), in the signed-in user's name.
+  c.set('principal', principal);
+  c.set('audit', { action: 'session.sign_in', resourceType: 'session', resourceId: principal.tokenId ?? principal.id });
   const { id, name, role } = principal;
   return c.json({ principal: { id, name, role }, csrfToken: csrfTokenOf(sessionId), expiresAt: expiresAt.toISOString() }, 201);
 };
@@ -39,7 +42,15 @@ export const signOut: AppRouteHandler<SignOutRoute> = async (c) => {
   const sessionId = sessionIdOf(c);
   if (sessionId !== undefined) {
     if (!csrfMatches(sessionId, c.req.header(CSRF_HEADER))) throw new ApiError(403, 'csrf_failed', `send the session's CSRF token in ${CSRF_HEADER}`);
-    await deleteConsoleSession(c.var.deps.db.orm, hashToken(sessionId));
+    const { db, config } = c.var.deps;
+    const session = await findConsoleSession(db.orm, hashToken(sessionId));
+    const adminHash = adminTokenHash(config.adminToken);
+    const principal = session && (await principalOfTokenHash(db.orm, session.tokenHash, adminHash));
+    await deleteConsoleSession(db.orm, hashToken(sessionId));
+    if (principal) {
+      c.set('principal', principal);
+      c.set('audit', { action: 'session.sign_out', resourceType: 'session', resourceId: principal.tokenId ?? principal.id });
+    }
   }
   clearSessionCookie(c, c.var.deps.config.tls !== undefined);
   return c.body(null, 204);
