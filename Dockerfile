@@ -21,6 +21,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 COPY tsconfig.json ./
 COPY drizzle ./drizzle
 COPY src ./src
+# The web console the API serves at / (esbuild and preact are production dependencies for this).
+RUN npx tsx src/console/build.ts --force
 
 # Non-root: the image's `node` user (uid 1000). The code is read-only to it; tsx caches in /tmp.
 USER node

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the npm dependencies when node_modules is missing or older than package-lock.json,
-# then makes sure the Temporal CLI exists. Safe to run on every start.
+# then makes sure the Temporal CLI exists and the web console is built (dist/console, rebuilt when any
+# of its sources is newer). Safe to run on every start.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -11,3 +12,4 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm install --no-audit --no-fund --loglevel=error >&2
 fi
 bash scripts/install-temporal.sh >/dev/null
+npx tsx src/console/build.ts >&2

@@ -10,7 +10,7 @@ export TEMPORAL_CLI="${TEMPORAL_CLI:-$(bash scripts/install-temporal.sh)}"
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   echo "PostgreSQL is not answering on 127.0.0.1:5432; set TEST_DATABASE_ADMIN_URL to a server the tests may create databases on." >&2
 fi
-echo "== typecheck" && npx tsc --noEmit || exit 1
+echo "== typecheck" && npx tsc --noEmit && npx tsc --noEmit -p src/console/app || exit 1
 echo "== lint" && npx eslint src test bench || exit 1
 mkdir -p .tools
 report=.tools/vitest-report.json

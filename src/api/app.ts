@@ -31,6 +31,8 @@ import { schedulesRouter } from './routes/schedules';
 import { createRouter } from './routes/router';
 import { tokensRouter } from './routes/tokens';
 import { usersRouter } from './routes/users';
+import { targetsRouter } from './routes/targets';
+import { consoleFiles, consoleRouter, consoleSignInRouter, SESSION_PATH } from '../console/server';
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 const HEALTH_PATH = '/v1/health';
@@ -42,6 +44,11 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.use('*', logRequests());
   app.use('*', countRequests(metrics));
   app.get(METRICS_PATH, serveMetrics(metrics));
+  // The web console: its files at /, and sign-in, which comes before authentication.
+  app.route('/', consoleFiles());
+  app.use(SESSION_PATH, limitBody(deps.config.maxBodyBytes));
+  app.use(SESSION_PATH, recordWrites({ trustProxy: deps.config.trustProxy }));
+  app.route('/', consoleSignInRouter);
   // Before authentication: the enrollment key in the body is the credential.
   app.route('/', createEnrollRouter());
   app.route('/', createAgentInstallRouter());
@@ -68,6 +75,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/', filesRouter);
   app.route('/', enrollmentKeysRouter);
   app.route('/', referenceRouter(OPENAPI_PATH));
+  app.route('/', targetsRouter);
+  app.route('/', consoleRouter);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -365,6 +365,22 @@ export const fileChunks = pgTable(
   (t) => [primaryKey({ columns: [t.fileId, t.idx] })],
 );
 
+/**
+ * Web console sign-ins: the sha256 of the session id in the HttpOnly cookie maps to the sha256 of the
+ * API token signed in with, so every request is still judged by that token (a revoked token ends its
+ * sessions). In PostgreSQL so that several API processes share them.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('console_sessions_expires_idx').on(t.expiresAt)],
+);
+
 export type BatchRow = typeof batches.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;

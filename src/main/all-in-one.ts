@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     [
       '',
       'Flotilla is up.',
+      `  Console      ${stack.apiUrl}/   (sign in with the admin token)`,
       `  API          ${stack.apiUrl}/v1   (OpenAPI: ${stack.apiUrl}/v1/openapi.json)`,
       `  Temporal UI  ${stack.uiUrl ?? `(external Temporal at ${stack.temporalAddress})`}`,
       `  Gateway      ${stack.gatewayUrl}`,
