@@ -12,15 +12,16 @@ export const signInBody = z.object({ token: z.string().min(1).max(512) }).strict
 
 export const sessionSchema = z
   .object({
-    principal: z.object({ id: z.string(), name: z.string(), role: roleSchema }),
+    principal: z.object({ id: z.string(), name: z.string(), role: roleSchema }).openapi({ description: 'who the token belongs to' }),
     csrfToken: z.string().openapi({ description: 'send it in X-CSRF-Token with every write authenticated by the cookie' }),
-    expiresAt: timestamp,
+    expiresAt: timestamp.openapi({ description: 'the session ends then; sign in again after' }),
   })
   .openapi('ConsoleSession');
 
 export const signIn = createRoute({
   method: 'post',
   path: SESSION_PATH,
+  operationId: 'createSession',
   tags,
   summary: 'Sign in to the web console with an API token: sets an HttpOnly, SameSite=Strict session cookie',
   request: { body: jsonBody(signInBody, 'The API token') },
@@ -30,6 +31,7 @@ export const signIn = createRoute({
 export const current = createRoute({
   method: 'get',
   path: SESSION_PATH,
+  operationId: 'getSession',
   tags,
   summary: "The console session of this request's cookie",
   responses: { 200: jsonContent(sessionSchema, 'Signed in'), ...commonErrors },
@@ -38,6 +40,7 @@ export const current = createRoute({
 export const signOut = createRoute({
   method: 'delete',
   path: SESSION_PATH,
+  operationId: 'deleteSession',
   tags,
   summary: 'Sign out: the session ends on every API process',
   responses: { 204: { description: 'Signed out' }, ...commonErrors },

@@ -8,8 +8,8 @@ import type { ServerConfig } from '../../config';
 
 export const settingsSchema = z
   .object({
-    temporalUiUrl: z.string().nullable(),
-    namespace: z.string(),
+    temporalUiUrl: z.string().nullable().openapi({ description: "the Temporal Web UI's address when this server knows it (the all-in-one's dev server); null otherwise" }),
+    namespace: z.string().openapi({ description: 'the Temporal namespace batches run in' }),
   })
   .openapi('ConsoleSettings');
 
@@ -18,6 +18,7 @@ export type ConsoleSettings = z.infer<typeof settingsSchema>;
 export const settingsRoute = createRoute({
   method: 'get',
   path: '/v1/console/settings',
+  operationId: 'getConsoleSettings',
   tags: ['console'],
   summary: "The web console's settings: the Temporal Web UI address",
   security: bearer,

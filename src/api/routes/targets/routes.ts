@@ -24,14 +24,15 @@ export const previewSchema = z
     matched: z.number().int().openapi({ description: 'devices a batch with these targets would run on now' }),
     limit: z.number().int().openapi({ description: 'most devices one batch may target (FLOTILLA_MAX_TARGETS)' }),
     devices: z.array(z.object({ id: z.uuid(), name: z.string() })).openapi({ description: `the first ${PREVIEW_SAMPLE}, in batch order` }),
-    unknownDeviceIds: z.array(z.uuid()),
-    unknownGroupIds: z.array(z.uuid()),
+    unknownDeviceIds: z.array(z.uuid()).openapi({ description: 'given device ids that match no device of yours (a batch would refuse them)' }),
+    unknownGroupIds: z.array(z.uuid()).openapi({ description: 'given group ids that match no group of yours' }),
   })
   .openapi('TargetsPreview');
 
 export const preview = createRoute({
   method: 'get',
   path: '/v1/targets/preview',
+  operationId: 'getTargetsPreview',
   tags: ['batches'],
   summary: 'Count and list the devices some targets match, resolved as POST /v1/batches resolves them',
   security: bearer,
