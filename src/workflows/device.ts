@@ -6,10 +6,12 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
+import { recheckDelayMs } from '../domain/presence-recheck';
 import type { ExecutionStatus } from '../domain/status';
 import {
   deviceConnectedSignal,
@@ -23,8 +25,14 @@ import { localDbActivityOptions } from './options';
 
 const db = proxyLocalActivities<DbActivities>(localDbActivityOptions('30s'));
 
-/** Re-check presence at least this often while waiting for a device, in case a wake-up signal is lost. */
+/** Executions started before RARE_RECHECKS re-checked presence this often while waiting for a device. */
 const RECHECK_MS = 5_000;
+/**
+ * Waits for an offline device on the gateway's wake-up signal and re-checks rarely, backing off (see
+ * src/domain/presence-recheck.ts); the wake flag is cleared before each check, so a signal that arrives
+ * during the check is not lost. Executions started before replay the fixed RECHECK_MS waits.
+ */
+const RARE_RECHECKS = 'device-rare-rechecks';
 /** How long an activity may wait on a gateway's queue, and how long a gateway may stay silent. */
 const GATEWAY_PICKUP = '10s';
 const GATEWAY_HEARTBEAT = '10s';
@@ -47,20 +55,50 @@ function deliverVia(gatewayId: string, timeoutSec: number): GatewayActivities {
 
 const wasHandedOver = (s: ExecutionStatus): boolean => s === 'dispatched' || s === 'running';
 
-export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
+/** Waits for the wake-up signal or the next re-check; answers whether the signal came. */
+type WaitForDevice = (remainingMs: number) => Promise<boolean>;
+
+/** Before each presence check, `beforeCheck` is called; `wait` then waits for the device. */
+function deviceWaits(): { beforeCheck(): void; wait: WaitForDevice; online(): void } {
   let woken = false;
   setHandler(deviceConnectedSignal, () => {
     woken = true;
   });
+  if (!patched(RARE_RECHECKS)) {
+    return {
+      beforeCheck: () => undefined,
+      online: () => undefined,
+      wait: (remainingMs) => {
+        woken = false;
+        return condition(() => woken, Math.min(remainingMs, RECHECK_MS));
+      },
+    };
+  }
+  let attempt = 0;
+  return {
+    beforeCheck: () => {
+      woken = false;
+    },
+    online: () => {
+      attempt = 0;
+    },
+    wait: (remainingMs) => condition(() => woken, recheckDelayMs(attempt++, remainingMs)),
+  };
+}
+
+export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
+  const waits = deviceWaits();
   const windowMs = input.deliveryTimeoutSec * 1000;
   let waitUntil = Date.now() + windowMs;
   let lastStatus: ExecutionStatus = 'queued';
   try {
     for (;;) {
+      waits.beforeCheck();
       const presence = await db.checkPresence(input.executionId);
       if (presence.kind === 'final') return presence.outcome;
       lastStatus = presence.status;
       if (presence.kind === 'online') {
+        waits.online();
         try {
           return await deliverVia(presence.gatewayId, input.timeoutSec).deliverToAgent({
             executionId: input.executionId,
@@ -87,8 +125,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<Device
               `the device stayed offline for the whole delivery window of ${input.deliveryTimeoutSec}s`,
             );
       }
-      woken = false;
-      await condition(() => woken, Math.min(remaining, RECHECK_MS));
+      await waits.wait(remaining);
     }
   } catch (err) {
     if (isCancellation(err)) {
