@@ -14,7 +14,7 @@ import type { Logger } from '../logger';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { startWorker } from '../worker';
+import { startWorker, workerDbPoolSize } from '../worker';
 import { startDemoAgents, type DemoAgents } from './demo-agents';
 import { localAdminToken, localSecretKey } from './local-secrets';
 
@@ -70,7 +70,8 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     const workerConnection = await NativeConnection.connect({ address });
     stops.push(() => workerConnection.close());
 
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    // One pool for the worker, gateway and API of this process: sized for the worker, its largest user.
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: workerDbPoolSize(config.maxWindow) });
     stops.push(() => db.close());
 
     const worker = await startWorker({
@@ -79,6 +80,7 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
       db: db.orm,
       heartbeatMs: config.heartbeatMs,
       batchLimits: batchLimitsOf(config),
+      maxWindow: config.maxWindow,
       logger,
     });
     stops.push(() => worker.stop());

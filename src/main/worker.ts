@@ -5,7 +5,7 @@ import { loadServerConfig, temporalAddressOf } from '../config';
 import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { installTemporalRuntime } from '../temporal/runtime';
-import { startWorker } from '../worker';
+import { startWorker, workerDbPoolSize } from '../worker';
 import { runMain, stopOnSignal } from './lifecycle';
 
 async function main(): Promise<void> {
@@ -13,9 +13,9 @@ async function main(): Promise<void> {
   const logger = createLogger('worker', config.logLevel);
   installTemporalRuntime();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone worker (embedded mode: npm start)');
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: workerDbPoolSize(config.maxWindow) });
   const connection = await NativeConnection.connect({ address: temporalAddressOf(config) });
-  const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.orm, heartbeatMs: config.heartbeatMs, batchLimits: batchLimitsOf(config), logger });
+  const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.orm, heartbeatMs: config.heartbeatMs, batchLimits: batchLimitsOf(config), maxWindow: config.maxWindow, logger });
   logger.info({ taskQueue: running.worker.options.taskQueue }, 'ready');
   stopOnSignal(logger, 'shutting down: finishing in-flight tasks', async () => {
     await running.stop();
