@@ -58,31 +58,30 @@ const wasHandedOver = (s: ExecutionStatus): boolean => s === 'dispatched' || s =
 /** Waits for the wake-up signal or the next re-check; answers whether the signal came. */
 type WaitForDevice = (remainingMs: number) => Promise<boolean>;
 
-/** Before each presence check, `beforeCheck` is called; `wait` then waits for the device. */
-function deviceWaits(): { beforeCheck(): void; wait: WaitForDevice; online(): void } {
+/**
+ * The waits for an offline device. RARE_RECHECKS is decided at the first wait, so a device delivered at
+ * once records no patch marker; until then the wake flag is still false whatever the timing.
+ */
+function deviceWaits(): { beforeCheck(): void; online(): void; wait: WaitForDevice } {
   let woken = false;
   setHandler(deviceConnectedSignal, () => {
     woken = true;
   });
-  if (!patched(RARE_RECHECKS)) {
-    return {
-      beforeCheck: () => undefined,
-      online: () => undefined,
-      wait: (remainingMs) => {
-        woken = false;
-        return condition(() => woken, Math.min(remainingMs, RECHECK_MS));
-      },
-    };
-  }
+  let rare: boolean | undefined;
   let attempt = 0;
   return {
     beforeCheck: () => {
-      woken = false;
+      if (rare) woken = false;
     },
     online: () => {
       attempt = 0;
     },
-    wait: (remainingMs) => condition(() => woken, recheckDelayMs(attempt++, remainingMs)),
+    wait: (remainingMs) => {
+      rare ??= patched(RARE_RECHECKS);
+      if (rare) return condition(() => woken, recheckDelayMs(attempt++, remainingMs));
+      woken = false;
+      return condition(() => woken, Math.min(remainingMs, RECHECK_MS));
+    },
   };
 }
 

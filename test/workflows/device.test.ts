@@ -3,6 +3,8 @@
 // Real Temporal dev server and PostgreSQL; the agent side is the scripted gateway activity, and the
 // wake-up is the gateway's own wakeDeviceWorkflows (what it runs when an agent connects).
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { wakeDeviceWorkflows } from '../../src/agent-gateway/wake';
 import { markDeviceOnline } from '../../src/db/queries/presence';
@@ -31,6 +33,9 @@ describe('deviceWorkflow waiting for an offline device', () => {
     const history = await s.client.workflow.getHandle(deviceWorkflowId(batchId, devs[0]!.id)).fetchHistory();
     // A re-check every 5 s made about 80 events for this window.
     expect(history.events?.length).toBeLessThan(50);
+    // The new waits replay (test/workflows/replay.test.ts replays the old ones).
+    const workflowsPath = path.resolve(__dirname, '../../src/workflows/index.ts');
+    await Worker.runReplayHistory({ workflowsPath, replayName: 'offline' }, history, 'offline');
   }, 120_000);
 
   it('delivers within about a second of the device connecting, not at the next re-check', async () => {
