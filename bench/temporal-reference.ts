@@ -6,6 +6,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DEFAULT_GATEWAY_ACTIVITY_SLOTS } from '../src/config';
+import { DEFAULT_MAX_WINDOW, workerCapacity } from '../src/worker';
 import { referenceActivities } from './reference/activities';
 import type { referenceParent } from './reference/workflows';
 
@@ -13,13 +15,11 @@ import type { referenceParent } from './reference/workflows';
 export const REFERENCE_PER_RUN = 500;
 const TASK_QUEUE = 'flotilla-bench-reference';
 
-/** Flotilla's workflow-worker slots (src/worker/start-worker.ts) and gateway activity slots (config default). */
+/** Flotilla's workflow-worker slots and cache (src/worker/capacity.ts) and gateway activity slots (config default). */
 const WORKER_SLOTS = {
-  maxConcurrentWorkflowTaskExecutions: 100,
-  maxConcurrentLocalActivityExecutions: 100,
-  maxCachedWorkflows: 2000,
-  maxConcurrentActivityTaskExecutions: 2000,
-} as const;
+  ...workerCapacity(DEFAULT_MAX_WINDOW),
+  maxConcurrentActivityTaskExecutions: DEFAULT_GATEWAY_ACTIVITY_SLOTS,
+};
 
 export interface TemporalReference {
   /** One measurement: answers the wall seconds from starting the parent to its result. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_FRAME_BYTES, HEARTBEAT_INTERVAL_MS } from './protocol/constants';
 import { isValidVersion } from './agent-gateway/agent-version';
 import { MAX_COMMAND_BYTES } from './protocol/v1/action';
+import { MAX_CONCURRENCY } from './domain/batch';
 
 type Env = Record<string, string | undefined>;
 
@@ -49,6 +50,9 @@ function parseSettings<T extends Settings>(settings: T, vars: Env): Parsed<T> {
 const TEMPORAL_PORT = 7233;
 /** Where the API, worker and gateway find Temporal when TEMPORAL_ADDRESS is unset. */
 export const DEFAULT_TEMPORAL_ADDRESS = `127.0.0.1:${TEMPORAL_PORT}`;
+
+/** Gateway activity slots when FLOTILLA_GATEWAY_ACTIVITY_SLOTS is unset (the bench's reference uses it too). */
+export const DEFAULT_GATEWAY_ACTIVITY_SLOTS = 2_000;
 
 /** The server's settings: adding one here is the whole change (ServerConfig follows). */
 const SERVER_SETTINGS = {
@@ -94,7 +98,9 @@ const SERVER_SETTINGS = {
   maxTargets: setting('FLOTILLA_MAX_TARGETS', positiveInt(10_000)),
   /** Largest file POST /v1/files stores. */
   maxFileBytes: setting('FLOTILLA_MAX_FILE_BYTES', positiveInt(50 * 1024 * 1024)),
-  gatewayActivitySlots: setting('FLOTILLA_GATEWAY_ACTIVITY_SLOTS', positiveInt(2_000)),
+  /** Device workflows in flight at once (all batches together) the workflow worker's slots, cache and pool are sized for. */
+  maxWindow: setting('FLOTILLA_MAX_WINDOW', positiveInt(MAX_CONCURRENCY)),
+  gatewayActivitySlots: setting('FLOTILLA_GATEWAY_ACTIVITY_SLOTS', positiveInt(DEFAULT_GATEWAY_ACTIVITY_SLOTS)),
   /** Behind a trusted reverse proxy: the audit log takes the client address from X-Forwarded-For. */
   trustProxy: setting('FLOTILLA_TRUST_PROXY', z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1')),
   /** Idle event streams get a keep-alive comment this often. */

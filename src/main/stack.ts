@@ -15,7 +15,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { createMetrics, watchDatabasePool } from '../metrics';
 import { installTemporalRuntime, sdkMetricsAddress } from '../temporal/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { startWorker } from '../worker';
+import { startWorker, workerDbPoolSize } from '../worker';
 import { startDemoAgents, type DemoAgents } from './demo-agents';
 import { localAdminToken, localSecretKey } from './local-secrets';
 
@@ -76,7 +76,8 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     const workerConnection = await NativeConnection.connect({ address });
     stops.push(() => workerConnection.close());
 
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    // One pool for the worker, gateway and API of this process: sized for the worker, its largest user.
+    const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: workerDbPoolSize(config.maxWindow) });
     stops.push(() => db.close());
     watchDatabasePool(metrics, db);
 
@@ -86,6 +87,7 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
       db: db.orm,
       heartbeatMs: config.heartbeatMs,
       batchLimits: batchLimitsOf(config),
+      maxWindow: config.maxWindow,
       logger,
       metrics,
     });

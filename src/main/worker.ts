@@ -6,7 +6,7 @@ import { openDatabase } from '../db/client';
 import { createLogger } from '../logger';
 import { createMetrics, startMetricsServer, watchDatabasePool } from '../metrics';
 import { installTemporalRuntime, sdkMetricsAddress } from '../temporal/runtime';
-import { startWorker } from '../worker';
+import { startWorker, workerDbPoolSize } from '../worker';
 import { runMain, stopOnSignal } from './lifecycle';
 
 async function main(): Promise<void> {
@@ -15,10 +15,10 @@ async function main(): Promise<void> {
   installTemporalRuntime({ metricsBindAddress: sdkMetricsAddress(config) });
   const metrics = createMetrics();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for the standalone worker (embedded mode: npm start)');
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: workerDbPoolSize(config.maxWindow) });
   watchDatabasePool(metrics, db);
   const connection = await NativeConnection.connect({ address: temporalAddressOf(config) });
-  const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.orm, heartbeatMs: config.heartbeatMs, batchLimits: batchLimitsOf(config), logger, metrics });
+  const running = await startWorker({ connection, namespace: config.temporal.namespace, db: db.orm, heartbeatMs: config.heartbeatMs, batchLimits: batchLimitsOf(config), maxWindow: config.maxWindow, logger, metrics });
   const metricsServer = config.workerMetricsPort === 0 ? undefined : await startMetricsServer({ metrics, host: config.bindHost, port: config.workerMetricsPort, logger });
   logger.info({ taskQueue: running.worker.options.taskQueue, metrics: metricsServer?.url }, 'ready');
   stopOnSignal(logger, 'shutting down: finishing in-flight tasks', async () => {

@@ -9,6 +9,7 @@ import type { BatchLimits } from '../batches/create-batch';
 import type { Database } from '../db/client';
 import { WORKFLOW_TASK_QUEUE } from '../workflows/definitions';
 import { dispatchPresenceWindowMs } from '../domain/presence';
+import { DEFAULT_MAX_WINDOW, workerCapacity } from './capacity';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -20,6 +21,8 @@ export interface WorkerDeps {
   logger: Logger;
   /** The process's metrics registry (batches and executions counted by the database activities). */
   metrics?: Metrics;
+  /** Devices in flight at once the worker's slots and cache are sized for (FLOTILLA_MAX_WINDOW). */
+  maxWindow?: number;
   /** A pre-built workflow bundle (tests and the bench build it once); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -41,9 +44,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       ...createDbActivities({ db: deps.db, presenceStaleMs: dispatchPresenceWindowMs(deps.heartbeatMs), metrics: deps.metrics }),
       ...createScheduleActivities({ db: deps.db, ...deps.batchLimits }),
     },
-    maxConcurrentWorkflowTaskExecutions: 100,
-    maxConcurrentLocalActivityExecutions: 100,
-    maxCachedWorkflows: 2000,
+    ...workerCapacity(deps.maxWindow ?? DEFAULT_MAX_WINDOW),
     shutdownGraceTime: '10s',
   });
   const done = worker.run().catch((err: unknown) => {

@@ -13,6 +13,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { recheckDelayMs } from '../domain/presence-recheck';
 import type { ExecutionStatus } from '../domain/status';
 import { outcomeDetails, runningDetails, waitingDetails } from './device-details';
 import {
@@ -28,8 +29,14 @@ import { localDbActivityOptions } from './options';
 
 const db = proxyLocalActivities<DbActivities>(localDbActivityOptions('30s'));
 
-/** Re-check presence at least this often while waiting for a device, in case a wake-up signal is lost. */
+/** Executions started before RARE_RECHECKS re-checked presence this often while waiting for a device. */
 const RECHECK_MS = 5_000;
+/**
+ * Waits for an offline device on the gateway's wake-up signal and re-checks rarely, backing off (see
+ * src/domain/presence-recheck.ts); the wake flag is cleared before each check, so a signal that arrives
+ * during the check is not lost. Executions started before replay the fixed RECHECK_MS waits.
+ */
+const RARE_RECHECKS = 'device-rare-rechecks';
 /** How long an activity may wait on a gateway's queue, and how long a gateway may stay silent. */
 const GATEWAY_PICKUP = '10s';
 const GATEWAY_HEARTBEAT = '10s';
@@ -51,6 +58,36 @@ function deliverVia(gatewayId: string, timeoutSec: number): GatewayActivities {
 }
 
 const wasHandedOver = (s: ExecutionStatus): boolean => s === 'dispatched' || s === 'running';
+
+/** Waits for the wake-up signal or the next re-check; answers whether the signal came. */
+type WaitForDevice = (remainingMs: number) => Promise<boolean>;
+
+/**
+ * The waits for an offline device. RARE_RECHECKS is decided at the first wait, so a device delivered at
+ * once records no patch marker; until then the wake flag is still false whatever the timing.
+ */
+function deviceWaits(): { beforeCheck(): void; online(): void; wait: WaitForDevice } {
+  let woken = false;
+  setHandler(deviceConnectedSignal, () => {
+    woken = true;
+  });
+  let rare: boolean | undefined;
+  let attempt = 0;
+  return {
+    beforeCheck: () => {
+      if (rare) woken = false;
+    },
+    online: () => {
+      attempt = 0;
+    },
+    wait: (remainingMs) => {
+      rare ??= patched(RARE_RECHECKS);
+      if (rare) return condition(() => woken, recheckDelayMs(attempt++, remainingMs));
+      woken = false;
+      return condition(() => woken, Math.min(remainingMs, RECHECK_MS));
+    },
+  };
+}
 
 /** The final status goes into FlotillaStatus only for executions that reach this code fresh, never on an old replay. */
 const OUTCOME_ATTRIBUTE_PATCH = 'device-status-attribute';
@@ -74,18 +111,17 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<Device
 
 async function deliver(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
   const deviceName = input.deviceName ?? input.deviceId;
-  let woken = false;
-  setHandler(deviceConnectedSignal, () => {
-    woken = true;
-  });
+  const waits = deviceWaits();
   const windowMs = input.deliveryTimeoutSec * 1000;
   let waitUntil = Date.now() + windowMs;
   let lastStatus: ExecutionStatus = 'queued';
   for (;;) {
+    waits.beforeCheck();
     const presence = await db.checkPresence(input.executionId);
     if (presence.kind === 'final') return presence.outcome;
     lastStatus = presence.status;
     if (presence.kind === 'online') {
+      waits.online();
       setCurrentDetails(runningDetails(presence.gatewayId, Date.now()));
       try {
         return await deliverVia(presence.gatewayId, input.timeoutSec).deliverToAgent({
@@ -114,7 +150,6 @@ async function deliver(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
           );
     }
     setCurrentDetails(waitingDetails(deviceName, waitUntil));
-    woken = false;
-    await condition(() => woken, Math.min(remaining, RECHECK_MS));
+    await waits.wait(remaining);
   }
 }

@@ -48,8 +48,8 @@ export interface ScriptedStack {
   client: Client;
   spans: Span[];
   gatewayId: string;
-  /** Online devices and a batch over them, its workflow started. */
-  run(n: number, command: Command, strategy: Omit<StoredStrategy, 'requested'>, extra?: { deadlineSec?: number }): ReturnType<typeof runBatch>;
+  /** Online devices (offline when asked) and a batch over them, its workflow started. */
+  run(n: number, command: Command, strategy: Omit<StoredStrategy, 'requested'>, extra?: RunExtra): ReturnType<typeof runBatch>;
   statusesOf(batchId: string): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
@@ -92,6 +92,13 @@ function scriptedGateway(tdb: TestDatabase, spans: Span[]): GatewayActivities {
   };
 }
 
+export interface RunExtra {
+  deadlineSec?: number;
+  deliveryTimeoutSec?: number;
+  /** Seed the devices offline (they never connect unless the test marks them online). */
+  offline?: boolean;
+}
+
 async function runBatch(
   tdb: TestDatabase,
   client: Client,
@@ -99,9 +106,9 @@ async function runBatch(
   n: number,
   command: Command,
   strategy: Omit<StoredStrategy, 'requested'>,
-  extra: { deadlineSec?: number } = {},
+  { offline, ...extra }: RunExtra = {},
 ) {
-  const devs = await seedDevices(tdb.handle.orm, n, { online: { gatewayId } });
+  const devs = await seedDevices(tdb.handle.orm, n, offline ? {} : { online: { gatewayId } });
   const text = typeof command === 'string' ? command : command(devs.map((d) => d.name));
   const b = await seedBatch(tdb.handle.orm, devs, { command: text, strategy, ...extra });
   const handle = await client.workflow.start(batchWorkflow, {

@@ -9,7 +9,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 
-const FIXTURES = ['batch-parallel', 'batch-waves', 'scheduled-batch', 'device'] as const;
+const FIXTURES = ['batch-parallel', 'batch-waves', 'scheduled-batch', 'device', 'device-offline'] as const;
 
 const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
