@@ -4,7 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db/client';
 import { exportPage, type ExportRow, type PageLimits } from '../db/queries/batch-export';
-import { EXPORT_COLUMNS, type ExportFormat } from '../domain/export';
+import { EXPORT_COLUMNS, type DeviceExportFormat } from '../domain/export';
 
 const DEFAULT_LIMITS: PageLimits = { rows: 200, bytes: 2 * 1024 * 1024 };
 
@@ -28,7 +28,7 @@ function toRecord(r: ExportRow): Record<(typeof EXPORT_COLUMNS)[number], unknown
   };
 }
 
-function encodePage(format: ExportFormat, rows: ExportRow[], first: boolean): string {
+function encodePage(format: DeviceExportFormat, rows: ExportRow[], first: boolean): string {
   const records = rows.map(toRecord);
   if (format === 'csv') {
     return stringify(records, { header: first, columns: [...EXPORT_COLUMNS], cast: { boolean: (b) => String(b) } });
@@ -38,13 +38,13 @@ function encodePage(format: ExportFormat, rows: ExportRow[], first: boolean): st
 }
 
 /** Nothing-yet-written formats still produce a valid document for a batch with no rows. */
-function encodeEnd(format: ExportFormat, wroteRows: boolean): string {
+function encodeEnd(format: DeviceExportFormat, wroteRows: boolean): string {
   if (format === 'csv') return wroteRows ? '' : stringify([], { header: true, columns: [...EXPORT_COLUMNS] });
   if (format === 'json') return wroteRows ? ']\n' : '[]\n';
   return '';
 }
 
-export function exportBatch(db: Database, batchId: string, format: ExportFormat, limits: PageLimits = DEFAULT_LIMITS): ReadableStream<Uint8Array> {
+export function exportBatch(db: Database, batchId: string, format: DeviceExportFormat, limits: PageLimits = DEFAULT_LIMITS): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let afterSeq = -1;
   let wroteRows = false;

@@ -1,5 +1,6 @@
 // Outcome groups and output search through the API, on results stored by the gateway's own functions.
 import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markDispatched, storeResult } from '../../src/db/queries/agent-results';
@@ -172,6 +173,31 @@ describe('GET /v1/batches/:id/outcomes', () => {
     expect(bad.body.error.details[0].path).toBe('query.group');
     const missing = await h.json('GET', `/v1/batches/${randomUUID()}/outcomes`);
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('export of outcome groups', () => {
+  it('writes one row per group, largest first, as CSV (format=groups) and as JSON (format=groups-json)', async () => {
+    const { batchId, deviceIds } = await batchWith([
+      { status: 'succeeded', exitCode: 0, stdout: 'ok 1' },
+      { status: 'succeeded', exitCode: 0, stdout: 'ok 2' },
+      { status: 'failed', exitCode: 3, stdout: '', stderr: 'disk, "full"\n' },
+    ]);
+    const csvRes = await h.call('GET', `/v1/batches/${batchId}/export?format=groups&normalize=digits`);
+    expect(csvRes.status).toBe(200);
+    expect(csvRes.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csvRes.headers.get('content-disposition')).toContain(`batch-${batchId}.groups.csv`);
+    const rows = parse(await csvRes.text(), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.status, r.exitCode, r.count])).toEqual([
+      ['succeeded', '0', '2'],
+      ['failed', '3', '1'],
+    ]);
+    expect(rows[1]?.stderrSample).toBe('disk, "full"\n');
+    expect(rows[0]?.firstDeviceIds).toBe(`${deviceIds[0]} ${deviceIds[1]}`);
+    const json = await h.json('GET', `/v1/batches/${batchId}/export?format=groups-json`);
+    expect(json.status).toBe(200);
+    expect(json.body.map((g: Loose) => g.count)).toEqual([1, 1, 1]);
+    expect(json.body[0].key).toMatch(/^n-[0-9a-f]{32}$/);
   });
 });
 

@@ -1,5 +1,6 @@
 // GET /v1/batches/{id}/export: every device's result, streamed as CSV, a JSON array or NDJSON.
 import { createRoute, z } from '@hono/zod-openapi';
+import { normalizeSchema } from '../../schemas/outcome';
 import { EXPORT_COLUMNS, EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../../domain/export';
 import { bearer, commonErrors, errorResponses, idParam } from '../../schemas/common';
 
@@ -41,7 +42,11 @@ export const exportRoute = createRoute({
       format: z
         .enum(EXPORT_FORMATS)
         .default('csv')
-        .openapi({ param: { name: 'format', in: 'query' }, description: `${EXPORT_FORMATS.join(', ')}; default csv` }),
+        .openapi({
+          param: { name: 'format', in: 'query' },
+          description: `${EXPORT_FORMATS.join(', ')}; default csv. groups (CSV) and groups-json: one row per outcome group instead of per device`,
+        }),
+      normalize: normalizeSchema,
     }),
   },
   responses: {
