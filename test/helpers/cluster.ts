@@ -33,9 +33,9 @@ export interface Cluster {
   addDevice(name: string, tags?: string[]): Promise<Device>;
   /**
    * Starts an agent connected to the given gateways (ids, or ws:// URLs such as a proxy's; failover order), or the
-   * first gateway; extra agent flags after.
+   * first gateway; extra agent flags after, then variables of the agent process (which its commands inherit).
    */
-  startAgent(device: Device, gatewayIds?: string | string[], extraArgs?: string[]): Promise<RunningProcess>;
+  startAgent(device: Device, gatewayIds?: string | string[], extraArgs?: string[], agentEnv?: Record<string, string>): Promise<RunningProcess>;
   /** Restarts a stopped gateway on its old id and port. */
   restartGateway(id: string): Promise<void>;
   startGateway(id: string, port?: number): Promise<string>;
@@ -143,13 +143,13 @@ export async function startCluster(temporalAddress: string, opts: ClusterOptions
       if (res.status !== 201) throw new Error(`device create failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { id: res.body.device.id, name, token: res.body.agentToken };
     },
-    async startAgent(device, gatewayIds, extraArgs = []) {
+    async startAgent(device, gatewayIds, extraArgs = [], agentEnv = {}) {
       const ids = gatewayIds === undefined ? [gateways.keys().next().value as string] : [gatewayIds].flat();
       const urls = ids.map((id) => (id.startsWith('ws://') ? id : gateways.get(id)?.url));
       if (urls.some((u) => u === undefined)) throw new Error(`unknown gateway in ${ids.join(',')}`);
       const dir = agentDirs.get(device.id) ?? path.join(tmp, 'agents', device.name);
       agentDirs.set(device.id, dir);
-      const p = startProcess(`agent:${device.name}`, 'src/main/agent.ts', { FLOTILLA_AGENT_TOKEN: device.token }, [
+      const p = startProcess(`agent:${device.name}`, 'src/main/agent.ts', { ...agentEnv, FLOTILLA_AGENT_TOKEN: device.token }, [
         '--gateway',
         urls.join(','),
         '--device-id',
