@@ -1,7 +1,7 @@
 // The sustained mix of the load benchmark: small batches and large ones at steady rates, API reads at a
 // steady rate, every call timed. Runs until the deadline; answers what it started and what it saw.
 import type { BatchCreatedJson } from '../src/api/schemas/batch';
-import { ApiRequestError } from '../src/cli/api-request-error';
+import { ApiRequestError } from '../src/domain/api-request-error';
 import type { ApiClient } from '../src/cli/http';
 import { BENCH_ACTION } from './floor';
 

@@ -1,17 +1,5 @@
-// The API's error answers as the CLI sees them.
-
-/** An answer from the API that is not a success, or no answer at all; the CLI exits 2 on it. */
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiRequestError';
-  }
-}
+// The API's error answers as the CLI sees them; the CLI exits 2 on an ApiRequestError.
+import { ApiRequestError } from '../domain/api-request-error';
 
 export async function toApiRequestError(res: { status: number; text(): Promise<string> }): Promise<ApiRequestError> {
   const text = await res.text();

@@ -2,7 +2,8 @@
 // each event. Resolves when the server closes the stream; an HTTP error answers the API's error.
 import { createParser } from 'eventsource-parser';
 import { fetch, type Dispatcher } from 'undici';
-import { ApiRequestError, toApiRequestError } from './api-request-error';
+import { ApiRequestError } from '../domain/api-request-error';
+import { toApiRequestError } from './api-request-error';
 import { errorMessage } from './error-message';
 
 export interface StreamEvent {

@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { isActiveBatchStatus } from '../domain/status';
 import type { BatchDetailJson } from '../api/schemas/batch';
 import type { ExecutionEventData, OutputEventData, StreamedEventData } from '../domain/batch-events';
-import { ApiRequestError } from './api-request-error';
+import { ApiRequestError } from '../domain/api-request-error';
 import { formatCounts, finishedCount } from './format';
 import type { ApiClient } from './http';
 

@@ -3,7 +3,8 @@
 import { Agent, fetch, request as undiciRequest } from 'undici';
 import type { CliConfig } from '../config';
 import type { Page } from '../db/queries/pagination';
-import { ApiRequestError, toApiRequestError } from './api-request-error';
+import { ApiRequestError } from '../domain/api-request-error';
+import { toApiRequestError } from './api-request-error';
 import { readEventStream, type EventStreamOptions } from './event-stream';
 import { isCertificateError } from '../security/tls';
 import type { Readable } from 'node:stream';

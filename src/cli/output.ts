@@ -1,5 +1,5 @@
 // Where the CLI writes: results on stdout, progress and errors on stderr; and the exit codes.
-import { ApiRequestError } from './api-request-error';
+import { ApiRequestError } from '../domain/api-request-error';
 import { UsageError } from './parse';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

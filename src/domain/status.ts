@@ -1,28 +1,10 @@
 // Statuses of a device's execution and of a batch. Pure values: safe to import from workflows.
 import { AGENT_RESULT_STATUSES } from '../protocol/v1/reported';
 
-export const EXECUTION_STATUSES = [
-  'queued',
-  'delayed',
-  'dispatched',
-  'running',
-  'succeeded',
-  'failed',
-  'timed_out',
-  'cancelled',
-  'undeliverable',
-  'skipped',
-] as const;
+/** An execution in one of these has ended: its status does not change any more. */
+export const FINAL_EXECUTION_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled', 'undeliverable', 'skipped'] as const;
+export const EXECUTION_STATUSES = ['queued', 'delayed', 'dispatched', 'running', ...FINAL_EXECUTION_STATUSES] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-
-export const FINAL_EXECUTION_STATUSES = [
-  'succeeded',
-  'failed',
-  'timed_out',
-  'cancelled',
-  'undeliverable',
-  'skipped',
-] as const satisfies readonly ExecutionStatus[];
 export type FinalExecutionStatus = (typeof FINAL_EXECUTION_STATUSES)[number];
 
 /** Outcomes that count towards a batch's maxFailures. */

@@ -1,17 +1,7 @@
 // Every request the console makes: same-origin fetches to /v1 carrying the session cookie, and the
 // session's CSRF token on writes. An answer of 401 sends the user back to the sign-in form.
+import { ApiRequestError } from '../../domain/api-request-error';
 import type { Page } from './types';
-
-export class ApiFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 let csrfToken: string | undefined;
 let onSignedOut: () => void = () => {};
@@ -47,7 +37,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   if (!res.ok) {
     const err = data.error ?? { code: 'http_error', message: `HTTP ${res.status}` };
     if (res.status === 401 && path !== '/v1/session') onSignedOut();
-    throw new ApiFailure(res.status, err.code, err.message, err.details);
+    throw new ApiRequestError(res.status, err.code, err.message, err.details);
   }
   return data as T;
 }
@@ -64,6 +54,6 @@ export function getPage<T>(path: string, query: Query): Promise<Page<T>> {
 
 /** A readable line for an error, with the first invalid field when the API named one. */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiFailure) return `${err.message} (${err.code})`;
+  if (err instanceof ApiRequestError) return `${err.message} (${err.code})`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { getPage } from '../api';
 import { ErrorNote } from '../components/notice';
 import { Pager, useCursorPager } from '../components/pager';
+import { TableHead } from '../components/table-head';
 import { when } from '../format';
 import { useConsole } from '../session';
 import type { AuditEntry } from '../types';
@@ -31,16 +32,7 @@ export function AuditPage(): JSX.Element {
       <ErrorNote error={entries.error} />
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Resource</th>
-              <th scope="col">Request</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
+          <TableHead columns={['When', 'Who', 'Action', 'Resource', 'Request', 'Details']} />
           <tbody>
             {entries.data?.items.map((e) => (
               <tr key={e.id}>

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorNote } from '../components/notice';
 import { Progress } from '../components/progress';
 import { Status, statusLabel } from '../components/status';
+import { TableHead } from '../components/table-head';
 import { between, duration, plural, when } from '../format';
 import { useConsole } from '../session';
 import type { Batch, DeviceRow } from '../types';
@@ -105,15 +106,7 @@ export function BatchPage({ id }: { id: string }): JSX.Element {
       <div class="split">
         <div class="table-wrap">
           <table class="executions">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Device</th>
-                <th scope="col">Status</th>
-                <th scope="col">Exit</th>
-                <th scope="col">Output</th>
-              </tr>
-            </thead>
+            <TableHead columns={['#', 'Device', 'Status', 'Exit', 'Output']} />
             <tbody>
               {rows.map((d) => (
                 <Row key={d.deviceId} d={d} open={d.deviceId === open} onOpen={() => setOpen(d.deviceId)} />

@@ -2,15 +2,16 @@
 // (the agent token shown once), edit tags, rotate the token, delete.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { del, describeError, get, getPage, patch, post } from '../api';
-import { Dialog } from '../components/dialog';
+import { del, describeError, get, getPage, post } from '../api';
 import { ErrorNote } from '../components/notice';
 import { Pager, useCursorPager } from '../components/pager';
 import { Status } from '../components/status';
+import { TableHead } from '../components/table-head';
 import { ago, when } from '../format';
 import { useConsole } from '../session';
 import type { Device, Group, Page } from '../types';
 import { useLoad } from '../use-load';
+import { AddDevice, EditTags } from './device-dialogs';
 
 const PAGE_SIZE = 50;
 
@@ -145,18 +146,7 @@ function DeviceTable(p: TableProps): JSX.Element {
   return (
     <div class="table-wrap">
       <table class="devices">
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Name</th>
-            <th scope="col">Hostname</th>
-            <th scope="col">OS</th>
-            <th scope="col">Tags</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">Agent</th>
-            {p.canWrite && <th scope="col">Actions</th>}
-          </tr>
-        </thead>
+        <TableHead columns={['Status', 'Name', 'Hostname', 'OS', 'Tags', 'Last seen', 'Agent', p.canWrite && 'Actions']} />
         <tbody>
           {p.page.items.map((d) => (
             <tr key={d.id} data-device={d.name}>
@@ -196,81 +186,6 @@ function DeviceTable(p: TableProps): JSX.Element {
         </tbody>
       </table>
     </div>
-  );
-}
-
-const splitTags = (s: string): string[] => s.split(/[\s,]+/).filter(Boolean);
-
-function AddDevice({ onClose, onAdded }: { onClose(): void; onAdded(name: string, token: string): void }): JSX.Element {
-  const [name, setName] = useState('');
-  const [hostname, setHostname] = useState('');
-  const [tags, setTags] = useState('');
-  const [error, setError] = useState<string>();
-  const submit = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    try {
-      const body = { name: name.trim(), tags: splitTags(tags), ...(hostname.trim() ? { hostname: hostname.trim() } : {}) };
-      const res = await post<{ device: Device; agentToken: string }>('/v1/devices', body);
-      onAdded(res.device.name, res.agentToken);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
-  return (
-    <Dialog title="Add a device" onClose={onClose}>
-      <form onSubmit={submit} class="stack">
-        <label>
-          Name <input name="name" required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label>
-          Hostname (optional) <input name="hostname" value={hostname} onInput={(e) => setHostname(e.currentTarget.value)} />
-        </label>
-        <label>
-          Tags (space or comma separated) <input name="tags" value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
-        </label>
-        <ErrorNote error={error} />
-        <div class="buttons">
-          <button type="submit" class="primary">
-            Add
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function EditTags({ device, onClose, onSaved }: { device: Device; onClose(): void; onSaved(): void }): JSX.Element {
-  const [tags, setTags] = useState(device.tags.join(' '));
-  const [error, setError] = useState<string>();
-  const submit = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    try {
-      await patch(`/v1/devices/${device.id}`, { tags: splitTags(tags) });
-      onSaved();
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
-  return (
-    <Dialog title={`Tags of ${device.name}`} onClose={onClose}>
-      <form onSubmit={submit} class="stack">
-        <label>
-          Tags (space or comma separated) <input name="tags" value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
-        </label>
-        <ErrorNote error={error} />
-        <div class="buttons">
-          <button type="submit" class="primary">
-            Save
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }
 

@@ -4,6 +4,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { describeError, patch, post } from '../api';
 import { Dialog } from '../components/dialog';
+import { FormButtons } from '../components/form-buttons';
 import { ErrorNote } from '../components/notice';
 import { BatchFields } from '../run/batch-fields';
 import { batchRequestOf, emptyRunForm, FormError, runFormOf, type RunForm } from '../run/run-form';
@@ -139,14 +140,7 @@ export function ScheduleForm({ schedule, onClose, onSaved }: { schedule?: Schedu
         <TargetPicker value={form} onChange={(t) => setForm((f) => ({ ...f, ...t }))} onPreview={() => undefined} />
         <BatchFields form={form} set={set} />
         <ErrorNote error={error} />
-        <div class="buttons">
-          <button type="submit" class="primary">
-            {schedule ? 'Save' : 'Create schedule'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons submit={schedule ? 'Save' : 'Create schedule'} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -6,6 +6,7 @@ import { del, describeError, get, getPage, post } from '../api';
 import { ErrorNote } from '../components/notice';
 import { Pager, useCursorPager } from '../components/pager';
 import { Status } from '../components/status';
+import { TableHead } from '../components/table-head';
 import { when } from '../format';
 import { go, href } from '../router';
 import { useConsole } from '../session';
@@ -32,15 +33,7 @@ export function SchedulesPage(): JSX.Element {
       <ErrorNote error={list.error} />
       <div class="table-wrap">
         <table class="schedules">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">When</th>
-              <th scope="col">Next runs (your time)</th>
-              <th scope="col">Last run</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'When', 'Next runs (your time)', 'Last run', 'State']} />
           <tbody>
             {list.data?.items.map((s) => (
               <tr key={s.id} data-schedule={s.name}>

@@ -4,6 +4,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { describeError, post } from '../api';
 import { Dialog } from '../components/dialog';
+import { FormButtons } from '../components/form-buttons';
 import { ErrorNote } from '../components/notice';
 import { plural } from '../format';
 import { go } from '../router';
@@ -69,14 +70,11 @@ export function RunDialog({ prefill, onClose }: { prefill: RunPrefill; onClose()
             <span aria-hidden="true">⚠</span> This runs on <strong>{plural(preview.matched, 'device')}</strong>. Press the button again to start.
           </p>
         )}
-        <div class="buttons">
-          <button type="submit" class="primary" disabled={busy || preview?.matched === 0}>
-            {confirming && preview ? `Start on ${plural(preview.matched, 'device')}` : preview ? `Start (${plural(preview.matched, 'device')})` : 'Start'}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons
+          submit={confirming && preview ? `Start on ${plural(preview.matched, 'device')}` : preview ? `Start (${plural(preview.matched, 'device')})` : 'Start'}
+          disabled={busy || preview?.matched === 0}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
