@@ -1,5 +1,6 @@
 // Pure parsing of command-line values into API requests. Usage mistakes throw UsageError (exit 2).
 import { SHELLS, type Action, type Shell, type StepMode } from '../protocol/v1/action';
+import { PERCENT_PATTERN } from '../domain/percent';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -21,7 +22,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** "10" → 10, "25%" → "25%" (the API resolves percentages against the target count). */
 export function parseCountOrPercent(flag: string, raw: string): number | string {
-  if (/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/.test(raw)) return raw;
+  if (PERCENT_PATTERN.test(raw)) return raw;
   if (/^[0-9]+$/.test(raw)) return Number(raw);
   throw new UsageError(`${flag} must be a whole number or a percentage like "10%", got "${raw}"`);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { actionSchema, STEP_MODES, stepsSchema, type Action } from '../protocol/v1/action';
 import { WAVE_ONLY_FIELDS, countOrPercent, resolveWaves, waveFields, type StoredWaves } from './waves';
 import type { StoredAction } from './work';
+import { countOf } from './percent';
 
 /** How a batch dispatches: a sliding window of `concurrency` devices, one at a time, or rolling waves. */
 export const EXECUTION_MODES = ['parallel', 'sequential', 'waves'] as const;
@@ -96,13 +97,13 @@ export interface StoredStrategy {
 
 /** "10%" of total rounded up (at least 1), or the number itself. */
 export function resolveConcurrency(value: number | string, total: number): number {
-  const n = typeof value === 'number' ? value : Math.ceil((parseFloat(value) / 100) * total);
+  const n = countOf(value, total, 'up');
   return Math.max(1, Math.min(n, MAX_CONCURRENCY, Math.max(total, 1)));
 }
 
 /** "10%" of total rounded down, or the number itself. */
 export function resolveMaxFailures(value: number | string, total: number): number {
-  return typeof value === 'number' ? value : Math.floor((parseFloat(value) / 100) * total);
+  return countOf(value, total, 'down');
 }
 
 /**

@@ -2,11 +2,12 @@
 // before the next starts. The request fields, their checks, and their resolved form.
 import { z } from 'zod';
 import { actionSchema, type Action } from '../protocol/v1/action';
+import { PERCENT_PATTERN, countOf } from './percent';
 
 /** Whole number, or a percentage like "10%" (of the targets for waveSize, of the wave for maxFailuresPerWave). */
 export const countOrPercent = z.union([
   z.number().int().min(0),
-  z.string().regex(/^(100|[1-9]?[0-9])(\.[0-9]+)?%$/, 'must be a whole number or a percentage like "10%"'),
+  z.string().regex(PERCENT_PATTERN, 'must be a whole number or a percentage like "10%"'),
 ]);
 
 /** Longest wait between two waves (7 days). */
@@ -46,16 +47,13 @@ interface WaveRequest {
   approveAfterFirstWave?: boolean;
 }
 
-const percentOf = (value: number | string, total: number, round: (n: number) => number): number =>
-  typeof value === 'number' ? value : round((parseFloat(value) / 100) * total);
-
 /** waveSize "N%" of the targets rounded up (at least 1, at most maxSize); maxFailuresPerWave "N%" of a wave rounded down. */
 export function resolveWaves<A>(w: WaveRequest, total: number, maxSize: number, seal: (a: Action) => A): StoredWaves<A> {
-  const size = Math.max(1, Math.min(percentOf(w.waveSize ?? 1, total, Math.ceil), maxSize, Math.max(total, 1)));
+  const size = Math.max(1, Math.min(countOf(w.waveSize ?? 1, total, 'up'), maxSize, Math.max(total, 1)));
   return {
     size,
     pauseBetweenSec: w.pauseBetweenWavesSec ?? 0,
-    maxFailuresPerWave: w.maxFailuresPerWave === undefined ? null : percentOf(w.maxFailuresPerWave, size, Math.floor),
+    maxFailuresPerWave: w.maxFailuresPerWave === undefined ? null : countOf(w.maxFailuresPerWave, size, 'down'),
     approveAfterFirstWave: w.approveAfterFirstWave ?? false,
     healthCheck: w.healthCheck === undefined ? null : seal(w.healthCheck),
   };
