@@ -1,4 +1,4 @@
-// npm run bench -- --devices N --concurrency C [--runs R] [--api URL --token T --gateway WS --temporal ADDR]
+// npm run bench -- --devices N --concurrency C [--runs R] [--enroll] [--api URL --token T --gateway WS --temporal ADDR]
 // Three measurements of the same fan-out, each the median of R runs (Flotilla and the Temporal reference
 // alternate, so a noisy machine weighs on both alike):
 //   floor          plain WebSocket, no Temporal, no database (floor.ts)
@@ -6,6 +6,7 @@
 //   Flotilla       the whole path: API, workflows, gateway, PostgreSQL, the simulated fleet (full-path.ts)
 // Prints ONE JSON line on stdout: {devices, concurrency, runs, wallSeconds, devicesPerSecond, p50Ms, p99Ms,
 // peakRssMb, floorSeconds, ratio, temporalFloorSeconds, temporalRatio, samples, cpuSeconds, ...}.
+// --enroll: the fleet registers through POST /v1/enroll (enroll.ts); adds enrollSeconds, enrolledPerSecond.
 // Progress (which phase is running) goes to stderr. Exits 1 when any device did not succeed.
 // Under heavy load Temporal Core may print warnings on stdout too: scripts keep the line starting {"devices".
 import { randomBytes } from 'node:crypto';
@@ -25,6 +26,7 @@ import type { BenchTarget } from './target';
 import type { FullPathResult } from './full-path';
 import { DEV_SERVER_TUNING, type DevServerTuning } from '../src/temporal/dev-server';
 import { runBenchCommand } from './run-command';
+import { enrollInstead, ENROLL_WINDOW, type EnrollTiming } from './enroll';
 
 interface Flags {
   devices: string;
@@ -40,6 +42,7 @@ interface Flags {
   timeout: string;
   logLevel: string;
   temporalMemory?: boolean;
+  enroll?: boolean;
 }
 
 const log = (s: string): void => {
@@ -107,10 +110,13 @@ async function main(flags: Flags): Promise<number> {
     : await startInProcessTarget({
         devices,
         temporalInMemory: flags.temporalMemory === true,
+        enrollRateLimitOff: flags.enroll === true,
         ...(tuning ? { devServerTuning: tuning } : {}),
         logger: createLogger('bench', flags.logLevel, pino.destination(2)),
         log,
       });
+  const enrollTimings: EnrollTiming[] = [];
+  if (flags.enroll) enrollInstead(target, { removeAtStop: flags.api !== undefined, timings: enrollTimings, log });
   let reference: TemporalReference | undefined;
   // One clean-up, awaited by whoever asks (SIGINT and the run's own finally), so the process never
   // exits while the dev server it started is still being stopped.
@@ -161,6 +167,16 @@ async function main(flags: Flags): Promise<number> {
     const floorSeconds = floors.length > 0 ? median(floors) : NaN;
     const temporalFloorSeconds = refs.length > 0 ? median(refs) : null;
     const notSucceeded = fulls.reduce((n, f) => n + f.notSucceeded, 0);
+    const enrollSeconds = enrollTimings.length > 0 ? median(enrollTimings.map((t) => t.seconds)) : NaN;
+    const enrollment = flags.enroll
+      ? {
+          enrollSeconds: round(enrollSeconds),
+          enrolledPerSecond: round(devices / enrollSeconds, 1),
+          enrollWindow: ENROLL_WINDOW,
+          // The in-process stack runs with FLOTILLA_ENROLL_RATE_PER_MIN=0; a running one keeps its own limit.
+          enrollRateLimit: flags.api ? 'target' : 'off',
+        }
+      : {};
     const result = {
       devices,
       concurrency,
@@ -179,6 +195,7 @@ async function main(flags: Flags): Promise<number> {
       latencyBasis: target.latencyBasis,
       temporal: flags.api ? 'external' : `${flags.temporalMemory ? 'dev-server-memory' : 'dev-server-sqlite'}${tuning === 'none' ? '-untuned' : typeof tuning === 'object' ? `-custom` : ''}`,
       ...(typeof tuning === 'object' ? { devServerTuning: tuning } : {}),
+      ...enrollment,
       batchId: typical?.batchId ?? null,
       status: typical?.status ?? null,
     };
@@ -206,6 +223,7 @@ runBenchCommand<Flags>(
     .option('--temporal-memory', 'in-process only: run the Temporal dev server in memory instead of on a SQLite file')
     .option('--phases <list>', `which measurements to run, comma-separated (${PHASES.join(',')})`, PHASES.join(','))
     .option('--timeout <sec>', 'give up on any phase after this long', '600')
+    .option('--enroll', 'register the fleet through POST /v1/enroll with an enrollment key (in-process: its per-address rate limit off) and time it')
     .option('--log-level <level>', 'log level of the in-process stack (stderr)', 'warn'),
   main,
   log,

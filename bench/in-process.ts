@@ -53,6 +53,8 @@ export interface InProcessOptions {
   devices: number;
   /** Run the Temporal dev server in memory instead of on a SQLite file. */
   temporalInMemory: boolean;
+  /** FLOTILLA_ENROLL_RATE_PER_MIN=0: the whole fleet enrolls from one address (--enroll). */
+  enrollRateLimitOff?: boolean;
   /** The dev server's settings (default: what the all-in-one runs with). */
   devServerTuning?: DevServerTuning | 'none';
   logger: Logger;
@@ -96,6 +98,7 @@ export async function startInProcessTarget(opts: InProcessOptions): Promise<Benc
     FLOTILLA_SDK_METRICS_PORT: String(await freePort()),
     FLOTILLA_DEMO_AGENTS: '0',
     FLOTILLA_MAX_TARGETS: String(Math.max(10_000, opts.devices)),
+    ...(opts.enrollRateLimitOff ? { FLOTILLA_ENROLL_RATE_PER_MIN: '0' } : {}),
   });
   const temporal = `Temporal dev server (${opts.temporalInMemory ? 'in memory' : 'SQLite file'}) at ${devServer.address}`;
   opts.log(`starting the stack (${database ? 'PostgreSQL' : 'PGlite'}, ${temporal})`);

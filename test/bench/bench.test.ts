@@ -1,5 +1,8 @@
-// The benchmark's own pieces: the measuring helpers, and the simulated fleet against the floor server
-// (two real protocol peers over real WebSockets, in separate processes).
+// The benchmark's own pieces: the measuring helpers, the simulated fleet against the floor server
+// (two real protocol peers over real WebSockets, in separate processes), and a tiny --enroll run of
+// the whole benchmark as a child process.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureFloor, slidingWindow } from '../../bench/floor';
 import { percentile } from '../../bench/measure';
@@ -38,4 +41,25 @@ describe('fleet against the floor', () => {
     expect(result.seconds).toBeGreaterThan(0);
     expect(result.seconds).toBeLessThan(10);
   });
+});
+
+describe('bench --enroll', () => {
+  it('enrolls the fleet through POST /v1/enroll, runs the batch on it and reports the enrollment rate', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const args = ['--devices', '5', '--concurrency', '5', '--runs', '1', '--phases', 'flotilla', '--enroll'];
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/batch.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const lines = stdout.split('\n').filter((l) => l.startsWith('{"devices"'));
+    expect(lines, stderr.slice(-3000)).toHaveLength(1);
+    const result = JSON.parse(lines[0]!) as { devices: number; status: string; enrollSeconds: number; enrolledPerSecond: number; enrollRateLimit: string };
+    expect(result).toMatchObject({ devices: 5, status: 'succeeded', enrollRateLimit: 'off' });
+    expect(result.enrollSeconds).toBeGreaterThan(0);
+    expect(result.enrolledPerSecond).toBeGreaterThan(0);
+    expect(stderr).toContain('enrolled 5 devices');
+    expect(code).toBe(0);
+  }, 120_000);
 });
