@@ -6,6 +6,7 @@ import type { deviceSchema } from '../../api/schemas/device';
 import type { groupSchema, groupWithDevicesSchema } from '../../api/schemas/group';
 import type { runSchema, scheduleSchema } from '../../api/schemas/schedule';
 import type { userSchema } from '../../api/schemas/user';
+import type { OutcomeGroupsJson } from '../../api/schemas/outcome';
 import type { AuditEntryJson } from '../../api/routes/audit/routes';
 import type { previewSchema } from '../../api/routes/targets/routes';
 import type { sessionSchema } from '../server/session-routes';
@@ -31,6 +32,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type BatchRequest = z.input<typeof batchRequestSchema>;
 export type ScheduleRequest = z.input<typeof createScheduleSchema>;
 export type DeviceRow = DeviceState;
+export type OutcomeGroups = OutcomeGroupsJson;
 export type ExecutionEvent = ExecutionEventData & { at?: string };
 export type OutputEvent = OutputEventData & { at?: string };
 export interface Page<T> {

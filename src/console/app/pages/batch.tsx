@@ -13,6 +13,7 @@ import type { Batch, DeviceRow } from '../types';
 import { BatchControls } from './batch-controls';
 import { useBatchStream } from './batch-stream';
 import { DeviceOutput } from './device-output';
+import { OutcomeGroupsSection, useFilteredIds, type DeviceFilter } from './outcome-groups';
 
 const ROWS = 100;
 const EXECUTION_STATUSES = ['queued', 'delayed', 'dispatched', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'undeliverable', 'skipped'];
@@ -24,11 +25,16 @@ export function BatchPage({ id }: { id: string }): JSX.Element {
   const [q, setQ] = useState('');
   const [page, setPage] = useState(0);
   const [open, setOpen] = useState<string>();
+  const [filter, setFilter] = useState<DeviceFilter>({});
+  const picked = useFilteredIds(id, filter);
   const now = useClock(stream.head !== undefined && !stream.ended);
   const needle = q.trim().toLowerCase();
   const shown = useMemo(
-    () => stream.devices.filter((d) => (!status || d.status === status) && (!needle || d.deviceName.toLowerCase().includes(needle))),
-    [stream.version, status, needle],
+    () =>
+      stream.devices.filter(
+        (d) => (!status || d.status === status) && (!needle || d.deviceName.toLowerCase().includes(needle)) && (!picked.ids || picked.ids.has(d.deviceId)),
+      ),
+    [stream.version, status, needle, picked.ids],
   );
   const pages = Math.max(1, Math.ceil(shown.length / ROWS));
   const current = Math.min(page, pages - 1);
@@ -84,6 +90,13 @@ export function BatchPage({ id }: { id: string }): JSX.Element {
         </nav>
         {canWrite && <BatchControls batch={batch} />}
       </header>
+      <OutcomeGroupsSection
+        batchId={batch.id}
+        countsKey={`${batch.status} ${JSON.stringify(batch.stats)}`}
+        filter={filter}
+        onFilter={(f) => (setFilter(f), setPage(0))}
+      />
+      <ErrorNote error={picked.error} />
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           Device <input type="search" name="device-q" value={q} onInput={(e) => (setQ(e.currentTarget.value), setPage(0))} />
