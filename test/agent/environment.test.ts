@@ -32,7 +32,7 @@ function agentProcess(device: TestDevice, env: Record<string, string>, args: str
 /** Runs SHOW_ENV with an action env var and answers the command's stdout. */
 async function commandEnvironment(device: TestDevice): Promise<string> {
   const id = await insertExecution(h.db.handle.orm, device.id, shAction(SHOW_ENV, { envKeys: ['STEP_VAR'], envSealed: seal({ STEP_VAR: 'from-the-step' }, h.secretKey) }));
-  expect(await h.deliver(id, device.id)).toEqual({ status: 'succeeded', exitCode: 0 });
+  expect(await h.deliver(id, device.id)).toEqual({ status: 'succeeded', exitCode: 0, error: null });
   return (await h.execution(id)).stdout ?? '';
 }
 
