@@ -2,7 +2,8 @@
 // Three measurements of the same fan-out, each the median of R runs (Flotilla and the Temporal reference
 // alternate, so a noisy machine weighs on both alike):
 //   floor          plain WebSocket, no Temporal, no database (floor.ts)
-//   temporal floor the batch's shape with the bare Temporal SDK on the same dev server (temporal-reference.ts)
+//   temporal floor the batch's shape with the bare Temporal SDK on the same dev server (temporal-reference.ts),
+//                  child starts paced like the batch workflow's (bench:shapes compares the shapes themselves)
 //   Flotilla       the whole path: API, workflows, gateway, PostgreSQL, the simulated fleet (full-path.ts)
 // Prints ONE JSON line on stdout: {devices, concurrency, runs, wallSeconds, devicesPerSecond, p50Ms, p99Ms,
 // peakRssMb, floorSeconds, ratio, temporalFloorSeconds, temporalRatio, samples, cpuSeconds, ...}.
@@ -24,7 +25,8 @@ import { openTemporalReference, type TemporalReference } from './temporal-refere
 import { remoteTarget } from './remote';
 import type { BenchTarget } from './target';
 import type { FullPathResult } from './full-path';
-import { DEV_SERVER_TUNING, type DevServerTuning } from '../src/temporal/dev-server';
+import { devServerTuning } from './dev-server-tuning';
+import { MAX_STARTING } from '../src/workflows/batch-run';
 import { runBenchCommand } from './run-command';
 import { enrollInstead, ENROLL_WINDOW, type EnrollTiming } from './enroll';
 
@@ -59,23 +61,10 @@ function positive(flag: string, raw: string): number {
 const REPEAT_UP_TO_DEVICES = 2000;
 const DEFAULT_SHORT_RUNS = 3;
 
-/** --dev-server default|none, plus --dev-server-set KEY=JSON (dynamic config) or pragma:NAME=VALUE on top. */
-function devServerTuning(name: string, set: string[]): DevServerTuning | 'none' | undefined {
-  if (name !== 'default' && name !== 'none') throw new Error("--dev-server must be 'default' or 'none'");
-  if (set.length === 0) return name === 'none' ? 'none' : undefined;
-  const base = name === 'none' ? { dynamicConfig: {}, sqlitePragmas: {} } : DEV_SERVER_TUNING;
-  const tuning: DevServerTuning = { dynamicConfig: { ...base.dynamicConfig }, sqlitePragmas: { ...base.sqlitePragmas } };
-  for (const entry of set) {
-    const eq = entry.indexOf('=');
-    if (eq < 1) throw new Error(`--dev-server-set ${entry}: expected KEY=VALUE`);
-    const [key, value] = [entry.slice(0, eq), entry.slice(eq + 1)];
-    if (key.startsWith('pragma:')) tuning.sqlitePragmas[key.slice('pragma:'.length)] = value;
-    else tuning.dynamicConfig[key] = JSON.parse(value) as number | boolean | string;
-  }
-  return tuning;
-}
-
 const PHASES = ['floor', 'reference', 'flotilla'];
+
+/** The reference runs the shape Flotilla's batch workflow runs: child starts paced as MAX_STARTING says. */
+const FLOTILLA_SHAPE = { startAhead: MAX_STARTING };
 
 const medianCpu = (all: CpuSeconds[]): CpuSeconds => ({
   node: median(all.map((c) => c.node)),
@@ -139,7 +128,7 @@ async function main(flags: Flags): Promise<number> {
       if (!reference) return;
       log(`[run ${i}/${runs}] temporal reference: ${devices} child workflows, window ${concurrency}, bare SDK`);
       const count = startCpuCount(target.temporal?.pid);
-      refs.push(await reference.measure(devices, concurrency));
+      refs.push(await reference.measure(devices, concurrency, FLOTILLA_SHAPE));
       cpu.reference.push(count());
       log(`[run ${i}/${runs}] temporal reference: ${refs.at(-1)!.toFixed(3)} s`);
     };

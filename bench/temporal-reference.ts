@@ -9,7 +9,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSo
 import { DEFAULT_GATEWAY_ACTIVITY_SLOTS } from '../src/config';
 import { DEFAULT_MAX_WINDOW, workerCapacity } from '../src/worker';
 import { referenceActivities } from './reference/activities';
-import type { referenceParent } from './reference/workflows';
+import type { ReferenceDelivery, referenceParent } from './reference/workflows';
 
 /** Children per parent run before continue-as-new, as in the bare-SDK comparison the target was set against. */
 export const REFERENCE_PER_RUN = 500;
@@ -21,9 +21,17 @@ const WORKER_SLOTS = {
   maxConcurrentActivityTaskExecutions: DEFAULT_GATEWAY_ACTIVITY_SLOTS,
 };
 
+/** Design levers of the reference shape (none: today's shape, the one temporalRatio is taken against). */
+export interface ReferenceShape {
+  delivery?: ReferenceDelivery;
+  shardSize?: number;
+  parallelShards?: number;
+  startAhead?: number;
+}
+
 export interface TemporalReference {
   /** One measurement: answers the wall seconds from starting the parent to its result. */
-  measure(devices: number, window: number): Promise<number>;
+  measure(devices: number, window: number, shape?: ReferenceShape): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -34,7 +42,7 @@ export async function openTemporalReference(opts: { address: string; namespace: 
   const workerConnection = await NativeConnection.connect({ address: opts.address });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
   return {
-    async measure(devices, window) {
+    async measure(devices, window, shape = {}) {
       // A worker per measurement, so nothing of the reference polls while Flotilla is measured.
       const worker = await Worker.create({
         connection: workerConnection,
@@ -51,7 +59,7 @@ export async function openTemporalReference(opts: { address: string; namespace: 
         const failed = await client.workflow.execute<typeof referenceParent>('referenceParent', {
           taskQueue: TASK_QUEUE,
           workflowId: prefix,
-          args: [{ prefix, total: devices, window, perRun: opts.perRun ?? REFERENCE_PER_RUN, next: 0, failed: 0 }],
+          args: [{ prefix, total: devices, window, perRun: opts.perRun ?? REFERENCE_PER_RUN, next: 0, failed: 0, ...shape }],
         });
         const seconds = (performance.now() - started) / 1000;
         if (failed > 0) throw new Error(`temporal reference: ${failed} child workflow(s) failed`);

@@ -1,7 +1,7 @@
 // The state of one batch workflow run and the moves every dispatch loop shares: launching a device's
 // child workflow, recording its outcome, stopping, pausing, reading targets page by page, and reporting
 // progress (query, Temporal UI details, search attribute).
-import { CancellationScope, condition, executeChild, isCancellation, patched, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, proxyLocalActivities, setCurrentDetails, startChild, upsertSearchAttributes } from '@temporalio/workflow';
 import { percentDone } from '../domain/progress';
 import { runningBatchDetails } from './batch-details';
 import { isFailureStatus, type FinalExecutionStatus } from '../domain/status';
@@ -13,6 +13,7 @@ import {
   type BatchWorkflowInput,
   type DbActivities,
   type DeviceOutcome,
+  type DeviceWorkflowInput,
   type TargetRef,
 } from './definitions';
 import { deviceWorkflow } from './device';
@@ -24,6 +25,16 @@ const TARGET_PAGE = 250;
 
 /** Device children carry FlotillaDeviceName (and their input the name) only in executions that reach this code fresh. */
 const DEVICE_NAME_PATCH = 'device-name-attribute';
+
+/**
+ * Children asked for but not yet started, at most. Temporal starts children one by one (each a write to
+ * this batch's history); asking for a whole window of 1,000 at once only queues them in the server, where
+ * the batch's own workflow tasks wait behind them (a sticky-queue timeout of 10 s each time) and task
+ * queues spill to the database. Pacing the starts keeps every queue short, so a larger window is never
+ * slower than a smaller one (docs/benchmarks.md). Runs that reach this code fresh pace; older runs replay unpaced.
+ */
+export const MAX_STARTING = 50;
+const PACED_STARTS_PATCH = 'batch-paced-starts';
 
 export function freshCarry(input: BatchWorkflowInput, now: number): BatchCarry {
   return {
@@ -49,6 +60,9 @@ export class BatchRun {
   /** Failures recorded since the current wave began (waves mode). */
   private _waveFailures = 0;
   private _inFlight = 0;
+  /** Children asked for whose start Temporal has not confirmed yet (paced runs only). */
+  private _starting = 0;
+  private readonly paced: boolean;
   private _startedThisRun = 0;
   private buffer: TargetRef[] = [];
   /** Children (devices, health checks) run in this scope, so an API cancel cancels exactly them. */
@@ -66,6 +80,7 @@ export class BatchRun {
     this._paused = carry.paused ?? null;
     this.shownPaused = carry.shownPaused ?? false;
     this._wavesDone = carry.wavesDone ?? 0;
+    this.paced = patched(PACED_STARTS_PATCH);
   }
 
   get nextSeq(): number {
@@ -91,6 +106,11 @@ export class BatchRun {
   }
   get startedThisRun(): number {
     return this._startedThisRun;
+  }
+
+  /** False while MAX_STARTING children wait for Temporal to start them (paced runs). */
+  canStartAnother(): boolean {
+    return !this.paced || this._starting < MAX_STARTING;
   }
 
   completed(): number {
@@ -185,25 +205,34 @@ export class BatchRun {
     this.started++;
     this._startedThisRun++;
     const named = patched(DEVICE_NAME_PATCH);
-    const run = this.children.run(() =>
-      executeChild(deviceWorkflow, {
-        ...childOptions({
-          workflowId: deviceWorkflowId(batchId, t.deviceId),
-          staticSummary: `${t.deviceName}: ${input.summary}`,
-          typedSearchAttributes: deviceSearchAttributes(batchId, input.owner, t.deviceId, named ? t.deviceName : undefined),
-        }),
-        args: [
-          {
-            batchId,
-            executionId: t.executionId,
-            deviceId: t.deviceId,
-            ...(named ? { deviceName: t.deviceName } : {}),
-            deliveryTimeoutSec: input.deliveryTimeoutSec,
-            timeoutSec: input.timeoutSec,
-          },
-        ],
+    const options = {
+      ...childOptions({
+        workflowId: deviceWorkflowId(batchId, t.deviceId),
+        staticSummary: `${t.deviceName}: ${input.summary}`,
+        typedSearchAttributes: deviceSearchAttributes(batchId, input.owner, t.deviceId, named ? t.deviceName : undefined),
       }),
-    );
+      args: [
+        {
+          batchId,
+          executionId: t.executionId,
+          deviceId: t.deviceId,
+          ...(named ? { deviceName: t.deviceName } : {}),
+          deliveryTimeoutSec: input.deliveryTimeoutSec,
+          timeoutSec: input.timeoutSec,
+        },
+      ] as [DeviceWorkflowInput],
+    };
+    if (this.paced) this._starting++;
+    // startChild then result() issues the same commands as executeChild; the start is counted apart.
+    const run = this.children.run(async () => {
+      let child;
+      try {
+        child = await startChild(deviceWorkflow, options);
+      } finally {
+        if (this.paced) this._starting--;
+      }
+      return child.result();
+    });
     this.describe();
     run.then(
       (outcome: DeviceOutcome) => this.record(outcome.status),

@@ -108,7 +108,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
       return await finish(run);
     }
     for (;;) {
-      while (run.stopping === 'no' && run.paused === null && run.inFlight < strategy.concurrency && run.startedThisRun < MAX_CHILDREN_PER_RUN) {
+      while (run.stopping === 'no' && run.paused === null && run.inFlight < strategy.concurrency && run.canStartAnother() && run.startedThisRun < MAX_CHILDREN_PER_RUN) {
         const target = await run.nextTarget();
         if (!target) break;
         run.launch(target);
@@ -120,7 +120,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchWor
         if (run.stopping !== 'no') return await finish(run);
         return await continueRun();
       }
-      await run.waitFor(() => run.paused === null && run.inFlight < strategy.concurrency);
+      await run.waitFor(() => run.paused === null && run.inFlight < strategy.concurrency && run.canStartAnother());
     }
   } catch (err) {
     if (!isCancellation(err)) throw err;

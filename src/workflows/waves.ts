@@ -19,7 +19,7 @@ export async function runWaves(run: BatchRun, w: ResolvedWaves, runChild: RunChi
     run.beginWave();
     let launched = 0;
     while (launched < w.size) {
-      await run.waitFor(() => run.paused === null);
+      await run.waitFor(() => run.paused === null && run.canStartAnother());
       if (run.stopping !== 'no') break;
       const target = await run.nextTarget();
       if (!target) break;

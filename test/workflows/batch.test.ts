@@ -5,6 +5,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { batches } from '../../src/db/schema';
+import { temporal } from '@temporalio/proto';
+import { MAX_STARTING } from '../../src/workflows/batch-run';
 import { SEARCH_ATTRIBUTES, batchWorkflowId, cancelBatchSignal, progressQuery } from '../../src/workflows/definitions';
 import { peakOverlap } from '../helpers/overlap';
 import { startScriptedStack, type ScriptedStack } from '../helpers/scripted-stack';
@@ -81,4 +83,22 @@ describe('batchWorkflow', () => {
     for await (const wf of s.client.workflow.list({ query: `WorkflowId = '${batchWorkflowId(batchId)}'` })) runs.push(wf.runId);
     expect(runs.length).toBeGreaterThanOrEqual(2);
   }, 180_000);
+
+  it('asks Temporal for at most MAX_STARTING children at a time and still fills a larger window', async () => {
+    const devices = 3 * MAX_STARTING;
+    const { handle, batchId, executionIds } = await run(devices, 'sleep 1500', { mode: 'parallel', concurrency: devices, maxFailures: null });
+    expect((await handle.result()).status).toBe('succeeded');
+    expect(await statusesOf(batchId)).toEqual({ succeeded: devices });
+    const { EventType } = temporal.api.enums.v1;
+    let pending = 0;
+    let peakPending = 0;
+    for (const e of (await handle.fetchHistory()).events ?? []) {
+      if (e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) peakPending = Math.max(peakPending, ++pending);
+      if (e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED || e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED) pending--;
+    }
+    expect(peakPending).toBeGreaterThan(0);
+    expect(peakPending).toBeLessThanOrEqual(MAX_STARTING);
+    // Starts are paced, not the window: far more than MAX_STARTING devices ran at once.
+    expect(maxOverlap(new Set(executionIds))).toBeGreaterThan(MAX_STARTING);
+  }, 120_000);
 });
