@@ -5,7 +5,8 @@ import { setBatchPaused } from '../db/queries/batch-control';
 import * as state from '../db/queries/execution-state';
 import { createHealthCheckBatch } from '../batches/create-health-check';
 import type { Metrics } from '../metrics';
-import type { BatchWorkflowResult, DbActivities } from '../workflows/definitions';
+import type { InProcessGateways } from '../agent-gateway/in-process';
+import { BRIEF_DELIVERY_MS, type BatchWorkflowResult, type DbActivities } from '../workflows/definitions';
 
 function countFinished(metrics: Metrics, result: BatchWorkflowResult): void {
   metrics.batchesFinished.inc({ status: result.status });
@@ -18,9 +19,11 @@ export interface DbActivityDeps {
   presenceStaleMs: number;
   /** Counts batches started and finished, and their executions by final status. */
   metrics?: Metrics;
+  /** Gateways of this process: devices connected to them get their commands from checkAndDeliverHere. */
+  gateways?: InProcessGateways;
 }
 
-export function createDbActivities({ db, presenceStaleMs, metrics }: DbActivityDeps): DbActivities {
+export function createDbActivities({ db, presenceStaleMs, metrics, gateways }: DbActivityDeps): DbActivities {
   return {
     markBatchRunning: async (batchId) => {
       if (await state.markBatchStarted(db, batchId)) metrics?.batchesStarted.inc();
@@ -32,6 +35,18 @@ export function createDbActivities({ db, presenceStaleMs, metrics }: DbActivityD
     },
     loadTargets: (batchId, fromSeq, limit) => state.loadTargets(db, batchId, fromSeq, limit),
     checkPresence: (executionId) => state.checkPresence(db, executionId, presenceStaleMs),
+    checkAndDeliverHere: async (input) => {
+      const presence = await state.checkPresence(db, input.executionId, presenceStaleMs);
+      const deliver = presence.kind === 'online' ? gateways?.get(presence.gatewayId) : undefined;
+      if (!deliver) return presence;
+      const outcome = await deliver.deliver(input, BRIEF_DELIVERY_MS);
+      if (outcome === 'not-here') return presence;
+      if (outcome === 'still-running') return { ...presence, status: 'dispatched' };
+      return { kind: 'final', outcome };
+    },
+    stopHere: async (input, gatewayId) => {
+      await gateways?.get(gatewayId)?.stop(input);
+    },
     finishExecution: (executionId, status, error) => state.finishExecution(db, executionId, status, error),
     finishBatch: async (input) => {
       const { result, first } = await state.finishBatchOnce(db, input);

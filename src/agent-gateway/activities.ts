@@ -55,12 +55,29 @@ async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void
   clearTimeout(timer);
 }
 
-export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActivities {
+/** A delivery that waited its time and found the command still running on the agent. */
+export const STILL_RUNNING = 'still-running';
+
+/** Hands a command over here without an activity task, and stops it again: see createBriefDelivery. */
+export interface BriefDelivery {
+  deliver(input: DeliverInput, withinMs: number): Promise<DeviceOutcome | typeof STILL_RUNNING | 'not-here'>;
+  /** Asks the agent to kill the command and waits (up to cancelWaitMs) for the status it reports. */
+  stop(input: DeliverInput): Promise<void>;
+}
+
+/**
+ * One delivery to the agent on this gateway. As an activity (`withinMs` undefined) it heartbeats and waits
+ * for the result however long the command runs; as a brief delivery (a local activity of the workflow
+ * worker in this process) it waits at most withinMs, then answers STILL_RUNNING and the device workflow
+ * follows up with the activity, which re-sends the dispatch (the agent never runs an execution twice:
+ * it answers a re-sent dispatch with the result it has, or later).
+ */
+function deliverer(deps: GatewayActivityDeps) {
   const { db, registry } = deps;
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 2_000;
   const cancelWaitMs = deps.cancelWaitMs ?? 10_000;
 
-  async function deliverToAgent({ executionId, deviceId }: DeliverInput): Promise<DeviceOutcome> {
+  async function deliver({ executionId, deviceId }: DeliverInput, withinMs?: number): Promise<DeviceOutcome | typeof STILL_RUNNING> {
     const ctx = Context.current();
     const row = await loadDelivery(db.orm, executionId);
     if (!row) throw ApplicationFailure.create({ message: `execution ${executionId} does not exist`, nonRetryable: true });
@@ -86,13 +103,17 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     const session = registry.get(deviceId);
     if (!session) throw notConnected(deviceId);
     const wait = registry.waitForResult(executionId, session.sessionId);
-    const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEveryMs);
+    const brief = withinMs !== undefined;
+    const heartbeat = brief ? undefined : setInterval(() => ctx.heartbeat(), heartbeatEveryMs);
+    let timer: NodeJS.Timeout | undefined;
     try {
       if (!session.send({ type: 'dispatch', executionId, steps, stepMode: row.stepMode })) throw notConnected(deviceId);
       deps.counters.dispatches += 1;
       const sentAt = performance.now();
-      ctx.heartbeat();
-      const outcome = await Promise.race([wait.promise, ctx.cancelled]);
+      if (!brief) ctx.heartbeat();
+      const waited = brief ? [new Promise<typeof STILL_RUNNING>((r) => (timer = setTimeout(() => r(STILL_RUNNING), withinMs)))] : [];
+      const outcome = await Promise.race([wait.promise, ctx.cancelled, ...waited]);
+      if (outcome === STILL_RUNNING) return outcome;
       deps.metrics?.dispatchDuration.observe({ status: outcome.status }, (performance.now() - sentAt) / 1000);
       return outcome;
     } catch (err) {
@@ -100,6 +121,21 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
       return await afterCancellation(executionId, deviceId, err, wait.promise);
     } finally {
       clearInterval(heartbeat);
+      clearTimeout(timer);
+      wait.dispose();
+    }
+  }
+
+  /** A command handed over by a brief delivery whose device workflow is being cancelled. */
+  async function stop({ executionId, deviceId }: DeliverInput): Promise<void> {
+    const session = registry.get(deviceId);
+    if (!session) return;
+    const wait = registry.waitForResult(executionId, session.sessionId);
+    try {
+      session.send({ type: 'cancel', executionId });
+      deps.logger.info({ executionId, deviceId }, 'cancel sent to agent');
+      await settleWithin(wait.promise, cancelWaitMs);
+    } finally {
       wait.dispose();
     }
   }
@@ -116,5 +152,37 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
     throw cancellation;
   }
 
-  return { deliverToAgent };
+  return { deliver, stop };
+}
+
+export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActivities {
+  const { deliver } = deliverer(deps);
+  return {
+    deliverToAgent: async (input) => {
+      const outcome = await deliver(input);
+      if (outcome === STILL_RUNNING) throw new Error('an activity delivery waits for the result');
+      return outcome;
+    },
+  };
+}
+
+/**
+ * Delivery for the workflow worker of this same process (src/agent-gateway/in-process.ts): run inside a
+ * local activity, it saves the device workflow an activity task, several history events and two
+ * round trips through Temporal whenever the device's socket is here.
+ */
+export function createBriefDelivery(deps: GatewayActivityDeps): BriefDelivery {
+  const { deliver, stop } = deliverer(deps);
+  return {
+    async deliver(input, withinMs) {
+      if (!deps.registry.get(input.deviceId)) return 'not-here';
+      try {
+        return await deliver(input, withinMs);
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.type === DELIVERY_ERRORS.notConnected) return 'not-here';
+        throw err;
+      }
+    },
+    stop,
+  };
 }

@@ -14,7 +14,8 @@ import { createMetrics, type Metrics } from '../metrics';
 import { CLOSE_CODES, HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
 import { encodeGatewayMessage } from '../protocol/v1/codec';
 import { gatewayTaskQueue, type GatewayActivities } from '../workflows/definitions';
-import { createGatewayActivities } from './activities';
+import { createBriefDelivery, createGatewayActivities } from './activities';
+import type { InProcessGateways } from './in-process';
 import { AgentConnection } from './connection';
 import { newCounters, type GatewayCounters } from './counters';
 import { startLastSeenFlusher } from './last-seen';
@@ -32,6 +33,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** The process's metrics registry (a fresh one when not given). */
   metrics?: Metrics;
+  /** Where the workflow worker of this process finds this gateway (the all-in-one); none: activity tasks only. */
+  inProcess?: InProcessGateways;
 }
 
 export interface Gateway {
@@ -47,7 +50,7 @@ export interface Gateway {
 /** How long stop() lets in-flight deliveries finish before closing the sessions. */
 const DRAIN_MS = 5_000;
 
-export async function startGateway({ db, temporal, config, logger: parent, metrics = createMetrics() }: GatewayDeps): Promise<Gateway> {
+export async function startGateway({ db, temporal, config, logger: parent, metrics = createMetrics(), inProcess }: GatewayDeps): Promise<Gateway> {
   const gatewayId = config.gatewayId;
   const logger = parent.child({ component: 'gateway', gatewayId });
   const counters = newCounters();
@@ -58,7 +61,9 @@ export async function startGateway({ db, temporal, config, logger: parent, metri
   const halfHeartbeatMs = Math.max(250, Math.floor(config.heartbeatMs / 2));
   const lastSeen = startLastSeenFlusher(db.orm, gatewayId, halfHeartbeatMs, logger);
 
-  const activities = createGatewayActivities({ db, registry, gatewayId, secretKey: config.secretKey, counters, logger, metrics });
+  const deliveryDeps = { db, registry, gatewayId, secretKey: config.secretKey, counters, logger, metrics };
+  const activities = createGatewayActivities(deliveryDeps);
+  const leaveProcess = inProcess?.add(gatewayId, createBriefDelivery(deliveryDeps)) ?? (() => undefined);
   const unwatch = watchGateway(metrics, { gatewayId, counters, sessionCount: () => registry.sessions().length });
   const worker = await Worker.create({
     connection: temporal.connection,
@@ -139,6 +144,7 @@ export async function startGateway({ db, temporal, config, logger: parent, metri
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    leaveProcess();
     clearInterval(liveness);
     const closedServer = new Promise<void>((resolve) => wss.close(() => server.close(() => resolve())));
     if (worker.getState() === 'RUNNING') worker.shutdown();

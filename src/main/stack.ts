@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { startGateway } from '../agent-gateway';
+import { InProcessGateways } from '../agent-gateway/in-process';
 import { startApi } from '../api';
 import { startOutputPruner } from '../jobs/output-pruner';
 import { startReconciler } from '../jobs/reconciler';
@@ -81,7 +82,10 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
     stops.push(() => db.close());
     watchDatabasePool(metrics, db);
 
+    // The worker hands commands to this process's gateway itself, without an activity task.
+    const gateways = new InProcessGateways();
     const worker = await startWorker({
+      gateways,
       connection: workerConnection,
       namespace: config.temporal.namespace,
       db: db.orm,
@@ -92,7 +96,7 @@ export async function startStack({ config: given, logger }: StackOptions): Promi
       metrics,
     });
     stops.push(() => worker.stop());
-    const gateway = await startGateway({ db, temporal: { connection: workerConnection, client }, config, logger, metrics });
+    const gateway = await startGateway({ db, temporal: { connection: workerConnection, client }, config, logger, metrics, inProcess: gateways });
     stops.push(() => gateway.stop());
     const api = await startApi({ db, temporal: client, config, logger, metrics, port: config.apiPort, host: config.bindHost });
     stops.push(() => api.stop());

@@ -2,6 +2,7 @@
 // activities of src/activities. src/main/worker.ts (and the all-in-one stack) only open its connections.
 import path from 'node:path';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { InProcessGateways } from '../agent-gateway/in-process';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { createDbActivities, createScheduleActivities } from '../activities';
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   metrics?: Metrics;
   /** Devices in flight at once the worker's slots and cache are sized for (FLOTILLA_MAX_WINDOW). */
   maxWindow?: number;
+  /** Gateways of this process (the all-in-one): their devices get commands without an activity task. */
+  gateways?: InProcessGateways;
   /** A pre-built workflow bundle (tests and the bench build it once); otherwise bundled at start. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -41,7 +44,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     taskQueue: WORKFLOW_TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: path.join(__dirname, '../workflows/index.ts') }),
     activities: {
-      ...createDbActivities({ db: deps.db, presenceStaleMs: dispatchPresenceWindowMs(deps.heartbeatMs), metrics: deps.metrics }),
+      ...createDbActivities({ db: deps.db, presenceStaleMs: dispatchPresenceWindowMs(deps.heartbeatMs), metrics: deps.metrics, gateways: deps.gateways }),
       ...createScheduleActivities({ db: deps.db, ...deps.batchLimits }),
     },
     ...workerCapacity(deps.maxWindow ?? DEFAULT_MAX_WINDOW),

@@ -193,6 +193,14 @@ export interface DbActivities {
   loadTargets(batchId: string, fromSeq: number, limit: number): Promise<TargetRef[]>;
   /** Current state of one execution; marks it delayed when its device is offline. */
   checkPresence(executionId: string): Promise<Presence>;
+  /**
+   * checkPresence, and when the device is connected to a gateway of the worker's own process, the delivery
+   * itself: the answer is `final` when the command ended within BRIEF_DELIVERY_MS, else `online` (the
+   * workflow follows up on that gateway's queue). Elsewhere it is checkPresence.
+   */
+  checkAndDeliverHere(input: DeliverInput): Promise<Presence>;
+  /** A command checkAndDeliverHere left running: the gateway of this process asks the agent to kill it. */
+  stopHere(input: DeliverInput, gatewayId: string): Promise<void>;
   /** Writes a final status unless one is already stored; answers the stored outcome. */
   finishExecution(executionId: string, status: FinalExecutionStatus, error: string | null): Promise<DeviceOutcome>;
   /** Ends whatever is not final, computes and stores the batch status. */
@@ -203,6 +211,12 @@ export interface DeliverInput {
   executionId: string;
   deviceId: string;
 }
+
+/**
+ * How long checkAndDeliverHere waits for the agent's result. The device workflow sees a cancel only once
+ * it returns, so this is also the longest a cancel waits; quick commands (most fleet checks) end within it.
+ */
+export const BRIEF_DELIVERY_MS = 1_000;
 
 /** Run by the gateway that holds the device's socket, on gatewayTaskQueue(gatewayId). */
 export interface GatewayActivities {

@@ -28,6 +28,14 @@ import {
 import { localDbActivityOptions } from './options';
 
 const db = proxyLocalActivities<DbActivities>(localDbActivityOptions('30s'));
+/** On cancel, the delivery tells the agent to stop and waits for the status it stores, like deliverToAgent. */
+const here = proxyLocalActivities<DbActivities>({ ...localDbActivityOptions('30s'), cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
+
+/**
+ * A device connected to a gateway of the worker's own process gets its command from the local activity
+ * that checks presence (checkAndDeliverHere), with no activity task: executions that reach this code fresh.
+ */
+const LOCAL_DELIVERY_PATCH = 'device-local-delivery';
 
 /** Executions started before RARE_RECHECKS re-checked presence this often while waiting for a device. */
 const RECHECK_MS = 5_000;
@@ -99,27 +107,42 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<Device
     if (showStatus) upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.status, value: outcome.status }]);
     return outcome;
   };
+  const handedOver: HandedOver = { here: null };
   try {
-    return ended(await deliver(input));
+    return ended(await deliver(input, handedOver));
   } catch (err) {
     if (isCancellation(err)) {
-      ended(await CancellationScope.nonCancellable(() => db.finishExecution(input.executionId, 'cancelled', 'the batch was cancelled')));
+      const stopped = CancellationScope.nonCancellable(async () => {
+        const here = handedOver.here;
+        if (here) await db.stopHere({ executionId: input.executionId, deviceId: input.deviceId }, here);
+        return db.finishExecution(input.executionId, 'cancelled', 'the batch was cancelled');
+      });
+      ended(await stopped);
     }
     throw err;
   }
 }
 
-async function deliver(input: DeviceWorkflowInput): Promise<DeviceOutcome> {
+/** The gateway (of this worker's process) a brief delivery left the command running on, if any. */
+interface HandedOver {
+  here: string | null;
+}
+
+async function deliver(input: DeviceWorkflowInput, handedOver: HandedOver): Promise<DeviceOutcome> {
   const deviceName = input.deviceName ?? input.deviceId;
   const waits = deviceWaits();
   const windowMs = input.deliveryTimeoutSec * 1000;
   let waitUntil = Date.now() + windowMs;
   let lastStatus: ExecutionStatus = 'queued';
+  const deliverHere = patched(LOCAL_DELIVERY_PATCH);
   for (;;) {
     waits.beforeCheck();
-    const presence = await db.checkPresence(input.executionId);
+    const presence = deliverHere
+      ? await here.checkAndDeliverHere({ executionId: input.executionId, deviceId: input.deviceId })
+      : await db.checkPresence(input.executionId);
     if (presence.kind === 'final') return presence.outcome;
     lastStatus = presence.status;
+    handedOver.here = deliverHere && presence.kind === 'online' && wasHandedOver(presence.status) ? presence.gatewayId : null;
     if (presence.kind === 'online') {
       waits.online();
       setCurrentDetails(runningDetails(presence.gatewayId, Date.now()));
