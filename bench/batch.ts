@@ -3,7 +3,7 @@
 // alternate, so a noisy machine weighs on both alike):
 //   floor          plain WebSocket, no Temporal, no database (floor.ts)
 //   temporal floor the batch's shape with the bare Temporal SDK on the same dev server (temporal-reference.ts),
-//                  child starts paced like the batch workflow's (bench:shapes compares the shapes themselves)
+//                  in the shape Flotilla runs: starts paced, a local activity in process (bench:shapes compares shapes)
 //   Flotilla       the whole path: API, workflows, gateway, PostgreSQL, the simulated fleet (full-path.ts)
 // Prints ONE JSON line on stdout: {devices, concurrency, runs, wallSeconds, devicesPerSecond, p50Ms, p99Ms,
 // peakRssMb, floorSeconds, ratio, temporalFloorSeconds, temporalRatio, samples, cpuSeconds, ...}.
@@ -21,7 +21,7 @@ import { runFullPath } from './full-path';
 import { startInProcessTarget } from './in-process';
 import { median, round, sampleRss } from './measure';
 import { startCpuCount, type CpuSeconds } from './proc-cpu';
-import { openTemporalReference, type TemporalReference } from './temporal-reference';
+import { openTemporalReference, type ReferenceShape, type TemporalReference } from './temporal-reference';
 import { remoteTarget } from './remote';
 import type { BenchTarget } from './target';
 import type { FullPathResult } from './full-path';
@@ -63,8 +63,11 @@ const DEFAULT_SHORT_RUNS = 3;
 
 const PHASES = ['floor', 'reference', 'flotilla'];
 
-/** The reference runs the shape Flotilla's batch workflow runs: child starts paced as MAX_STARTING says. */
-const FLOTILLA_SHAPE = { startAhead: MAX_STARTING };
+/**
+ * The reference runs the shape Flotilla runs: child starts paced as MAX_STARTING says, and in process (the
+ * all-in-one, where the worker delivers through its own gateway) the child's one activity a local activity.
+ */
+const flotillaShape = (inProcess: boolean): ReferenceShape => ({ startAhead: MAX_STARTING, ...(inProcess ? { delivery: 'local' as const } : {}) });
 
 const medianCpu = (all: CpuSeconds[]): CpuSeconds => ({
   node: median(all.map((c) => c.node)),
@@ -128,7 +131,7 @@ async function main(flags: Flags): Promise<number> {
       if (!reference) return;
       log(`[run ${i}/${runs}] temporal reference: ${devices} child workflows, window ${concurrency}, bare SDK`);
       const count = startCpuCount(target.temporal?.pid);
-      refs.push(await reference.measure(devices, concurrency, FLOTILLA_SHAPE));
+      refs.push(await reference.measure(devices, concurrency, flotillaShape(!flags.api)));
       cpu.reference.push(count());
       log(`[run ${i}/${runs}] temporal reference: ${refs.at(-1)!.toFixed(3)} s`);
     };

@@ -221,7 +221,7 @@ export class AgentConnection implements LiveSession {
     if (!written && !(await wasDispatchedTo(db, result.executionId, this.deviceId))) return this.foreign('result', [result.executionId]);
     this.deps.counters.results += 1;
     this.send({ type: 'result.ack', executionId: result.executionId });
-    const outcome = await readOutcome(db, result.executionId);
+    const outcome = written ?? (await readOutcome(db, result.executionId));
     if (outcome) this.deps.registry.resolveResult(result.executionId, outcome);
   }
 

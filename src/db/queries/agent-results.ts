@@ -4,7 +4,9 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, executions, executionSteps } from '../schema';
 import { stepRows, stripNul } from './execution-steps';
-import type { ExecutionStatus } from '../../domain/status';
+import { isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
+import { STDERR_HEAD_CHARS, outcomeError } from '../../domain/outcome-error';
+import type { DeviceOutcome } from '../../workflows/definitions';
 import { NOT_FINAL } from './execution-state';
 import type { StoredWork } from '../../domain/work';
 import type { ResultMessage } from '../../protocol/v1/messages';
@@ -87,14 +89,14 @@ export async function executionRoute(db: Database, executionId: string): Promise
 }
 
 /**
- * Stores the agent's result, with each step's, unless a final status is already stored or the
- * execution was never dispatched to this device (one transaction). Answers whether this call wrote
- * it. A lone step's output is also the execution's.
+ * Stores the agent's result unless the execution is already final (or not dispatched to this device);
+ * answers the outcome it wrote, or null when it wrote nothing. One UPDATE for a single-command result; a
+ * transaction only when step results are stored with it. A lone step's output is also the execution's.
  */
-export async function storeResult(db: Database, deviceId: string, r: ResultMessage): Promise<boolean> {
+export async function storeResult(db: Database, deviceId: string, r: ResultMessage): Promise<DeviceOutcome | null> {
   const lone = r.steps?.length === 1 ? r.steps[0] : undefined;
-  return db.transaction(async (tx) => {
-    const rows = await tx
+  const write = (tx: Database) =>
+    tx
       .update(executions)
       .set({
         status: r.status,
@@ -108,15 +110,25 @@ export async function storeResult(db: Database, deviceId: string, r: ResultMessa
         updatedAt: new Date(),
       })
       .where(and(eq(executions.id, r.executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt), NOT_FINAL))
-      .returning({ batchId: executions.batchId });
+      .returning({
+        batchId: executions.batchId,
+        status: executions.status,
+        exitCode: executions.exitCode,
+        error: executions.error,
+        stderrHead: sql<string | null>`left(${executions.stderr}, ${STDERR_HEAD_CHARS})`,
+      });
+  const outcomeOf = ([row]: Awaited<ReturnType<typeof write>>): DeviceOutcome | null =>
+    row && isFinalExecutionStatus(row.status) ? { status: row.status, exitCode: row.exitCode, error: outcomeError({ ...row, status: row.status }) } : null;
+  const steps = r.steps ?? [];
+  if (steps.length === 0) return outcomeOf(await write(db));
+  return db.transaction(async (tx) => {
+    const rows = await write(tx);
     const [written] = rows;
-    if (!written) return false;
-    if (r.steps && r.steps.length > 0) {
-      const [batch] = await tx.select({ steps: batches.steps }).from(batches).where(eq(batches.id, written.batchId));
-      const kinds = (batch?.steps ?? []).map((s) => s.type);
-      await tx.insert(executionSteps).values(stepRows(r.executionId, r.steps, kinds)).onConflictDoNothing();
-    }
-    return true;
+    if (!written) return null;
+    const [batch] = await tx.select({ steps: batches.steps }).from(batches).where(eq(batches.id, written.batchId));
+    const kinds = (batch?.steps ?? []).map((s) => s.type);
+    await tx.insert(executionSteps).values(stepRows(r.executionId, steps, kinds)).onConflictDoNothing();
+    return outcomeOf(rows);
   });
 }
 

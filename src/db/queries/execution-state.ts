@@ -56,7 +56,23 @@ export async function loadTargets(db: Database, batchId: string, fromSeq: number
  * gateway marking the device online either commits first (we see it online) or waits for us (and then
  * finds this execution delayed and signals its workflow): no connection slips between the two.
  */
+/** Online on a gateway, with a heartbeat fresher than staleAfterMs. */
+function isOnline(d: { gatewayId: string | null; online: boolean; lastSeenAt: Date | null }, staleAfterMs: number): boolean {
+  return d.online && d.gatewayId !== null && d.lastSeenAt !== null && Date.now() - d.lastSeenAt.getTime() < staleAfterMs;
+}
+
 export async function checkPresence(db: Database, executionId: string, staleAfterMs: number): Promise<Presence> {
+  // One round trip in the common case, a device online: no lock is needed to answer that.
+  const [seen] = await db
+    .select({ status: executions.status, gatewayId: devices.gatewayId, online: devices.online, lastSeenAt: devices.lastSeenAt })
+    .from(executions)
+    .innerJoin(devices, eq(devices.id, executions.deviceId))
+    .where(eq(executions.id, executionId));
+  if (seen && !isFinalExecutionStatus(seen.status) && isOnline(seen, staleAfterMs)) {
+    return { kind: 'online', gatewayId: seen.gatewayId!, status: seen.status };
+  }
+  // Offline (or final): the device row is read under a share lock, so a gateway marking the device online
+  // meanwhile waits for this to commit and then sees the execution `delayed` (and wakes its workflow).
   return db.transaction(async (tx) => {
     const [exec] = await tx
       .select({ status: executions.status, exitCode: executions.exitCode, deviceId: executions.deviceId })
@@ -72,10 +88,7 @@ export async function checkPresence(db: Database, executionId: string, staleAfte
       .from(devices)
       .where(eq(devices.id, exec.deviceId))
       .for('share');
-    const fresh = device?.lastSeenAt !== undefined && device.lastSeenAt !== null && Date.now() - device.lastSeenAt.getTime() < staleAfterMs;
-    if (device && device.online && device.gatewayId && fresh) {
-      return { kind: 'online', gatewayId: device.gatewayId, status: exec.status };
-    }
+    if (device && isOnline(device, staleAfterMs)) return { kind: 'online', gatewayId: device.gatewayId!, status: exec.status };
     let status: ExecutionStatus = exec.status;
     if (exec.status === 'queued') {
       await tx
