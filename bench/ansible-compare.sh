@@ -31,7 +31,7 @@ for r in $(seq 1 "$rounds"); do
   printf 'ansible  %.2f s %.1f hosts/s\n' "$secs" "$(echo "$n / $secs" | bc -l)"
 
   echo "[ansible-compare] round $r/$rounds: flotilla bench, $n devices, window $forks" >&2
-  line=$(cd "$root" && npx tsx bench/batch.ts --devices "$n" --concurrency "$forks" --runs 1 2>"$dir/bench.err" | grep '^{"devices"' | tail -1) || { tail -5 "$dir/bench.err" >&2; exit 1; }
+  line=$(cd "$root" && npx tsx bench/batch.ts --devices "$n" --concurrency "$forks" --runs 1 --phases flotilla 2>"$dir/bench.err" | grep '^{"devices"' | tail -1) || { tail -5 "$dir/bench.err" >&2; exit 1; }
   secs=$(node -e 'console.log(JSON.parse(process.argv[1]).wallSeconds)' "$line")
   echo "$secs" >>"$dir/flotilla.txt"
   printf 'flotilla %.2f s %.1f hosts/s\n' "$secs" "$(echo "$n / $secs" | bc -l)"

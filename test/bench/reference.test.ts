@@ -74,4 +74,19 @@ describe('Temporal reference', () => {
       20_000,
     );
   });
+
+  it('runs the design-lever shapes: local activities, paced starts, shard workflows', async () => {
+    const shardsBefore = await count("WorkflowType = 'referenceShard' AND ExecutionStatus = 'Completed'");
+    const childrenBefore = await count("WorkflowType = 'referenceChild' AND ExecutionStatus = 'Completed'");
+    expect(await reference.measure(10, 4, { delivery: 'local', startAhead: 2 })).toBeGreaterThan(0);
+    expect(await reference.measure(10, 4, { shardSize: 4, parallelShards: 2 })).toBeGreaterThan(0);
+    // 10 children in shards of 4: three shard workflows; 20 children in all.
+    await waitUntil(
+      'the shapes in visibility',
+      async () =>
+        (await count("WorkflowType = 'referenceShard' AND ExecutionStatus = 'Completed'")) === shardsBefore + 3 &&
+        (await count("WorkflowType = 'referenceChild' AND ExecutionStatus = 'Completed'")) === childrenBefore + 20,
+      20_000,
+    );
+  });
 });
