@@ -9,7 +9,9 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 
-const FIXTURES = ['batch-parallel', 'batch-waves', 'scheduled-batch', 'device', 'device-offline'] as const;
+// batch-parallel-paced and device-local-delivery were recorded with the paced starts and the presence local
+// activity that delivers (record-histories.ts's batch-parallel and device, renamed); the others before them.
+const FIXTURES = ['batch-parallel', 'batch-waves', 'scheduled-batch', 'device', 'device-offline', 'batch-parallel-paced', 'device-local-delivery'] as const;
 
 const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
