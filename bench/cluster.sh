@@ -39,7 +39,7 @@ bin="$root/.tools/bin"
 namespace=default
 flotilla_db=flotilla_cluster
 # Ports: Temporal frontend 17233 (history 17234, matching 17235, worker 17239, membership 169xx,
-# frontend HTTP 17243), API 18080, gateways 18081 and 18082, their balancer 18090.
+# frontend HTTP 17243), API 18080, gateways 18081 and 18082, their balancer 18090, metrics 19466-19474.
 temporal_port=17233
 api_port=18080
 gateway_ports=(18081 18082)
@@ -286,13 +286,15 @@ up() {
     FLOTILLA_DATA_DIR="$dir/flotilla"
   )
   # The API first: it applies the database migrations the others expect.
-  flotilla api api FLOTILLA_API_PORT=$api_port
+  # Each process serves its metrics and the Temporal SDK's on ports of its own (1946x).
+  flotilla api api FLOTILLA_API_PORT=$api_port FLOTILLA_SDK_METRICS_PORT=19466
   wait_for "the API" 300 api_ready
-  flotilla worker-1 worker
-  flotilla worker-2 worker
+  flotilla worker-1 worker FLOTILLA_SDK_METRICS_PORT=19467 FLOTILLA_WORKER_METRICS_PORT=19471
+  flotilla worker-2 worker FLOTILLA_SDK_METRICS_PORT=19468 FLOTILLA_WORKER_METRICS_PORT=19472
   local i
   for i in 0 1; do
-    flotilla "gateway-$((i + 1))" gateway FLOTILLA_GATEWAY_ID="cluster-gw-$((i + 1))" FLOTILLA_GATEWAY_PORT="${gateway_ports[$i]}"
+    flotilla "gateway-$((i + 1))" gateway FLOTILLA_GATEWAY_ID="cluster-gw-$((i + 1))" FLOTILLA_GATEWAY_PORT="${gateway_ports[$i]}" \
+      FLOTILLA_SDK_METRICS_PORT=$((19469 + i)) FLOTILLA_GATEWAY_METRICS_PORT=$((19473 + i))
   done
   for name in worker-1 worker-2 gateway-1 gateway-2; do wait_ready "$name"; done
   spawn balancer node --import tsx bench/cluster/balancer.ts "$balancer_port" "127.0.0.1:${gateway_ports[0]}" "127.0.0.1:${gateway_ports[1]}"
