@@ -19,7 +19,7 @@ put the 'temporal' binary on PATH (or set TEMPORAL_CLI=/path/to/temporal), and r
 MSG
   exit 1
 fi
-echo "Building the Temporal CLI $version with Go into .tools/bin (first time only: about 8 minutes on 2 cores with an empty Go cache)..." >&2
+echo "Building the Temporal CLI $version with Go into .tools/bin (first time only: 3 to 8 minutes on 2 cores with an empty Go cache)..." >&2
 mkdir -p "$root/.tools/bin"
 log="$root/.tools/temporal-build.log"
 ( GOBIN="$root/.tools/bin" GOFLAGS=-mod=mod go install -x "github.com/temporalio/cli/cmd/temporal@$version" >"$log" 2>&1 ) &
