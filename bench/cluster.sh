@@ -6,7 +6,8 @@
 #
 #   bench/cluster.sh up            build what is missing, set up the databases, start everything
 #   bench/cluster.sh bench N W...  one `npm run bench` batch of N devices per window W, through the API;
-#                                  prints bench's JSON line and the CPU each process used meanwhile
+#                                  prints bench's JSON line, the CPU each process used meanwhile and the
+#                                  peak resident memory of each process since it started
 #   bench/cluster.sh down          stop everything this script started
 #   bench/cluster.sh run N W...    up, bench, down
 #   bench/cluster.sh crash temporal|postgres N W
@@ -337,6 +338,17 @@ cpu_ticks() {
   return 0
 }
 
+# Peak resident memory (VmHWM, since the process started) of each process this script started, as JSON members.
+peak_rss() {
+  local f pid kb out=""
+  for f in "$dir"/pids/*; do
+    pid=$(cat "$f")
+    kb=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+    [[ -n "$kb" ]] && out+="${out:+,}\"$(basename "$f")\":$((kb / 1024))"
+  done
+  echo "$out"
+}
+
 bench() {
   local devices=$1
   shift
@@ -355,14 +367,14 @@ bench() {
     own=$(tail -n 1 "$dir/bench-time" | awk '{ print $1 + $2 }')
     # CPU seconds per process over the whole bench command (floor, registration, batch); a backend that
     # ended meanwhile is left out, one that started is counted whole. "bench" includes its fleet process.
-    awk -v hz="$hz" -v wall="$(echo "$end - $start" | bc)" -v mode="$ran" -v own="$own" '
+    awk -v hz="$hz" -v wall="$(echo "$end - $start" | bc)" -v mode="$ran" -v own="$own" -v rss="$(peak_rss)" '
       NR == FNR { before[$2] = $3; next }
       { used[$1] += ($3 - ($2 in before ? before[$2] : 0)) / hz }
       END {
         busy = used["machine:busy"]; idle = used["machine:idle"]; delete used["machine:busy"]; delete used["machine:idle"]
         printf "{\"temporal\":\"%s\",\"benchWallSeconds\":%.1f,\"machineBusyPercent\":%.0f,\"cpuSeconds\":{\"bench\":%.1f", mode, wall, 100 * busy / (busy + idle), own
         for (n in used) printf ",\"%s\":%.1f", n, used[n]
-        print "}}"
+        printf "},\"peakRssMb\":{%s}}\n", rss
       }' <(echo "$before") <(echo "$after")
   done
 }
