@@ -126,15 +126,20 @@ function deliverer(deps: GatewayActivityDeps) {
     }
   }
 
+  /** Asks the agent to kill the command and waits, up to cancelWaitMs, for the result it then reports. */
+  async function cancelOnAgent(executionId: string, deviceId: string, result: Promise<DeviceOutcome>): Promise<void> {
+    registry.get(deviceId)?.send({ type: 'cancel', executionId });
+    deps.logger.info({ executionId, deviceId }, 'cancel sent to agent');
+    await settleWithin(result, cancelWaitMs);
+  }
+
   /** A command handed over by a brief delivery whose device workflow is being cancelled. */
   async function stop({ executionId, deviceId }: DeliverInput): Promise<void> {
     const session = registry.get(deviceId);
     if (!session) return;
     const wait = registry.waitForResult(executionId, session.sessionId);
     try {
-      session.send({ type: 'cancel', executionId });
-      deps.logger.info({ executionId, deviceId }, 'cancel sent to agent');
-      await settleWithin(wait.promise, cancelWaitMs);
+      await cancelOnAgent(executionId, deviceId, wait.promise);
     } finally {
       wait.dispose();
     }
@@ -144,9 +149,7 @@ function deliverer(deps: GatewayActivityDeps) {
   async function afterCancellation(executionId: string, deviceId: string, cancellation: CancelledFailure, result: Promise<DeviceOutcome>): Promise<DeviceOutcome> {
     // A worker shutdown is not a cancel: the command keeps running and another delivery picks it up.
     if (cancellation.message === 'WORKER_SHUTDOWN') throw cancellation;
-    registry.get(deviceId)?.send({ type: 'cancel', executionId });
-    deps.logger.info({ executionId, deviceId }, 'cancel sent to agent');
-    await settleWithin(result, cancelWaitMs);
+    await cancelOnAgent(executionId, deviceId, result);
     const stored = await readOutcome(db.orm, executionId);
     if (stored) return stored;
     throw cancellation;

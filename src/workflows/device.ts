@@ -113,8 +113,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<Device
   } catch (err) {
     if (isCancellation(err)) {
       const stopped = CancellationScope.nonCancellable(async () => {
-        const here = handedOver.here;
-        if (here) await db.stopHere({ executionId: input.executionId, deviceId: input.deviceId }, here);
+        const gatewayId = handedOver.here;
+        if (gatewayId) await db.stopHere({ executionId: input.executionId, deviceId: input.deviceId }, gatewayId);
         return db.finishExecution(input.executionId, 'cancelled', 'the batch was cancelled');
       });
       ended(await stopped);

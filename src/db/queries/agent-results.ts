@@ -4,10 +4,9 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, executions, executionSteps } from '../schema';
 import { stepRows, stripNul } from './execution-steps';
-import { isFinalExecutionStatus, type ExecutionStatus } from '../../domain/status';
-import { STDERR_HEAD_CHARS, outcomeError } from '../../domain/outcome-error';
+import type { ExecutionStatus } from '../../domain/status';
 import type { DeviceOutcome } from '../../workflows/definitions';
-import { NOT_FINAL } from './execution-state';
+import { NOT_FINAL, OUTCOME_COLUMNS, outcomeOfRow } from './execution-state';
 import type { StoredWork } from '../../domain/work';
 import type { ResultMessage } from '../../protocol/v1/messages';
 
@@ -110,15 +109,8 @@ export async function storeResult(db: Database, deviceId: string, r: ResultMessa
         updatedAt: new Date(),
       })
       .where(and(eq(executions.id, r.executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt), NOT_FINAL))
-      .returning({
-        batchId: executions.batchId,
-        status: executions.status,
-        exitCode: executions.exitCode,
-        error: executions.error,
-        stderrHead: sql<string | null>`left(${executions.stderr}, ${STDERR_HEAD_CHARS})`,
-      });
-  const outcomeOf = ([row]: Awaited<ReturnType<typeof write>>): DeviceOutcome | null =>
-    row && isFinalExecutionStatus(row.status) ? { status: row.status, exitCode: row.exitCode, error: outcomeError({ ...row, status: row.status }) } : null;
+      .returning({ batchId: executions.batchId, ...OUTCOME_COLUMNS });
+  const outcomeOf = ([row]: Awaited<ReturnType<typeof write>>): DeviceOutcome | null => outcomeOfRow(row) ?? null;
   const steps = r.steps ?? [];
   if (steps.length === 0) return outcomeOf(await write(db));
   return db.transaction(async (tx) => {

@@ -17,19 +17,24 @@ import type {
 /** Rows whose status is not final yet: every status write is conditioned on it. */
 export const NOT_FINAL = notInArray(executions.status, [...FINAL_EXECUTION_STATUSES]);
 
-/** The stored outcome with its short error (read from the first part of stderr), or undefined while not final. */
-export async function readOutcome(db: Database, executionId: string): Promise<DeviceOutcome | undefined> {
-  const [row] = await db
-    .select({
-      status: executions.status,
-      exitCode: executions.exitCode,
-      error: executions.error,
-      stderrHead: sql<string | null>`left(${executions.stderr}, ${STDERR_HEAD_CHARS})`,
-    })
-    .from(executions)
-    .where(eq(executions.id, executionId));
+/** The columns a stored outcome is read from: its status, exit code, error and the first part of stderr. */
+export const OUTCOME_COLUMNS = {
+  status: executions.status,
+  exitCode: executions.exitCode,
+  error: executions.error,
+  stderrHead: sql<string | null>`left(${executions.stderr}, ${STDERR_HEAD_CHARS})`,
+};
+
+/** The outcome of a row read with OUTCOME_COLUMNS, with its short error; undefined while not final. */
+export function outcomeOfRow(row: { status: ExecutionStatus; exitCode: number | null; error: string | null; stderrHead: string | null } | undefined): DeviceOutcome | undefined {
   if (!row || !isFinalExecutionStatus(row.status)) return undefined;
   return { status: row.status, exitCode: row.exitCode, error: outcomeError({ ...row, status: row.status }) };
+}
+
+/** The stored outcome with its short error (read from the first part of stderr), or undefined while not final. */
+export async function readOutcome(db: Database, executionId: string): Promise<DeviceOutcome | undefined> {
+  const [row] = await db.select(OUTCOME_COLUMNS).from(executions).where(eq(executions.id, executionId));
+  return outcomeOfRow(row);
 }
 
 /** Answers whether this call started it (false when it already had a start time). */
@@ -51,16 +56,16 @@ export async function loadTargets(db: Database, batchId: string, fromSeq: number
     .limit(limit);
 }
 
-/**
- * Where the execution's device is connected right now. The device row is read FOR SHARE so that a
- * gateway marking the device online either commits first (we see it online) or waits for us (and then
- * finds this execution delayed and signals its workflow): no connection slips between the two.
- */
 /** Online on a gateway, with a heartbeat fresher than staleAfterMs. */
 function isOnline(d: { gatewayId: string | null; online: boolean; lastSeenAt: Date | null }, staleAfterMs: number): boolean {
   return d.online && d.gatewayId !== null && d.lastSeenAt !== null && Date.now() - d.lastSeenAt.getTime() < staleAfterMs;
 }
 
+/**
+ * Where the execution's device is connected right now. The device row is read FOR SHARE so that a
+ * gateway marking the device online either commits first (we see it online) or waits for us (and then
+ * finds this execution delayed and signals its workflow): no connection slips between the two.
+ */
 export async function checkPresence(db: Database, executionId: string, staleAfterMs: number): Promise<Presence> {
   // One round trip in the common case, a device online: no lock is needed to answer that.
   const [seen] = await db
