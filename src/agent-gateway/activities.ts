@@ -55,7 +55,11 @@ async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void
   clearTimeout(timer);
 }
 
-/** A delivery that waited its time and found the command still running on the agent. */
+/**
+ * A brief delivery that handed the command over but has no result here: still running when its time was up,
+ * or the agent disconnected meanwhile. The device workflow follows up with the activity on that gateway,
+ * which attaches to the command, or fails as not connected and the workflow waits for the device again.
+ */
 export const STILL_RUNNING = 'still-running';
 
 /** Hands a command over here without an activity task, and stops it again: see createBriefDelivery. */
@@ -182,7 +186,9 @@ export function createBriefDelivery(deps: GatewayActivityDeps): BriefDelivery {
       try {
         return await deliver(input, withinMs);
       } catch (err) {
-        if (err instanceof ApplicationFailure && err.type === DELIVERY_ERRORS.notConnected) return 'not-here';
+        if (!(err instanceof ApplicationFailure)) throw err;
+        if (err.type === DELIVERY_ERRORS.notConnected) return 'not-here';
+        if (err.type === DELIVERY_ERRORS.disconnected) return STILL_RUNNING;
         throw err;
       }
     },

@@ -14,7 +14,7 @@ import { createMetrics, type Metrics } from '../metrics';
 import { CLOSE_CODES, HEARTBEAT_MISSES_ALLOWED } from '../protocol/constants';
 import { encodeGatewayMessage } from '../protocol/v1/codec';
 import { gatewayTaskQueue, type GatewayActivities } from '../workflows/definitions';
-import { createBriefDelivery, createGatewayActivities } from './activities';
+import { createBriefDelivery, createGatewayActivities, type BriefDelivery } from './activities';
 import type { InProcessGateways } from './in-process';
 import { AgentConnection } from './connection';
 import { newCounters, type GatewayCounters } from './counters';
@@ -43,6 +43,8 @@ export interface Gateway {
   counters: GatewayCounters;
   /** The activities this gateway's worker runs (the same instances, bound to its sessions). */
   activities: GatewayActivities;
+  /** Its delivery for a workflow worker of the same process (registered with `inProcess` when given). */
+  briefDelivery: BriefDelivery;
   sessionCount(): number;
   stop(): Promise<void>;
 }
@@ -63,7 +65,8 @@ export async function startGateway({ db, temporal, config, logger: parent, metri
 
   const deliveryDeps = { db, registry, gatewayId, secretKey: config.secretKey, counters, logger, metrics };
   const activities = createGatewayActivities(deliveryDeps);
-  const leaveProcess = inProcess?.add(gatewayId, createBriefDelivery(deliveryDeps)) ?? (() => undefined);
+  const briefDelivery = createBriefDelivery(deliveryDeps);
+  const leaveProcess = inProcess?.add(gatewayId, briefDelivery) ?? (() => undefined);
   const unwatch = watchGateway(metrics, { gatewayId, counters, sessionCount: () => registry.sessions().length });
   const worker = await Worker.create({
     connection: temporal.connection,
@@ -168,6 +171,7 @@ export async function startGateway({ db, temporal, config, logger: parent, metri
     gatewayId,
     counters,
     activities,
+    briefDelivery,
     sessionCount: () => registry.sessions().length,
     stop: () => (stopping ??= stop()),
   };

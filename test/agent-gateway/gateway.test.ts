@@ -11,6 +11,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/agent-gateway';
+import { STILL_RUNNING } from '../../src/agent-gateway/activities';
 import { devices, executions } from '../../src/db/schema';
 import { CLOSE_CODES, OUTPUT_CAP_BYTES } from '../../src/protocol/constants';
 import { seal } from '../../src/security/secrets';
@@ -202,6 +203,21 @@ describe('delivery failures', () => {
     expect(readFileSync(marker, 'utf8')).toBe('run\n');
     expect(execStarts(second, id)).toBe(0);
     await second.stop('SIGTERM');
+    // The orphaned command of the killed agent is still sleeping: clean it up.
+    process.kill(-Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+  });
+});
+
+describe('brief delivery (a local activity of a worker in the same process)', () => {
+  it('an agent killed mid-command answers still-running, not an error, so the device workflow follows up', async () => {
+    const device = await insertDevice(testDb.handle.orm);
+    const agent = await startAgent(device, path.join(tmp, `brief-${device.id}`));
+    const pidFile = path.join(tmp, `brief-pid-${device.id}`);
+    const id = await insertExecution(testDb.handle.orm, device.id, shAction(`echo $$ > ${pidFile}; sleep 30`));
+    const delivery = activityEnv().run(() => gateway.briefDelivery.deliver({ executionId: id, deviceId: device.id }, 20_000));
+    await waitFor('running', async () => (await row(id)).status === 'running');
+    killAgent(agent);
+    expect(await delivery).toBe(STILL_RUNNING);
     // The orphaned command of the killed agent is still sleeping: clean it up.
     process.kill(-Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
   });
