@@ -86,7 +86,9 @@ describe('batchWorkflow', () => {
 
   it('asks Temporal for at most MAX_STARTING children at a time and still fills a larger window', async () => {
     const devices = 3 * MAX_STARTING;
-    const { handle, batchId, executionIds } = await run(devices, 'sleep 1500', { mode: 'parallel', concurrency: devices, maxFailures: null });
+    // Each device runs long enough that, even on a loaded machine where starts are slow, the later ones
+    // start while the first MAX_STARTING still run.
+    const { handle, batchId, executionIds } = await run(devices, 'sleep 8000', { mode: 'parallel', concurrency: devices, maxFailures: null });
     expect((await handle.result()).status).toBe('succeeded');
     expect(await statusesOf(batchId)).toEqual({ succeeded: devices });
     const { EventType } = temporal.api.enums.v1;
