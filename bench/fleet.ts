@@ -1,5 +1,6 @@
 // A simulated fleet: N agents in this one process, each a real WebSocket client speaking protocol v1.
-// Every dispatch is answered with `started` then a succeeded `result` (at once, or after `workMs`).
+// Every dispatch is answered with `started` then a succeeded `result` (at once, or after `workMs`), shaped
+// as the real agent sends it: the one step's result, with its output, in `steps`.
 // Like the real agent, each device remembers what it ran: a re-sent dispatch is answered from memory,
 // never run again, and results are re-sent until acknowledged. With `journalFile`, every run and every
 // acknowledgement is appended there ("ran <execution> <device>", "acked <execution>") so duplicates and
@@ -48,7 +49,9 @@ function sendTo(state: DeviceState, body: AgentMessageBody): void {
 }
 
 function finish(state: DeviceState, executionId: string, startedAt: string): void {
-  const result: ResultBody = { type: 'result', executionId, status: 'succeeded', exitCode: 0, stdout: 'ok', stderr: '', truncated: false, startedAt, completedAt: new Date().toISOString(), error: null };
+  const completedAt = new Date().toISOString();
+  const step = { index: 0, status: 'succeeded', exitCode: 0, stdout: 'ok', stderr: '', truncated: false, startedAt, completedAt, error: null, bytes: null, sha256: null } as const;
+  const result: ResultBody = { type: 'result', executionId, status: 'succeeded', exitCode: 0, stdout: '', stderr: '', truncated: false, startedAt, completedAt, error: null, steps: [step] };
   state.ran.set(executionId, result);
   state.unacked.add(executionId);
   sendTo(state, result);

@@ -2,6 +2,7 @@
 import { workflowInput } from '../batches/workflow-input';
 import type { Database } from '../db/client';
 import { setBatchPaused } from '../db/queries/batch-control';
+import { checkPresenceToDeliver } from '../db/queries/agent-results';
 import * as state from '../db/queries/execution-state';
 import { createHealthCheckBatch } from '../batches/create-health-check';
 import type { Metrics } from '../metrics';
@@ -36,10 +37,10 @@ export function createDbActivities({ db, presenceStaleMs, metrics, gateways }: D
     loadTargets: (batchId, fromSeq, limit) => state.loadTargets(db, batchId, fromSeq, limit),
     checkPresence: (executionId) => state.checkPresence(db, executionId, presenceStaleMs),
     checkAndDeliverHere: async (input) => {
-      const presence = await state.checkPresence(db, input.executionId, presenceStaleMs);
+      const { presence, delivery } = await checkPresenceToDeliver(db, input.executionId, presenceStaleMs);
       const deliver = presence.kind === 'online' ? gateways?.get(presence.gatewayId) : undefined;
       if (!deliver) return presence;
-      const outcome = await deliver.deliver(input, BRIEF_DELIVERY_MS);
+      const outcome = await deliver.deliver(input, BRIEF_DELIVERY_MS, delivery);
       if (outcome === 'not-here') return presence;
       if (outcome === 'still-running') return { ...presence, status: 'dispatched' };
       return { kind: 'final', outcome };

@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DatabaseHandle } from '../db/client';
-import { loadDelivery, markDispatched, readOutcome } from '../db/queries/agent-results';
+import { loadDelivery, markDispatched, readOutcome, type DeliveryRow } from '../db/queries/agent-results';
 import { finishExecution } from '../db/queries/execution-state';
 import type { StoredAction } from '../domain/work';
 import { isFinalExecutionStatus } from '../domain/status';
@@ -64,7 +64,8 @@ export const STILL_RUNNING = 'still-running';
 
 /** Hands a command over here without an activity task, and stops it again: see createBriefDelivery. */
 export interface BriefDelivery {
-  deliver(input: DeliverInput, withinMs: number): Promise<DeviceOutcome | typeof STILL_RUNNING | 'not-here'>;
+  /** `row`: the execution as loadDelivery reads it, when the caller has just read it. */
+  deliver(input: DeliverInput, withinMs: number, row?: DeliveryRow): Promise<DeviceOutcome | typeof STILL_RUNNING | 'not-here'>;
   /** Asks the agent to kill the command and waits (up to cancelWaitMs) for the status it reports. */
   stop(input: DeliverInput): Promise<void>;
 }
@@ -81,9 +82,9 @@ function deliverer(deps: GatewayActivityDeps) {
   const heartbeatEveryMs = deps.heartbeatEveryMs ?? 2_000;
   const cancelWaitMs = deps.cancelWaitMs ?? 10_000;
 
-  async function deliver({ executionId, deviceId }: DeliverInput, withinMs?: number): Promise<DeviceOutcome | typeof STILL_RUNNING> {
+  async function deliver({ executionId, deviceId }: DeliverInput, withinMs?: number, preloaded?: DeliveryRow): Promise<DeviceOutcome | typeof STILL_RUNNING> {
     const ctx = Context.current();
-    const row = await loadDelivery(db.orm, executionId);
+    const row = preloaded ?? (await loadDelivery(db.orm, executionId));
     if (!row) throw ApplicationFailure.create({ message: `execution ${executionId} does not exist`, nonRetryable: true });
     if (isFinalExecutionStatus(row.status)) {
       const stored = await readOutcome(db.orm, executionId);
@@ -181,10 +182,10 @@ export function createGatewayActivities(deps: GatewayActivityDeps): GatewayActiv
 export function createBriefDelivery(deps: GatewayActivityDeps): BriefDelivery {
   const { deliver, stop } = deliverer(deps);
   return {
-    async deliver(input, withinMs) {
+    async deliver(input, withinMs, row) {
       if (!deps.registry.get(input.deviceId)) return 'not-here';
       try {
-        return await deliver(input, withinMs);
+        return await deliver(input, withinMs, row);
       } catch (err) {
         if (!(err instanceof ApplicationFailure)) throw err;
         if (err.type === DELIVERY_ERRORS.notConnected) return 'not-here';

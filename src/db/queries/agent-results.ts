@@ -1,14 +1,14 @@
 // What the gateway writes about an execution: dispatch, start and the agent's result. Each write is
 // one conditional UPDATE, so a re-sent result or a late frame never overwrites a final status.
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
-import { batches, executions, executionSteps } from '../schema';
-import { stepRows, stripNul } from './execution-steps';
+import { batches, devices, executions, executionSteps } from '../schema';
+import { stripNul } from './execution-steps';
 import type { ExecutionStatus } from '../../domain/status';
-import type { DeviceOutcome } from '../../workflows/definitions';
-import { NOT_FINAL, OUTCOME_COLUMNS, outcomeOfRow } from './execution-state';
+import type { DeviceOutcome, Presence } from '../../workflows/definitions';
+import { NOT_FINAL, OUTCOME_COLUMNS, PRESENCE_COLUMNS, checkPresenceLocked, onlinePresence, outcomeOfRow } from './execution-state';
 import type { StoredWork } from '../../domain/work';
-import type { ResultMessage } from '../../protocol/v1/messages';
+import type { ResultMessage, StepResult } from '../../protocol/v1/messages';
 
 export interface DeliveryRow extends StoredWork {
   status: ExecutionStatus;
@@ -16,13 +16,31 @@ export interface DeliveryRow extends StoredWork {
   deviceId: string;
 }
 
+const DELIVERY_COLUMNS = { status: executions.status, exitCode: executions.exitCode, deviceId: executions.deviceId, steps: batches.steps, stepMode: batches.stepMode };
+
 export async function loadDelivery(db: Database, executionId: string): Promise<DeliveryRow | undefined> {
-  const [row] = await db
-    .select({ status: executions.status, exitCode: executions.exitCode, deviceId: executions.deviceId, steps: batches.steps, stepMode: batches.stepMode })
+  const [row] = await db.select(DELIVERY_COLUMNS).from(executions).innerJoin(batches, eq(batches.id, executions.batchId)).where(eq(executions.id, executionId));
+  return row;
+}
+
+/**
+ * checkPresence for a delivery about to be made here: a device online comes with what delivering needs
+ * (loadDelivery's row), read by the same query.
+ */
+export async function checkPresenceToDeliver(
+  db: Database,
+  executionId: string,
+  staleAfterMs: number,
+): Promise<{ presence: Presence; delivery: DeliveryRow | undefined }> {
+  const [seen] = await db
+    .select({ ...DELIVERY_COLUMNS, ...PRESENCE_COLUMNS })
     .from(executions)
+    .innerJoin(devices, eq(devices.id, executions.deviceId))
     .innerJoin(batches, eq(batches.id, executions.batchId))
     .where(eq(executions.id, executionId));
-  return row;
+  const online = onlinePresence(seen, staleAfterMs);
+  if (online) return { presence: online, delivery: seen };
+  return { presence: await checkPresenceLocked(db, executionId, staleAfterMs), delivery: undefined };
 }
 
 /** queued/delayed -> dispatched; an execution already running (a re-send after reconnect) keeps its status. */
@@ -89,39 +107,65 @@ export async function executionRoute(db: Database, executionId: string): Promise
 
 /**
  * Stores the agent's result unless the execution is already final (or not dispatched to this device);
- * answers the outcome it wrote, or null when it wrote nothing. One UPDATE for a single-command result; a
- * transaction only when step results are stored with it. A lone step's output is also the execution's.
+ * answers the outcome it wrote, or null when it wrote nothing. One statement whether or not step results
+ * come with it (they are inserted by the same statement, only when the execution's row was written), so a
+ * result is stored whole or not at all. A lone step's output is also the execution's.
  */
 export async function storeResult(db: Database, deviceId: string, r: ResultMessage): Promise<DeviceOutcome | null> {
   const lone = r.steps?.length === 1 ? r.steps[0] : undefined;
-  const write = (tx: Database) =>
-    tx
-      .update(executions)
-      .set({
-        status: r.status,
-        exitCode: r.exitCode,
-        stdout: stripNul(lone?.stdout ?? r.stdout),
-        stderr: stripNul(lone?.stderr ?? r.stderr),
-        truncated: lone?.truncated ?? r.truncated,
-        startedAt: r.startedAt === null ? null : new Date(r.startedAt),
-        completedAt: new Date(r.completedAt),
-        error: r.error === null ? null : stripNul(r.error),
-        updatedAt: new Date(),
-      })
-      .where(and(eq(executions.id, r.executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt), NOT_FINAL))
-      .returning({ batchId: executions.batchId, ...OUTCOME_COLUMNS });
-  const outcomeOf = ([row]: Awaited<ReturnType<typeof write>>): DeviceOutcome | null => outcomeOfRow(row) ?? null;
+  const write = db
+    .update(executions)
+    .set({
+      status: r.status,
+      exitCode: r.exitCode,
+      stdout: stripNul(lone?.stdout ?? r.stdout),
+      stderr: stripNul(lone?.stderr ?? r.stderr),
+      truncated: lone?.truncated ?? r.truncated,
+      startedAt: r.startedAt === null ? null : new Date(r.startedAt),
+      completedAt: new Date(r.completedAt),
+      error: r.error === null ? null : stripNul(r.error),
+      updatedAt: new Date(),
+    })
+    .where(and(eq(executions.id, r.executionId), eq(executions.deviceId, deviceId), isNotNull(executions.dispatchedAt), NOT_FINAL));
   const steps = r.steps ?? [];
-  if (steps.length === 0) return outcomeOf(await write(db));
-  return db.transaction(async (tx) => {
-    const rows = await write(tx);
-    const [written] = rows;
-    if (!written) return null;
-    const [batch] = await tx.select({ steps: batches.steps }).from(batches).where(eq(batches.id, written.batchId));
-    const kinds = (batch?.steps ?? []).map((s) => s.type);
-    await tx.insert(executionSteps).values(stepRows(r.executionId, steps, kinds)).onConflictDoNothing();
-    return outcomeOf(rows);
-  });
+  if (steps.length === 0) return outcomeOfRow((await write.returning(OUTCOME_COLUMNS))[0]) ?? null;
+  const { rows } = (await db.execute(sql`
+    with written as (${write.returning({ batchId: sql`${executions.batchId}`.as('batchId'), ...RETURNED_OUTCOME }).getSQL()}),
+    stored_steps as (
+      insert into ${executionSteps} (execution_id, idx, kind, status, exit_code, stdout, stderr, truncated, error, started_at, completed_at, bytes, sha256)
+      select ${r.executionId}::uuid, s.idx, coalesce(${batches.steps} -> s.idx ->> 'type', 'command'), s.status, s.exit_code, s.stdout, s.stderr,
+        s.truncated, s.error, s.started_at, s.completed_at, s.bytes, s.sha256
+      from written join ${batches} on ${batches.id} = written."batchId"
+      cross join jsonb_to_recordset(${JSON.stringify(steps.map(stepRecord))}::jsonb) as s(idx int, status text, exit_code int, stdout text,
+        stderr text, truncated boolean, error text, started_at timestamptz, completed_at timestamptz, bytes bigint, sha256 text)
+      on conflict do nothing
+    )
+    select "status", "exitCode", "error", "stderrHead" from written`)) as unknown as { rows: Array<OutcomeRow> };
+  return outcomeOfRow(rows[0]) ?? null;
+}
+
+type OutcomeRow = { status: ExecutionStatus; exitCode: number | null; error: string | null; stderrHead: string | null };
+
+/** OUTCOME_COLUMNS under their own names, for reading them back out of a WITH query. */
+const RETURNED_OUTCOME = Object.fromEntries(
+  Object.entries(OUTCOME_COLUMNS).map(([name, column]) => [name, sql`${column}`.as(name)]),
+) as { [K in keyof typeof OUTCOME_COLUMNS]: SQL.Aliased<OutcomeRow[K]> };
+
+/** One step result as the statement's jsonb_to_recordset reads it (NULs stripped: text cannot hold them). */
+function stepRecord(s: StepResult): Record<string, unknown> {
+  return {
+    idx: s.index,
+    status: s.status,
+    exit_code: s.exitCode,
+    stdout: stripNul(s.stdout),
+    stderr: stripNul(s.stderr),
+    truncated: s.truncated,
+    error: s.error === null ? null : stripNul(s.error),
+    started_at: s.startedAt,
+    completed_at: s.completedAt,
+    bytes: s.bytes,
+    sha256: s.sha256,
+  };
 }
 
 export { readOutcome } from './execution-state';

@@ -61,6 +61,18 @@ function isOnline(d: { gatewayId: string | null; online: boolean; lastSeenAt: Da
   return d.online && d.gatewayId !== null && d.lastSeenAt !== null && Date.now() - d.lastSeenAt.getTime() < staleAfterMs;
 }
 
+/** What the one-query presence check reads: the execution's status and its device's connection. */
+export const PRESENCE_COLUMNS = { status: executions.status, gatewayId: devices.gatewayId, online: devices.online, lastSeenAt: devices.lastSeenAt };
+
+/** The presence answer when a row read with PRESENCE_COLUMNS shows the device online and the execution not final. */
+export function onlinePresence(
+  seen: { status: ExecutionStatus; gatewayId: string | null; online: boolean; lastSeenAt: Date | null } | undefined,
+  staleAfterMs: number,
+): Presence | undefined {
+  if (!seen || isFinalExecutionStatus(seen.status) || !isOnline(seen, staleAfterMs)) return undefined;
+  return { kind: 'online', gatewayId: seen.gatewayId!, status: seen.status };
+}
+
 /**
  * Where the execution's device is connected right now. The device row is read FOR SHARE so that a
  * gateway marking the device online either commits first (we see it online) or waits for us (and then
@@ -68,16 +80,15 @@ function isOnline(d: { gatewayId: string | null; online: boolean; lastSeenAt: Da
  */
 export async function checkPresence(db: Database, executionId: string, staleAfterMs: number): Promise<Presence> {
   // One round trip in the common case, a device online: no lock is needed to answer that.
-  const [seen] = await db
-    .select({ status: executions.status, gatewayId: devices.gatewayId, online: devices.online, lastSeenAt: devices.lastSeenAt })
-    .from(executions)
-    .innerJoin(devices, eq(devices.id, executions.deviceId))
-    .where(eq(executions.id, executionId));
-  if (seen && !isFinalExecutionStatus(seen.status) && isOnline(seen, staleAfterMs)) {
-    return { kind: 'online', gatewayId: seen.gatewayId!, status: seen.status };
-  }
-  // Offline (or final): the device row is read under a share lock, so a gateway marking the device online
-  // meanwhile waits for this to commit and then sees the execution `delayed` (and wakes its workflow).
+  const [seen] = await db.select(PRESENCE_COLUMNS).from(executions).innerJoin(devices, eq(devices.id, executions.deviceId)).where(eq(executions.id, executionId));
+  return onlinePresence(seen, staleAfterMs) ?? checkPresenceLocked(db, executionId, staleAfterMs);
+}
+
+/**
+ * Offline (or final): the device row is read under a share lock, so a gateway marking the device online
+ * meanwhile waits for this to commit and then sees the execution `delayed` (and wakes its workflow).
+ */
+export async function checkPresenceLocked(db: Database, executionId: string, staleAfterMs: number): Promise<Presence> {
   return db.transaction(async (tx) => {
     const [exec] = await tx
       .select({ status: executions.status, exitCode: executions.exitCode, deviceId: executions.deviceId })

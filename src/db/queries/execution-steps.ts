@@ -1,35 +1,14 @@
-// Each step's result of an execution: written with the execution's final status (one transaction),
+// Each step's result of an execution: written with the execution's final status (one statement),
 // read per execution for the API, outputs cut to a head in lists.
 import { asc, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { executionSteps, type ExecutionStepRow, type OutcomeColumn } from '../schema';
-import type { ActionType } from '../../protocol/v1/action';
-import type { StepResult } from '../../protocol/v1/messages';
 import { headBytes } from './batches';
 
 export type StepView = Omit<ExecutionStepRow, 'executionId' | OutcomeColumn> & { executionId: string; outputCut: boolean };
 
 /** PostgreSQL text cannot hold NUL. */
 export const stripNul = (s: string): string => s.replaceAll('\u0000', '');
-
-/** The rows for an agent's step results; `kinds` are the batch's step types, by index. */
-export function stepRows(executionId: string, results: readonly StepResult[], kinds: readonly ActionType[]): Array<typeof executionSteps.$inferInsert> {
-  return results.map((r) => ({
-    executionId,
-    idx: r.index,
-    kind: kinds[r.index] ?? 'command',
-    status: r.status,
-    exitCode: r.exitCode,
-    stdout: stripNul(r.stdout),
-    stderr: stripNul(r.stderr),
-    truncated: r.truncated,
-    error: r.error === null ? null : stripNul(r.error),
-    startedAt: r.startedAt === null ? null : new Date(r.startedAt),
-    completedAt: r.completedAt === null ? null : new Date(r.completedAt),
-    bytes: r.bytes,
-    sha256: r.sha256,
-  }));
-}
 
 /** Steps of these executions in step order, grouped by execution; outputs cut to headBytes when given. */
 export async function stepsOf(db: Database, executionIds: readonly string[], outputHeadBytes?: number): Promise<Map<string, StepView[]>> {
