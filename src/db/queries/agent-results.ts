@@ -1,12 +1,12 @@
 // What the gateway writes about an execution: dispatch, start and the agent's result. Each write is
-// one conditional UPDATE, so a re-sent result or a late frame never overwrites a final status.
+// one conditional statement, so a re-sent result or a late frame never overwrites a final status.
 import { and, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client';
 import { batches, devices, executions, executionSteps } from '../schema';
 import { stripNul } from './execution-steps';
 import type { ExecutionStatus } from '../../domain/status';
 import type { DeviceOutcome, Presence } from '../../workflows/definitions';
-import { NOT_FINAL, OUTCOME_COLUMNS, PRESENCE_COLUMNS, checkPresenceLocked, onlinePresence, outcomeOfRow } from './execution-state';
+import { NOT_FINAL, OUTCOME_COLUMNS, PRESENCE_COLUMNS, checkPresenceLocked, onlinePresence, outcomeOfRow, type OutcomeRow } from './execution-state';
 import type { StoredWork } from '../../domain/work';
 import type { ResultMessage, StepResult } from '../../protocol/v1/messages';
 
@@ -143,8 +143,6 @@ export async function storeResult(db: Database, deviceId: string, r: ResultMessa
     select "status", "exitCode", "error", "stderrHead" from written`)) as unknown as { rows: Array<OutcomeRow> };
   return outcomeOfRow(rows[0]) ?? null;
 }
-
-type OutcomeRow = { status: ExecutionStatus; exitCode: number | null; error: string | null; stderrHead: string | null };
 
 /** OUTCOME_COLUMNS under their own names, for reading them back out of a WITH query. */
 const RETURNED_OUTCOME = Object.fromEntries(

@@ -25,8 +25,16 @@ export const OUTCOME_COLUMNS = {
   stderrHead: sql<string | null>`left(${executions.stderr}, ${STDERR_HEAD_CHARS})`,
 };
 
+/** A row read with OUTCOME_COLUMNS. */
+export interface OutcomeRow {
+  status: ExecutionStatus;
+  exitCode: number | null;
+  error: string | null;
+  stderrHead: string | null;
+}
+
 /** The outcome of a row read with OUTCOME_COLUMNS, with its short error; undefined while not final. */
-export function outcomeOfRow(row: { status: ExecutionStatus; exitCode: number | null; error: string | null; stderrHead: string | null } | undefined): DeviceOutcome | undefined {
+export function outcomeOfRow(row: OutcomeRow | undefined): DeviceOutcome | undefined {
   if (!row || !isFinalExecutionStatus(row.status)) return undefined;
   return { status: row.status, exitCode: row.exitCode, error: outcomeError({ ...row, status: row.status }) };
 }
